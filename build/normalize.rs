@@ -1,0 +1,771 @@
+//! The fixes the spec needs before progenitor can turn it into a good client.
+//!
+//! Each fix is one small named function over the document as JSON
+//! (`serde_json::Value`), returns how many places it changed, and is listed with its
+//! reason in `openapi/README.md`. [`normalize`] runs them in order. The functions know
+//! OpenAPI, not Connections: the only domain knowledge is [`OPEN_ENUM_PROPERTIES`] and
+//! [`CLASHING_SCHEMA_NAMES`].
+//!
+//! This file is compiled twice: by `build.rs`, and by `tests/build_code.rs`, which runs
+//! the unit tests at the bottom.
+
+use serde_json::{Map, Value};
+
+/// Properties whose `enum` must stay open: the service adds values (connection types,
+/// phases) faster than clients are released, and an unknown value must not fail a
+/// whole response.
+pub const OPEN_ENUM_PROPERTIES: &[&str] = &["connection_type", "phase", "kind", "api_version"];
+
+/// Schema names that clash with names progenitor's generated code already uses
+/// (`Error` is re-exported from `progenitor_client`), and what they become.
+pub const CLASHING_SCHEMA_NAMES: &[(&str, &str)] = &[("Error", "ErrorDetail")];
+
+/// Marks a request-body property that the request itself requires, so that
+/// [`strip_read_only_from_request_bodies`] keeps it even when the shared schema says
+/// `readOnly` (the PUT requires `metadata.resource_version`).
+pub const REQUIRED_BY_REQUEST: &str = "x-required-by-request";
+
+/// One fix applied to the document: its name and how many places it changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// The function's name.
+    pub name: &'static str,
+    /// Places in the document it changed.
+    pub changes: usize,
+}
+
+type Fix = fn(&mut Value) -> Result<usize, String>;
+
+/// Every fix, in the order [`normalize`] applies them.
+pub const FIXES: &[(&str, Fix)] = &[
+    ("stringify_discriminator_mappings", stringify_discriminator_mappings),
+    ("drop_example_only_allof_members", drop_example_only_allof_members),
+    ("inline_request_bodies", inline_request_bodies),
+    ("strip_read_only_from_request_bodies", strip_read_only_from_request_bodies),
+    ("collapse_required_only_overlays", collapse_required_only_overlays),
+    ("open_enums", open_enums),
+    ("drop_bodiless_error_responses", drop_bodiless_error_responses),
+    ("rename_clashing_schemas", rename_clashing_schemas),
+    ("keep_arrays_ordered", keep_arrays_ordered),
+];
+
+/// Applies every fix in [`FIXES`] and reports what each one changed.
+pub fn normalize(doc: &mut Value) -> Result<Vec<Applied>, String> {
+    FIXES
+        .iter()
+        .map(|(name, fix)| {
+            fix(doc)
+                .map(|changes| Applied { name, changes })
+                .map_err(|e| format!("{name}: {e}"))
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------
+// Walking the document
+// ---------------------------------------------------------------------------------
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+
+/// Calls `f` on every value of the tree, parents before children.
+fn walk_mut(v: &mut Value, f: &mut dyn FnMut(&mut Value)) {
+    f(v);
+    match v {
+        Value::Object(m) => m.values_mut().for_each(|c| walk_mut(c, f)),
+        Value::Array(a) => a.iter_mut().for_each(|c| walk_mut(c, f)),
+        _ => {}
+    }
+}
+
+/// Every operation object of the document.
+fn operations_mut(doc: &mut Value) -> impl Iterator<Item = &mut Map<String, Value>> {
+    doc.get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| {
+            item.iter_mut()
+                .filter(|(k, _)| METHODS.contains(&k.as_str()))
+                .filter_map(|(_, op)| op.as_object_mut())
+        })
+}
+
+/// The JSON schemas of every request body of the document.
+fn request_body_schemas(doc: &mut Value) -> Vec<&mut Value> {
+    operations_mut(doc)
+        .filter_map(|op| op.get_mut("requestBody"))
+        .filter_map(|b| b.get_mut("content").and_then(Value::as_object_mut))
+        .flat_map(|c| c.values_mut())
+        .filter_map(|media| media.get_mut("schema"))
+        .collect()
+}
+
+/// Resolves a local `#/components/schemas/Name` reference.
+fn resolve<'a>(doc: &'a Value, reference: &str) -> Result<&'a Value, String> {
+    let name = reference
+        .strip_prefix("#/components/schemas/")
+        .ok_or_else(|| format!("only local schema references are supported, not {reference}"))?;
+    doc.pointer(&format!("/components/schemas/{}", name.replace('~', "~0").replace('/', "~1")))
+        .ok_or_else(|| format!("{reference} does not exist"))
+}
+
+/// True when `v` carries nothing but documentation (`example`, `description`, `title`).
+fn is_documentation_only(v: &Value) -> bool {
+    v.as_object().is_some_and(|m| {
+        m.keys()
+            .all(|k| matches!(k.as_str(), "example" | "examples" | "description" | "title"))
+    })
+}
+
+// ---------------------------------------------------------------------------------
+// The fixes
+// ---------------------------------------------------------------------------------
+
+/// A `discriminator.mapping` value must be a schema name or reference (a string). The
+/// docs pages inline the target schema there as an object, which openapiv3 cannot read.
+/// The object moves to `components/schemas` (named by its `title`, else its key) and the
+/// mapping points at it.
+pub fn stringify_discriminator_mappings(doc: &mut Value) -> Result<usize, String> {
+    let mut moved: Vec<(String, Value)> = Vec::new();
+    walk_mut(doc, &mut |v| {
+        let Some(mapping) = v
+            .get_mut("discriminator")
+            .and_then(|d| d.get_mut("mapping"))
+            .and_then(Value::as_object_mut)
+        else {
+            return;
+        };
+        for (key, target) in mapping.iter_mut() {
+            if target.is_object() {
+                let name = target
+                    .get("title")
+                    .and_then(Value::as_str)
+                    .unwrap_or(key)
+                    .to_string();
+                let schema = std::mem::replace(target, Value::String(format!("#/components/schemas/{name}")));
+                moved.push((name, schema));
+            }
+        }
+    });
+    let changes = moved.len();
+    if changes > 0 {
+        let root = doc.as_object_mut().ok_or("the document is not an object")?;
+        let components = root.entry("components").or_insert_with(|| Value::Object(Map::new()));
+        let schemas = components
+            .as_object_mut()
+            .ok_or("components is not an object")?
+            .entry("schemas")
+            .or_insert_with(|| Value::Object(Map::new()))
+            .as_object_mut()
+            .ok_or("components/schemas is not an object")?;
+        for (name, schema) in moved {
+            schemas.entry(name).or_insert(schema);
+        }
+    }
+    Ok(changes)
+}
+
+/// Confluent's specs refine a shared schema with `allOf: [base, {properties: {x:
+/// {example: ..}}}]`: the second member only documents examples. progenitor reads such
+/// a member as a property of unknown type and turns the field into `serde_json::Value`.
+/// The member is dropped; an `allOf` left with one member becomes that member.
+pub fn drop_example_only_allof_members(doc: &mut Value) -> Result<usize, String> {
+    let mut changes = 0;
+    walk_mut(doc, &mut |v| {
+        let Some(members) = v.get_mut("allOf").and_then(Value::as_array_mut) else {
+            return;
+        };
+        let before = members.len();
+        members.retain(|m| {
+            let Some(m) = m.as_object() else { return true };
+            let props_only_examples = m.get("properties").and_then(Value::as_object).is_some_and(|p| {
+                p.values().all(is_documentation_only)
+            });
+            let nothing_else = m.keys().all(|k| matches!(k.as_str(), "properties" | "description" | "title"));
+            !(props_only_examples && nothing_else)
+        });
+        if members.len() != before {
+            changes += before - members.len();
+            collapse_single_member_allof(v);
+        }
+    });
+    Ok(changes)
+}
+
+/// `{allOf: [x], ..siblings}` becomes `x` with the siblings kept (a `$ref` with
+/// siblings is wrapped again so that no sibling is lost).
+fn collapse_single_member_allof(v: &mut Value) {
+    let Some(obj) = v.as_object_mut() else { return };
+    if obj.get("allOf").and_then(Value::as_array).map(Vec::len) != Some(1) {
+        return;
+    }
+    let mut member = obj.remove("allOf").and_then(|mut a| a.as_array_mut().and_then(|a| a.pop())).unwrap_or_default();
+    let siblings = std::mem::take(obj);
+    if member.get("$ref").is_some() {
+        if siblings.keys().all(|k| matches!(k.as_str(), "description" | "title" | "example")) {
+            // Documentation next to a $ref is ignored by OpenAPI 3.0 anyway.
+            *v = member;
+        } else {
+            let mut wrapped = siblings;
+            wrapped.insert("allOf".into(), Value::Array(vec![member]));
+            *v = Value::Object(wrapped);
+        }
+        return;
+    }
+    if let Some(m) = member.as_object_mut() {
+        for (k, s) in siblings {
+            m.entry(k).or_insert(s);
+        }
+    }
+    *v = member;
+}
+
+/// A request body written as `allOf: [$ref Connection, {required: [...]}]` makes
+/// progenitor generate a body type unrelated to the rest, and keeps readOnly fields in
+/// it. Each request body becomes one inline object: the referenced schemas are copied
+/// in, the overlays' `required` lists are merged into them, and every property a request
+/// overlay requires is marked [`REQUIRED_BY_REQUEST`].
+pub fn inline_request_bodies(doc: &mut Value) -> Result<usize, String> {
+    let snapshot = doc.clone();
+    let mut changes = 0;
+    for schema in request_body_schemas(doc) {
+        if schema.get("allOf").is_none() && schema.get("$ref").is_none() {
+            continue;
+        }
+        let merged = merge_schema(&snapshot, schema, false)?;
+        *schema = merged;
+        changes += 1;
+    }
+    Ok(changes)
+}
+
+/// Copies `schema` with every `allOf` merged and references resolved along the way;
+/// properties required by a member after the first (an overlay) are marked.
+fn merge_schema(doc: &Value, schema: &Value, overlay: bool) -> Result<Value, String> {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        return merge_schema(doc, resolve(doc, r)?, overlay);
+    }
+    let Some(obj) = schema.as_object() else {
+        return Ok(schema.clone());
+    };
+    let mut out = Map::new();
+    let mut members: Vec<(Value, bool)> = Vec::new();
+    for (k, v) in obj {
+        if k == "allOf" {
+            for (i, m) in v.as_array().into_iter().flatten().enumerate() {
+                members.push((merge_schema(doc, m, overlay || i > 0)?, overlay || i > 0));
+            }
+        } else {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    let mut result = Value::Object(out);
+    if overlay {
+        mark_required(&mut result);
+    }
+    for (m, is_overlay) in members {
+        merge_into(doc, &mut result, m, is_overlay)?;
+    }
+    Ok(result)
+}
+
+/// Marks the properties `schema` itself requires.
+fn mark_required(schema: &mut Value) {
+    let required: Vec<String> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.as_str().map(String::from))
+        .collect();
+    let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for name in required {
+        if let Some(p) = props.get_mut(&name).and_then(Value::as_object_mut) {
+            p.insert(REQUIRED_BY_REQUEST.into(), Value::Bool(true));
+        }
+    }
+}
+
+/// Merges schema `from` into `into`: required lists are united, properties merged
+/// recursively, other keywords of `into` win.
+fn merge_into(doc: &Value, into: &mut Value, from: Value, overlay: bool) -> Result<(), String> {
+    let Value::Object(from) = from else { return Ok(()) };
+    if into.get("$ref").is_some() {
+        *into = merge_schema(doc, into, false)?;
+    }
+    let into = into.as_object_mut().ok_or("allOf member is not an object")?;
+    let mut newly_required: Vec<String> = Vec::new();
+    for (k, v) in from {
+        match k.as_str() {
+            "required" => {
+                if overlay {
+                    newly_required.extend(v.as_array().into_iter().flatten().filter_map(|r| r.as_str().map(String::from)));
+                }
+                let list = into.entry("required").or_insert_with(|| Value::Array(vec![]));
+                if let (Some(list), Some(new)) = (list.as_array_mut(), v.as_array()) {
+                    for r in new {
+                        if !list.contains(r) {
+                            list.push(r.clone());
+                        }
+                    }
+                }
+            }
+            "properties" => {
+                let props = into.entry("properties").or_insert_with(|| Value::Object(Map::new()));
+                let props = props.as_object_mut().ok_or("properties is not an object")?;
+                for (name, p) in v.as_object().into_iter().flatten() {
+                    match props.get_mut(name) {
+                        Some(existing) => merge_into(doc, existing, p.clone(), overlay)?,
+                        None => {
+                            props.insert(name.clone(), p.clone());
+                        }
+                    }
+                }
+            }
+            REQUIRED_BY_REQUEST => {
+                into.insert(k, v);
+            }
+            _ => {
+                into.entry(k).or_insert(v);
+            }
+        }
+    }
+    if let Some(props) = into.get_mut("properties").and_then(Value::as_object_mut) {
+        for name in newly_required {
+            if let Some(p) = props.get_mut(&name).and_then(Value::as_object_mut) {
+                p.insert(REQUIRED_BY_REQUEST.into(), Value::Bool(true));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// progenitor ignores `readOnly`, so server-set fields (status, kind, metadata.self)
+/// end up in request bodies, some of them required. In every request body, a property
+/// that is readOnly (itself, or inside a readOnly object) is removed unless the request
+/// requires it ([`REQUIRED_BY_REQUEST`]); `required` lists keep only what is left.
+pub fn strip_read_only_from_request_bodies(doc: &mut Value) -> Result<usize, String> {
+    let snapshot = doc.clone();
+    let mut changes = 0;
+    for schema in request_body_schemas(doc) {
+        changes += strip_read_only(&snapshot, schema, false);
+    }
+    Ok(changes)
+}
+
+/// True when the schema, or the schema it references, is `readOnly`.
+fn is_read_only(doc: &Value, schema: &Value) -> bool {
+    let target = match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => resolve(doc, r).unwrap_or(schema),
+        None => schema,
+    };
+    schema.get("readOnly") == Some(&Value::Bool(true)) || target.get("readOnly") == Some(&Value::Bool(true))
+}
+
+fn strip_read_only(doc: &Value, schema: &mut Value, inherited: bool) -> usize {
+    let Some(obj) = schema.as_object_mut() else { return 0 };
+    let read_only = inherited || obj.get("readOnly") == Some(&Value::Bool(true));
+    obj.remove("readOnly");
+    obj.remove(REQUIRED_BY_REQUEST);
+    let mut changes = 0;
+    if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
+        let before = props.len();
+        props.retain(|_, p| {
+            let own = is_read_only(doc, p);
+            let asked = p.get(REQUIRED_BY_REQUEST) == Some(&Value::Bool(true));
+            !(read_only || own) || asked
+        });
+        changes += before - props.len();
+        for p in props.values_mut() {
+            changes += strip_read_only(doc, p, read_only);
+        }
+        let kept: Vec<String> = props.keys().cloned().collect();
+        if let Some(req) = obj.get_mut("required").and_then(Value::as_array_mut) {
+            req.retain(|r| r.as_str().is_some_and(|r| kept.iter().any(|k| k == r)));
+            if req.is_empty() {
+                obj.remove("required");
+            }
+        }
+    }
+    for key in ["items", "additionalProperties"] {
+        if let Some(sub) = obj.get_mut(key) {
+            changes += strip_read_only(doc, sub, read_only);
+        }
+    }
+    changes
+}
+
+/// Responses refine the shared schema with `allOf: [Connection, {required: [...]}]`,
+/// and progenitor generates a new struct for each (five unrelated "Connection" types).
+/// Outside request bodies, an `allOf` whose other members only add `required` (and
+/// `type: object`) becomes its first member: one type per resource, read leniently.
+pub fn collapse_required_only_overlays(doc: &mut Value) -> Result<usize, String> {
+    /// An overlay (or a property inside one) that only tightens `required`.
+    fn only_required(v: &Value) -> bool {
+        v.as_object().is_some_and(|m| {
+            (m.contains_key("required") || m.contains_key("properties"))
+                && m.iter().all(|(k, v)| match k.as_str() {
+                    "required" | "description" | "title" => true,
+                    "type" => v == "object",
+                    "properties" => v.as_object().is_some_and(|p| p.values().all(only_required)),
+                    _ => false,
+                })
+        })
+    }
+    let mut changes = 0;
+    walk_mut(doc, &mut |v| {
+        let Some(members) = v.get_mut("allOf").and_then(Value::as_array_mut) else {
+            return;
+        };
+        if members.len() < 2 || !members[1..].iter().all(only_required) {
+            return;
+        }
+        changes += members.len() - 1;
+        members.truncate(1);
+        collapse_single_member_allof(v);
+    });
+    Ok(changes)
+}
+
+/// A closed `enum` on a value the service keeps extending (see
+/// [`OPEN_ENUM_PROPERTIES`]) fails the whole response when a new value arrives. The
+/// values move to `x-extensible-enum` (the form Confluent's own document uses), which
+/// generates a plain string; the hand-written layer gives it a typed enum with `Other`.
+/// Applies to properties and parameters of those names (also `spec.connection_type`).
+pub fn open_enums(doc: &mut Value) -> Result<usize, String> {
+    fn open(schema: &mut Value) -> usize {
+        let Some(obj) = schema.as_object_mut() else { return 0 };
+        let Some(values) = obj.remove("enum") else { return 0 };
+        obj.entry("x-extensible-enum").or_insert(values);
+        obj.entry("type").or_insert(Value::String("string".into()));
+        1
+    }
+    fn is_open_name(name: &str) -> bool {
+        let last = name.rsplit('.').next().unwrap_or(name);
+        OPEN_ENUM_PROPERTIES.contains(&last)
+    }
+    let mut changes = 0;
+    walk_mut(doc, &mut |v| {
+        if let Some(props) = v.get_mut("properties").and_then(Value::as_object_mut) {
+            for (name, p) in props.iter_mut() {
+                if is_open_name(name) {
+                    changes += open(p);
+                }
+            }
+        }
+        let is_parameter = v.get("in").is_some() && v.get("name").is_some();
+        if is_parameter && v.get("name").and_then(Value::as_str).is_some_and(is_open_name) {
+            if let Some(s) = v.get_mut("schema") {
+                changes += open(s);
+            }
+        }
+    });
+    Ok(changes)
+}
+
+/// progenitor requires all error responses of an operation to share one body type and
+/// panics otherwise; the 429 has no body. Error responses (4xx, 5xx, `default`) without
+/// content are removed from operations whose other error responses have one: such a
+/// response then arrives as an unexpected response, status and headers intact, which
+/// the hand-written layer turns into a retryable error.
+pub fn drop_bodiless_error_responses(doc: &mut Value) -> Result<usize, String> {
+    let mut changes = 0;
+    for op in operations_mut(doc) {
+        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        let is_error = |code: &str| code == "default" || code.starts_with('4') || code.starts_with('5');
+        let has_body = |r: &Value| r.get("content").and_then(Value::as_object).is_some_and(|c| !c.is_empty());
+        let any_typed = responses.iter().any(|(c, r)| is_error(c) && has_body(r));
+        if !any_typed {
+            continue;
+        }
+        let before = responses.len();
+        responses.retain(|c, r| !is_error(c) || has_body(r));
+        changes += before - responses.len();
+    }
+    Ok(changes)
+}
+
+/// Renames schemas whose generated names clash with names the generated code already
+/// uses ([`CLASHING_SCHEMA_NAMES`]): the component key, every reference to it, and inline
+/// schemas with that `title` (the docs form inlines `title: Error`).
+pub fn rename_clashing_schemas(doc: &mut Value) -> Result<usize, String> {
+    let mut changes = 0;
+    for (old, new) in CLASHING_SCHEMA_NAMES {
+        if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+            if schemas.contains_key(*new) && schemas.contains_key(*old) {
+                return Err(format!("cannot rename schema {old} to {new}: {new} exists"));
+            }
+            if let Some(s) = schemas.remove(*old) {
+                schemas.insert((*new).into(), s);
+                changes += 1;
+            }
+        }
+        let old_ref = format!("#/components/schemas/{old}");
+        walk_mut(doc, &mut |v| {
+            let Some(obj) = v.as_object_mut() else { return };
+            if obj.get("$ref").and_then(Value::as_str) == Some(old_ref.as_str()) {
+                obj.insert("$ref".into(), Value::String(format!("#/components/schemas/{new}")));
+                changes += 1;
+            }
+            if obj.get("title").and_then(Value::as_str) == Some(*old) {
+                obj.insert("title".into(), Value::String((*new).into()));
+                changes += 1;
+            }
+        });
+    }
+    Ok(changes)
+}
+
+/// `uniqueItems: true` on the `data` of a list makes the generated type a set, which
+/// loses the order the service returns (and needs `Hash` on every item). The keyword
+/// is dropped: lists stay `Vec`s, in the service's order.
+pub fn keep_arrays_ordered(doc: &mut Value) -> Result<usize, String> {
+    let mut changes = 0;
+    walk_mut(doc, &mut |v| {
+        if let Some(obj) = v.as_object_mut() {
+            if obj.get("type").and_then(Value::as_str) == Some("array") && obj.remove("uniqueItems").is_some() {
+                changes += 1;
+            }
+        }
+    });
+    Ok(changes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn discriminator_mapping_objects_become_references() {
+        let mut doc = json!({
+            "components": {"schemas": {"Spec": {"properties": {"auth": {
+                "discriminator": {"propertyName": "kind", "mapping": {
+                    "PlaintextProvider": {"title": "sql.v1.PlaintextProvider", "type": "object"}}},
+                "oneOf": [{"type": "object"}]
+            }}}}}
+        });
+        assert_eq!(stringify_discriminator_mappings(&mut doc).unwrap(), 1);
+        assert_eq!(
+            doc.pointer("/components/schemas/Spec/properties/auth/discriminator/mapping/PlaintextProvider"),
+            Some(&json!("#/components/schemas/sql.v1.PlaintextProvider"))
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/sql.v1.PlaintextProvider/type"),
+            Some(&json!("object"))
+        );
+        // String mappings are left alone.
+        assert_eq!(stringify_discriminator_mappings(&mut doc).unwrap(), 0);
+    }
+
+    #[test]
+    fn example_only_allof_members_are_dropped() {
+        let mut doc = json!({"properties": {"metadata": {
+            "allOf": [
+                {"$ref": "#/components/schemas/ObjectMeta"},
+                {"properties": {"self": {"example": "https://x"}, "uid": {"example": "1"}}}
+            ]
+        }}});
+        assert_eq!(drop_example_only_allof_members(&mut doc).unwrap(), 1);
+        assert_eq!(doc, json!({"properties": {"metadata": {"$ref": "#/components/schemas/ObjectMeta"}}}));
+    }
+
+    #[test]
+    fn allof_members_that_add_types_are_kept() {
+        let mut doc = json!({"allOf": [
+            {"$ref": "#/components/schemas/A"},
+            {"properties": {"extra": {"type": "string", "example": "x"}}}
+        ]});
+        let before = doc.clone();
+        assert_eq!(drop_example_only_allof_members(&mut doc).unwrap(), 0);
+        assert_eq!(doc, before);
+    }
+
+    #[test]
+    fn inline_example_only_overlay_keeps_the_inline_base() {
+        let mut doc = json!({"allOf": [
+            {"type": "object", "title": "ListMeta", "properties": {"next": {"type": "string"}}},
+            {"properties": {"next": {"example": "https://x?page_token=a"}}}
+        ]});
+        drop_example_only_allof_members(&mut doc).unwrap();
+        assert_eq!(doc, json!({"type": "object", "title": "ListMeta", "properties": {"next": {"type": "string"}}}));
+    }
+
+    fn doc_with_put() -> Value {
+        json!({
+            "paths": {"/c/{name}": {"put": {"requestBody": {"content": {"application/json": {"schema": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Connection"},
+                    {"type": "object", "required": ["metadata", "name", "spec"], "properties": {
+                        "spec": {"type": "object", "required": ["auth_data"]},
+                        "metadata": {"type": "object", "required": ["resource_version"]}
+                    }}
+                ]
+            }}}}}}},
+            "components": {"schemas": {
+                "Connection": {"type": "object", "properties": {
+                    "kind": {"type": "string", "readOnly": true},
+                    "metadata": {"$ref": "#/components/schemas/ObjectMeta"},
+                    "name": {"type": "string"},
+                    "spec": {"type": "object", "properties": {
+                        "endpoint": {"type": "string"},
+                        "auth_data": {"type": "object"}
+                    }},
+                    "status": {"$ref": "#/components/schemas/Status"}
+                }},
+                "Status": {"type": "object", "readOnly": true, "properties": {"phase": {"type": "string"}}},
+                "ObjectMeta": {"type": "object", "readOnly": true, "required": ["self"], "properties": {
+                    "self": {"type": "string"},
+                    "resource_version": {"type": "string"},
+                    "created_at": {"type": "string", "format": "date-time"}
+                }}
+            }}
+        })
+    }
+
+    const PUT_SCHEMA: &str = "/paths/~1c~1{name}/put/requestBody/content/application~1json/schema";
+
+    #[test]
+    fn request_bodies_are_inlined_with_their_overlays_required_lists() {
+        let mut doc = doc_with_put();
+        assert_eq!(inline_request_bodies(&mut doc).unwrap(), 1);
+        let body = doc.pointer(PUT_SCHEMA).unwrap();
+        assert!(body.get("allOf").is_none(), "{body}");
+        assert_eq!(body["required"], json!(["metadata", "name", "spec"]));
+        assert_eq!(body["properties"]["spec"]["required"], json!(["auth_data"]));
+        assert_eq!(body["properties"]["metadata"]["required"], json!(["self", "resource_version"]));
+        assert_eq!(body["properties"]["metadata"]["properties"]["resource_version"][REQUIRED_BY_REQUEST], json!(true));
+        assert_eq!(body["properties"]["metadata"][REQUIRED_BY_REQUEST], json!(true));
+        assert!(body["properties"]["metadata"]["properties"]["self"].get(REQUIRED_BY_REQUEST).is_none());
+    }
+
+    #[test]
+    fn the_put_body_does_not_require_metadata_self() {
+        let mut doc = doc_with_put();
+        inline_request_bodies(&mut doc).unwrap();
+        let removed = strip_read_only_from_request_bodies(&mut doc).unwrap();
+        let body = doc.pointer(PUT_SCHEMA).unwrap();
+        // kind, status, metadata.self and metadata.created_at are gone.
+        assert_eq!(removed, 4, "{body}");
+        let props: Vec<&String> = body["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(props, ["metadata", "name", "spec"]);
+        let meta = &body["properties"]["metadata"];
+        assert_eq!(meta["required"], json!(["resource_version"]));
+        assert_eq!(meta["properties"].as_object().unwrap().keys().collect::<Vec<_>>(), ["resource_version"]);
+        assert!(!body.to_string().contains(REQUIRED_BY_REQUEST));
+        assert!(!body.to_string().contains("readOnly"));
+    }
+
+    #[test]
+    fn shared_components_are_untouched_by_request_fixes() {
+        let mut doc = doc_with_put();
+        let components = doc["components"].clone();
+        inline_request_bodies(&mut doc).unwrap();
+        strip_read_only_from_request_bodies(&mut doc).unwrap();
+        assert_eq!(doc["components"], components);
+    }
+
+    #[test]
+    fn required_only_overlays_collapse_to_the_shared_type() {
+        let mut doc = json!({"items": {"allOf": [
+            {"$ref": "#/components/schemas/Connection"},
+            {"type": "object", "required": ["name", "spec"], "properties": {"spec": {"type": "object", "required": ["endpoint"]}}}
+        ]}});
+        assert_eq!(collapse_required_only_overlays(&mut doc).unwrap(), 1);
+        assert_eq!(doc, json!({"items": {"$ref": "#/components/schemas/Connection"}}));
+    }
+
+    #[test]
+    fn overlays_that_add_properties_do_not_collapse() {
+        let mut doc = json!({"allOf": [
+            {"$ref": "#/components/schemas/Connection"},
+            {"properties": {"extra": {"type": "string"}}}
+        ]});
+        assert_eq!(collapse_required_only_overlays(&mut doc).unwrap(), 0);
+    }
+
+    #[test]
+    fn closed_enums_on_growing_values_are_opened() {
+        let mut doc = json!({
+            "properties": {
+                "connection_type": {"type": "string", "enum": ["OPENAI"]},
+                "phase": {"type": "string", "enum": ["ACTIVE"]},
+                "other": {"type": "string", "enum": ["A"]}
+            },
+            "parameters": [{"in": "query", "name": "spec.connection_type", "schema": {"type": "string", "enum": ["OPENAI"]}}]
+        });
+        assert_eq!(open_enums(&mut doc).unwrap(), 3);
+        assert_eq!(doc["properties"]["connection_type"], json!({"type": "string", "x-extensible-enum": ["OPENAI"]}));
+        assert_eq!(doc["properties"]["phase"]["x-extensible-enum"], json!(["ACTIVE"]));
+        assert_eq!(doc["properties"]["other"]["enum"], json!(["A"]), "other enums stay closed");
+        assert!(doc["parameters"][0]["schema"].get("enum").is_none());
+    }
+
+    #[test]
+    fn bodiless_429_is_dropped_and_typed_errors_stay() {
+        let mut doc = json!({"paths": {"/c": {"get": {"responses": {
+            "200": {"description": "ok"},
+            "404": {"description": "nf", "content": {"application/json": {"schema": {"type": "object"}}}},
+            "429": {"description": "slow down", "headers": {"Retry-After": {"schema": {"type": "integer"}}}}
+        }}}}});
+        assert_eq!(drop_bodiless_error_responses(&mut doc).unwrap(), 1);
+        let codes: Vec<&String> = doc["paths"]["/c"]["get"]["responses"].as_object().unwrap().keys().collect();
+        assert_eq!(codes, ["200", "404"]);
+    }
+
+    #[test]
+    fn operations_without_typed_errors_keep_their_bodiless_responses() {
+        let mut doc = json!({"paths": {"/c": {"get": {"responses": {
+            "200": {"description": "ok"}, "429": {"description": "slow down"}
+        }}}}});
+        assert_eq!(drop_bodiless_error_responses(&mut doc).unwrap(), 0);
+    }
+
+    #[test]
+    fn error_schema_is_renamed_with_its_references_and_titles() {
+        let mut doc = json!({
+            "components": {"schemas": {
+                "Failure": {"properties": {"errors": {"items": {"$ref": "#/components/schemas/Error"}}}},
+                "Error": {"type": "object"}
+            }},
+            "paths": {"/x": {"get": {"responses": {"400": {"content": {"application/json": {"schema": {
+                "properties": {"errors": {"items": {"title": "Error", "type": "object"}}}
+            }}}}}}}}
+        });
+        assert_eq!(rename_clashing_schemas(&mut doc).unwrap(), 3);
+        assert!(doc["components"]["schemas"].get("Error").is_none());
+        assert_eq!(doc["components"]["schemas"]["ErrorDetail"], json!({"type": "object"}));
+        assert!(doc.to_string().contains("#/components/schemas/ErrorDetail"));
+        assert!(!doc.to_string().contains("\"Error\""));
+    }
+
+    #[test]
+    fn unique_items_is_dropped_from_arrays() {
+        let mut doc = json!({"properties": {"data": {"type": "array", "uniqueItems": true, "items": {}}}});
+        assert_eq!(keep_arrays_ordered(&mut doc).unwrap(), 1);
+        assert_eq!(doc, json!({"properties": {"data": {"type": "array", "items": {}}}}));
+    }
+
+    #[test]
+    fn normalize_reports_every_fix_in_order() {
+        let mut doc = doc_with_put();
+        let applied = normalize(&mut doc).unwrap();
+        let names: Vec<&str> = applied.iter().map(|a| a.name).collect();
+        let expected: Vec<&str> = FIXES.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, expected);
+    }
+
+    #[test]
+    fn a_dangling_reference_is_a_clear_error() {
+        let mut doc = json!({"paths": {"/c": {"post": {"requestBody": {"content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Missing"}
+        }}}}}}});
+        let err = normalize(&mut doc).unwrap_err();
+        assert!(err.contains("inline_request_bodies") && err.contains("#/components/schemas/Missing"), "{err}");
+    }
+}

@@ -1,0 +1,3 @@
+//! Temporary
+mod generated;
+pub mod connections;
