@@ -1,3 +1,19 @@
-//! Temporary
-mod generated;
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(missing_docs)]
+
+mod auth;
+mod client;
 pub mod connections;
+mod endpoint;
+mod error;
+mod generated;
+mod outcome;
+pub mod retry;
+mod transport;
+
+pub use auth::Credentials;
+pub use client::{Client, ClientBuilder, ENV_VARS};
+pub use endpoint::Endpoint;
+pub use error::{Error, ErrorDetail, ErrorKind};
+pub use retry::RetryPolicy;

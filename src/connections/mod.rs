@@ -1,1 +1,241 @@
-pub mod wire;
+//! The Connections resource: list, create, get, update (rotate the secret), delete.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), confluent_flink_sql::Error> {
+//! use confluent_flink_sql::Client;
+//! use confluent_flink_sql::connections::{AuthData, ConnectionType, NewConnection};
+//!
+//! let client = Client::from_env()?;
+//! let conns = client.connections();
+//! let created = conns
+//!     .create(NewConnection::new(
+//!         "my-openai",
+//!         ConnectionType::OpenAi,
+//!         "https://api.openai.com/v1/chat/completions",
+//!         AuthData::api_key("sk-..."),
+//!     ))
+//!     .await?;
+//! // Rotate the secret, failing if someone changed the connection meanwhile.
+//! conns.update_if_unchanged(&created, AuthData::api_key("sk-new")).await?;
+//! conns.delete("my-openai").await?;
+//! # Ok(()) }
+//! ```
+
+mod auth_data;
+mod list;
+mod model;
+mod new;
+pub(crate) mod wire;
+
+pub use auth_data::{AuthData, McpTransport, SecretGroup};
+pub use list::{ListRequest, Page, MAX_PAGE_SIZE};
+pub use model::{Connection, ConnectionMetadata, ConnectionType, Phase};
+pub use new::{NewConnection, MAX_ENDPOINT_LEN, MAX_NAME_LEN};
+
+use std::future::Future;
+
+use crate::client::Client;
+use crate::generated::types;
+use crate::outcome::into_error;
+use crate::Error;
+
+/// The connections of the client's environment. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Connections {
+    client: Client,
+}
+
+impl Connections {
+    pub(crate) fn new(client: Client) -> Self {
+        Connections { client }
+    }
+
+    fn base_url(&self) -> &str {
+        self.client.base_url()
+    }
+
+    /// Runs one operation under the client's overall timeout.
+    async fn run<T>(
+        &self,
+        what: &str,
+        call: impl Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
+        match self.client.total_timeout() {
+            Some(limit) => tokio::time::timeout(limit, call).await.unwrap_or_else(|_| {
+                Err(Error::new(
+                    crate::ErrorKind::Timeout,
+                    format!("{what}: gave up after {limit:?} (overall timeout)"),
+                ))
+            }),
+            None => call.await,
+        }
+    }
+
+    /// Lists the connections: see [`ListRequest`].
+    pub fn list(&self) -> ListRequest {
+        ListRequest::new(self.clone())
+    }
+
+    pub(crate) async fn fetch_page(
+        &self,
+        page_size: Option<u32>,
+        page_token: Option<&types::ListSqlv1ConnectionsPageToken>,
+        connection_type: Option<&str>,
+    ) -> Result<(types::SqlV1ConnectionList, Option<String>), Error> {
+        let what = "list connections";
+        let (api, org, env) = self.client.parts();
+        self.run(what, async {
+            match api
+                .list_sqlv1_connections(
+                    org,
+                    env,
+                    page_size.map(i64::from),
+                    page_token,
+                    connection_type,
+                )
+                .await
+            {
+                Ok(rv) => {
+                    let request_id = request_id(rv.headers());
+                    Ok((rv.into_inner(), request_id))
+                }
+                Err(e) => Err(into_error(what, false, e).await),
+            }
+        })
+        .await
+    }
+
+    /// Reads one connection.
+    pub async fn get(&self, name: &str) -> Result<Connection, Error> {
+        let what = format!("get connection `{}`", shorten(name));
+        require_name(name)?;
+        let (api, org, env) = self.client.parts();
+        self.run(&what, async {
+            match api.get_sqlv1_connection(org, env, name).await {
+                Ok(rv) => Connection::from_generated(rv.into_inner()),
+                Err(e) => Err(into_error(&what, false, e).await),
+            }
+        })
+        .await
+    }
+
+    /// Creates a connection, after checking it ([`NewConnection::validate`]): an
+    /// invalid one sends no request.
+    pub async fn create(&self, connection: NewConnection) -> Result<Connection, Error> {
+        let what = format!("create connection `{}`", shorten(connection.name()));
+        connection.validate()?;
+        let body = connection.to_body()?;
+        let (api, org, env) = self.client.parts();
+        self.run(&what, async {
+            match api.create_sqlv1_connection(org, env, &body).await {
+                Ok(rv) => Connection::from_generated(rv.into_inner()),
+                Err(e) => Err(into_error(&what, true, e).await),
+            }
+        })
+        .await
+    }
+
+    /// Replaces the secret of connection `name`. Reads the connection first for what
+    /// the PUT must carry (type, endpoint, `resource_version`); a change made by
+    /// someone else between the two requests is detected by the service.
+    pub async fn update(&self, name: &str, auth_data: AuthData) -> Result<(), Error> {
+        let current = self.get(name).await?;
+        self.update_if_unchanged(&current, auth_data).await
+    }
+
+    /// Replaces the secret of a connection the caller already holds, only if it is
+    /// still at the held `resource_version`: a concurrent change makes the service
+    /// refuse the update instead of silently overwriting it.
+    pub async fn update_if_unchanged(
+        &self,
+        current: &Connection,
+        auth_data: AuthData,
+    ) -> Result<(), Error> {
+        let name = current.name();
+        let what = format!("update connection `{}`", shorten(name));
+        auth_data
+            .validate_for(current.connection_type())
+            .map_err(|e| e.prefix(&what))?;
+        let resource_version = current.resource_version().ok_or_else(|| {
+            Error::validation(format!(
+                "{what}: the connection has no resource_version to update from"
+            ))
+        })?;
+        let body =
+            types::UpdateSqlv1ConnectionBody {
+                metadata: types::UpdateSqlv1ConnectionBodyMetadata {
+                    resource_version: resource_version.to_string(),
+                },
+                name: name
+                    .parse()
+                    .map_err(|e| Error::validation(format!("{what}: invalid name: {e}")))?,
+                spec: types::UpdateSqlv1ConnectionBodySpec {
+                    auth_data: auth_data.to_wire(),
+                    connection_type: Some(current.connection_type().as_str().to_string()),
+                    endpoint: Some(current.endpoint().parse().map_err(|e| {
+                        Error::validation(format!("{what}: invalid endpoint: {e}"))
+                    })?),
+                },
+            };
+        let (api, org, env) = self.client.parts();
+        self.run(&what, async {
+            match api.update_sqlv1_connection(org, env, name, &body).await {
+                Ok(_) => Ok(()),
+                Err(e) => accept_any_success(&what, true, e).await,
+            }
+        })
+        .await
+    }
+
+    /// Deletes a connection. Any 2xx answer is success.
+    pub async fn delete(&self, name: &str) -> Result<(), Error> {
+        let what = format!("delete connection `{}`", shorten(name));
+        require_name(name)?;
+        let (api, org, env) = self.client.parts();
+        self.run(&what, async {
+            match api.delete_sqlv1_connection(org, env, name).await {
+                Ok(_) => Ok(()),
+                Err(e) => accept_any_success(&what, false, e).await,
+            }
+        })
+        .await
+    }
+}
+
+/// The spec declares 200 for update and delete; test servers answer 204. Any 2xx is
+/// success.
+async fn accept_any_success(
+    what: &str,
+    writes: bool,
+    e: progenitor_client::Error<types::Failure>,
+) -> Result<(), Error> {
+    match e {
+        progenitor_client::Error::UnexpectedResponse(r) if r.status().is_success() => Ok(()),
+        e => Err(into_error(what, writes, e).await),
+    }
+}
+
+fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(String::from)
+}
+
+/// Get and delete take any name the service may have; only an empty one, which
+/// would address the collection instead, is refused.
+fn require_name(name: &str) -> Result<(), Error> {
+    if name.is_empty() {
+        return Err(Error::validation("the connection name must not be empty"));
+    }
+    Ok(())
+}
+
+/// A name cut to a readable length for messages.
+fn shorten(name: &str) -> String {
+    let mut s: String = name.chars().take(64).collect();
+    if name.chars().count() > 64 {
+        s.push('…');
+    }
+    s.chars().flat_map(char::escape_default).collect()
+}

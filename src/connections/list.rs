@@ -1,0 +1,308 @@
+//! Listing connections, page by page or item by item, as lazy streams.
+//!
+//! Nothing is requested until the stream is polled, and one page is held at a time.
+//! The next page's token is read from `metadata.next` (an absolute URL); the client
+//! never follows that URL, so credentials only go to the configured endpoint. A
+//! missing, null or empty `next` ends the list; a token seen before ends it with an
+//! error instead of looping forever.
+//!
+//! ```no_run
+//! # async fn demo(client: confluent_flink_sql::Client) -> Result<(), confluent_flink_sql::Error> {
+//! use futures::TryStreamExt;
+//! use confluent_flink_sql::connections::ConnectionType;
+//!
+//! // Every OpenAI connection, 100 per request.
+//! let all: Vec<_> = client.connections().list()
+//!     .connection_type(ConnectionType::OpenAi)
+//!     .page_size(100)
+//!     .items()
+//!     .try_collect()
+//!     .await?;
+//!
+//! // One page, then resume later from its token.
+//! let first = client.connections().list().page_size(20).first_page().await?;
+//! if let Some(token) = first.next_page_token() {
+//!     let rest: Vec<_> = client.connections().list().page_size(20).page_token(token)
+//!         .items().try_collect().await?;
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::collections::HashSet;
+
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use reqwest::Url;
+
+use super::model::{Connection, ConnectionType};
+use super::Connections;
+use crate::generated::types;
+use crate::Error;
+
+/// The largest page the service serves.
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    items: Vec<T>,
+    next_page_token: Option<String>,
+    total_size: Option<u32>,
+    request_id: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// The items of this page, in the service's order.
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+    /// The items, owned.
+    pub fn into_items(self) -> Vec<T> {
+        self.items
+    }
+    /// The token of the next page; `None` on the last page. Pass it to
+    /// [`ListRequest::page_token`] to resume.
+    pub fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+    /// The number of items in the whole list, when the service says.
+    pub fn total_size(&self) -> Option<u32> {
+        self.total_size
+    }
+    /// The `X-Request-Id` of the answer that carried this page.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// Items on this page.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+    /// True when this page has no items.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+impl<T> IntoIterator for Page<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+/// A list of connections to read; built by [`Connections::list`]. See the
+/// [module docs](self).
+#[derive(Debug, Clone)]
+#[must_use = "a list request does nothing until .pages(), .items() or .first_page() is used"]
+pub struct ListRequest {
+    connections: Connections,
+    page_size: Option<u32>,
+    connection_type: Option<ConnectionType>,
+    max_items: Option<usize>,
+    page_token: Option<String>,
+}
+
+impl ListRequest {
+    pub(crate) fn new(connections: Connections) -> Self {
+        ListRequest {
+            connections,
+            page_size: None,
+            connection_type: None,
+            max_items: None,
+            page_token: None,
+        }
+    }
+
+    /// Items per request, 1 to 100 (the service's default is 10). Checked when the
+    /// first page is requested.
+    pub fn page_size(mut self, n: u32) -> Self {
+        self.page_size = Some(n);
+        self
+    }
+
+    /// Only connections of this type.
+    pub fn connection_type(mut self, t: ConnectionType) -> Self {
+        self.connection_type = Some(t);
+        self
+    }
+
+    /// Stop after this many items (pages stop early and the last one is cut).
+    pub fn max_items(mut self, n: usize) -> Self {
+        self.max_items = Some(n);
+        self
+    }
+
+    /// Start from a page token saved from [`Page::next_page_token`].
+    pub fn page_token(mut self, token: impl Into<String>) -> Self {
+        self.page_token = Some(token.into());
+        self
+    }
+
+    /// The first page only (one request).
+    pub async fn first_page(self) -> Result<Page<Connection>, Error> {
+        match self.pages().next().await {
+            Some(page) => page,
+            None => Ok(Page {
+                items: Vec::new(),
+                next_page_token: None,
+                total_size: None,
+                request_id: None,
+            }),
+        }
+    }
+
+    /// The pages, lazily, one request each.
+    pub fn pages(self) -> BoxStream<'static, Result<Page<Connection>, Error>> {
+        let state = State {
+            token: self.page_token.clone(),
+            seen: self.page_token.iter().cloned().collect(),
+            remaining: self.max_items,
+            done: false,
+            deferred: None,
+            request: self,
+        };
+        stream::unfold(state, |mut state| async move {
+            if let Some(err) = state.deferred.take() {
+                return Some((Err(err), state));
+            }
+            if state.done || state.remaining == Some(0) {
+                return None;
+            }
+            let result = state.next_page().await;
+            if result.is_err() {
+                state.done = true;
+            }
+            Some((result, state))
+        })
+        .boxed()
+    }
+
+    /// The connections of every page, lazily.
+    pub fn items(self) -> BoxStream<'static, Result<Connection, Error>> {
+        self.pages()
+            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+}
+
+struct State {
+    request: ListRequest,
+    token: Option<String>,
+    seen: HashSet<String>,
+    remaining: Option<usize>,
+    done: bool,
+    deferred: Option<Error>,
+}
+
+impl State {
+    async fn next_page(&mut self) -> Result<Page<Connection>, Error> {
+        let r = &self.request;
+        if let Some(n) = r.page_size {
+            if !(1..=MAX_PAGE_SIZE).contains(&n) {
+                return Err(Error::validation(format!(
+                    "page_size must be between 1 and {MAX_PAGE_SIZE}, not {n}"
+                )));
+            }
+        }
+        let token = match &self.token {
+            Some(t) => Some(
+                types::ListSqlv1ConnectionsPageToken::try_from(t.as_str())
+                    .map_err(|e| Error::validation(format!("invalid page token: {e}")))?,
+            ),
+            None => None,
+        };
+        let (list, request_id) = r
+            .connections
+            .fetch_page(
+                r.page_size,
+                token.as_ref(),
+                r.connection_type.as_ref().map(ConnectionType::as_str),
+            )
+            .await?;
+        let next = next_token(list.metadata.next.as_deref(), r.connections.base_url())?;
+        let total_size = list.metadata.total_size.and_then(|n| u32::try_from(n).ok());
+        let mut items = list
+            .data
+            .into_iter()
+            .map(Connection::from_generated)
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(rem) = &mut self.remaining {
+            items.truncate(*rem);
+            *rem -= items.len();
+        }
+        match &next {
+            None => self.done = true,
+            Some(t) if !self.seen.insert(t.clone()) => {
+                // This page is good; the list ends with the error on the next poll.
+                self.done = true;
+                self.deferred = Some(
+                    Error::decode(format!(
+                        "the service sent page token `{}` a second time; stopping instead of looping",
+                        t.chars().take(64).collect::<String>()
+                    ))
+                    .with_request_id(request_id.clone()),
+                );
+                return Ok(Page {
+                    items,
+                    next_page_token: None,
+                    total_size,
+                    request_id,
+                });
+            }
+            Some(_) => {}
+        }
+        self.token = next.clone();
+        Ok(Page {
+            items,
+            next_page_token: next,
+            total_size,
+            request_id,
+        })
+    }
+}
+
+/// The page token of a `metadata.next` link: `None` ends the list.
+pub(crate) fn next_token(next: Option<&str>, base_url: &str) -> Result<Option<String>, Error> {
+    let Some(next) = next.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    let url = Url::parse(next)
+        .or_else(|_| Url::parse(base_url).and_then(|b| b.join(next)))
+        .map_err(|e| Error::decode(format!("the next-page link is not a URL: {e}")))?;
+    let token = url
+        .query_pairs()
+        .find(|(k, _)| k == "page_token")
+        .map(|(_, v)| v.into_owned())
+        .ok_or_else(|| Error::decode("the next-page link has no page_token"))?;
+    Ok((!token.is_empty()).then_some(token))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_links_give_their_decoded_token_and_never_their_host() {
+        let t = next_token(
+            Some("https://evil.example/sql/v1/x?page_size=5&page_token=a%2Bb%2F%3D%26c"),
+            "https://x",
+        )
+        .unwrap();
+        assert_eq!(t.as_deref(), Some("a+b/=&c"));
+        assert_eq!(
+            next_token(Some("/sql/v1/x?page_token=zz"), "http://127.0.0.1:9")
+                .unwrap()
+                .as_deref(),
+            Some("zz")
+        );
+        assert_eq!(next_token(None, "https://x").unwrap(), None);
+        assert_eq!(next_token(Some(""), "https://x").unwrap(), None);
+        assert_eq!(
+            next_token(Some("https://x/?page_token="), "https://x").unwrap(),
+            None
+        );
+        assert!(next_token(Some("https://x/?other=1"), "https://x").is_err());
+        assert!(next_token(Some("http://[::1"), "not a base").is_err());
+    }
+}

@@ -1,0 +1,451 @@
+//! The crate's one error type.
+//!
+//! Every fallible call returns [`Error`]. Its [`kind`](Error::kind) says what went
+//! wrong (bad configuration, invalid input caught before any request, the network, a
+//! timeout, an error answer from the service, or an answer the crate could not read);
+//! the accessors give what is known: the HTTP status, the `X-Request-Id` to quote to
+//! Confluent support, the service's decoded error objects, and whether trying again
+//! can help.
+//!
+//! No error ever carries a secret: bodies are cut down to a short snippet with every
+//! `auth_data` removed, and requests are never included.
+//!
+//! ```
+//! # async fn demo(conns: confluent_flink_sql::connections::Connections) {
+//! use confluent_flink_sql::ErrorKind;
+//!
+//! match conns.get("my-openai").await {
+//!     Ok(c) => println!("{} is {:?}", c.name(), c.phase()),
+//!     Err(e) if e.status() == Some(404) => println!("no such connection"),
+//!     Err(e) if e.kind() == ErrorKind::Api => {
+//!         eprintln!("{e} (request id {:?})", e.request_id());
+//!         for detail in e.details() {
+//!             eprintln!("  {:?}: {:?}", detail.code(), detail.detail());
+//!         }
+//!     }
+//!     Err(e) => eprintln!("{e}"),
+//! }
+//! # }
+//! ```
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// What kind of failure an [`Error`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The client could not be configured (builder, environment variables).
+    Config,
+    /// The input was rejected before any request was sent.
+    Validation,
+    /// The request could not be sent or the answer not received.
+    Transport,
+    /// A per-request or overall timeout elapsed.
+    Timeout,
+    /// The service answered with an error status.
+    Api,
+    /// The service answered something the crate could not read.
+    Decode,
+}
+
+/// One error object of the service's `Failure` body.
+///
+/// ```
+/// use confluent_flink_sql::ErrorDetail;
+/// let d: ErrorDetail = serde_json::from_str(
+///     r#"{"status":"422","code":"invalid_configuration","detail":"bad","source":{"pointer":"/spec"}}"#,
+/// ).unwrap();
+/// assert_eq!(d.source_pointer(), Some("/spec"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source: Option<ErrorSource>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct ErrorSource {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pointer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    parameter: Option<String>,
+}
+
+impl ErrorDetail {
+    /// The unique identifier of this occurrence of the problem.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// The HTTP status the service gives for this problem, as text.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// The application-specific error code (`resource_already_exists`, ...).
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+    /// A short summary of the problem.
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+    /// The explanation of this occurrence.
+    pub fn detail(&self) -> Option<&str> {
+        self.detail.as_deref()
+    }
+    /// A JSON pointer to the part of the request body that caused it (`/spec/endpoint`).
+    pub fn source_pointer(&self) -> Option<&str> {
+        self.source.as_ref().and_then(|s| s.pointer.as_deref())
+    }
+    /// The query parameter that caused it (`page_size`).
+    pub fn source_parameter(&self) -> Option<&str> {
+        self.source.as_ref().and_then(|s| s.parameter.as_deref())
+    }
+
+    pub(crate) fn from_generated(e: crate::generated::types::ErrorDetail) -> Self {
+        ErrorDetail {
+            id: e.id.map(String::from),
+            status: e.status,
+            code: e.code,
+            title: e.title,
+            detail: e.detail,
+            source: e.source.map(|s| ErrorSource {
+                pointer: s.pointer,
+                parameter: s.parameter,
+            }),
+        }
+    }
+}
+
+/// The error of every fallible call of this crate.
+///
+/// Cheap to move (one box); `Send + Sync + 'static`, so it works with `anyhow` and `?`.
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    message: String,
+    status: Option<u16>,
+    request_id: Option<String>,
+    details: Vec<ErrorDetail>,
+    retry_after: Option<Duration>,
+    outcome_unknown: bool,
+    snippet: Option<String>,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                status: None,
+                request_id: None,
+                details: Vec::new(),
+                retry_after: None,
+                outcome_unknown: false,
+                snippet: None,
+                source: None,
+            }),
+        }
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Config, message)
+    }
+
+    pub(crate) fn validation(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Validation, message)
+    }
+
+    pub(crate) fn decode(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Decode, message)
+    }
+
+    pub(crate) fn with_status(mut self, status: u16) -> Self {
+        self.inner.status = Some(status);
+        self
+    }
+
+    pub(crate) fn with_request_id(mut self, id: Option<String>) -> Self {
+        self.inner.request_id = id;
+        self
+    }
+
+    pub(crate) fn with_details(mut self, details: Vec<ErrorDetail>) -> Self {
+        self.inner.details = details;
+        self
+    }
+
+    pub(crate) fn with_retry_after(mut self, wait: Option<Duration>) -> Self {
+        self.inner.retry_after = wait;
+        self
+    }
+
+    pub(crate) fn with_outcome_unknown(mut self) -> Self {
+        self.inner.outcome_unknown = true;
+        self
+    }
+
+    pub(crate) fn with_snippet(mut self, snippet: String) -> Self {
+        self.inner.snippet = Some(snippet);
+        self
+    }
+
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.inner.source = Some(Box::new(source));
+        self
+    }
+
+    pub(crate) fn prefix(mut self, context: &str) -> Self {
+        self.inner.message = if self.inner.message.is_empty() {
+            context.to_string()
+        } else {
+            format!("{context}: {}", self.inner.message)
+        };
+        self
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The HTTP status of the service's answer, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        self.inner.status
+    }
+
+    /// The `X-Request-Id` of the service's answer: quote it to Confluent support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+
+    /// The error objects of the service's `Failure` body (empty when it sent none,
+    /// as for a 429).
+    pub fn details(&self) -> &[ErrorDetail] {
+        &self.inner.details
+    }
+
+    /// How long the service asked to wait (`Retry-After`), when it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.inner.retry_after
+    }
+
+    /// A short, secret-free start of a body the crate could not read.
+    pub fn body_snippet(&self) -> Option<&str> {
+        self.inner.snippet.as_deref()
+    }
+
+    /// True when a write may or may not have been applied by the service (the
+    /// connection broke after the request was sent). Read the resource before
+    /// trying again.
+    pub fn outcome_unknown(&self) -> bool {
+        self.inner.outcome_unknown
+    }
+
+    /// True when the same call may succeed later: throttling (429), a gateway or
+    /// availability error (502, 503, 504), a timeout, or a network failure.
+    ///
+    /// The client already retries these according to its retry policy; this tells
+    /// what is left after those retries.
+    pub fn is_retryable(&self) -> bool {
+        match self.inner.kind {
+            ErrorKind::Transport | ErrorKind::Timeout => true,
+            ErrorKind::Api => self
+                .inner
+                .status
+                .is_some_and(crate::retry::is_retryable_status),
+            _ => false,
+        }
+    }
+
+    /// True for a 404 from the service.
+    pub fn is_not_found(&self) -> bool {
+        self.inner.kind == ErrorKind::Api && self.inner.status == Some(404)
+    }
+
+    /// True for a 409 from the service (the name already exists).
+    pub fn is_conflict(&self) -> bool {
+        self.inner.kind == ErrorKind::Api && self.inner.status == Some(409)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.write_str(&i.message)?;
+        if let Some(s) = i.status {
+            write!(f, " (HTTP {s})")?;
+        }
+        for d in &i.details {
+            match (d.title(), d.detail()) {
+                (Some(t), Some(dd)) => write!(f, "; {t}: {dd}")?,
+                (Some(t), None) => write!(f, "; {t}")?,
+                (None, Some(dd)) => write!(f, "; {dd}")?,
+                (None, None) => {}
+            }
+            if let Some(p) = d.source_pointer() {
+                write!(f, " [at {p}]")?;
+            }
+            if let Some(p) = d.source_parameter() {
+                write!(f, " [parameter {p}]")?;
+            }
+        }
+        if let Some(id) = &i.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        if let Some(s) = &i.snippet {
+            write!(f, "; body starts with: {s}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &i.kind).field("message", &i.message);
+        if let Some(s) = i.status {
+            d.field("status", &s);
+        }
+        if let Some(id) = &i.request_id {
+            d.field("request_id", id);
+        }
+        if !i.details.is_empty() {
+            d.field("details", &i.details);
+        }
+        if let Some(w) = i.retry_after {
+            d.field("retry_after", &w);
+        }
+        if i.outcome_unknown {
+            d.field("outcome_unknown", &true);
+        }
+        if let Some(s) = &i.snippet {
+            d.field("body_snippet", s);
+        }
+        if let Some(s) = &i.source {
+            d.field("source", &s.to_string());
+        }
+        d.finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// The longest body snippet an error keeps.
+const SNIPPET_CHARS: usize = 160;
+
+/// A short start of `body` with every `auth_data` value removed, for error messages.
+///
+/// A JSON body is re-serialised without any `auth_data` member; any other body is cut
+/// before the first `auth_data`, then to [`SNIPPET_CHARS`] characters, control
+/// characters escaped.
+pub(crate) fn redacted_snippet(body: &[u8]) -> String {
+    let text = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut v) => {
+            strip_auth_data(&mut v);
+            v.to_string()
+        }
+        Err(_) => {
+            let text = String::from_utf8_lossy(body);
+            match text.find("auth_data") {
+                Some(i) => format!("{}[redacted]", &text[..i]),
+                None => text.into_owned(),
+            }
+        }
+    };
+    let mut out: String = text
+        .chars()
+        .take(SNIPPET_CHARS)
+        .flat_map(char::escape_default)
+        .collect();
+    if text.chars().count() > SNIPPET_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+fn strip_auth_data(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            if m.contains_key("auth_data") {
+                m.insert(
+                    "auth_data".into(),
+                    serde_json::Value::String("[redacted]".into()),
+                );
+            }
+            m.values_mut().for_each(strip_auth_data);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(strip_auth_data),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_never_contain_auth_data() {
+        let body = br#"{"name":"x","spec":{"auth_data":{"kind":"PlaintextProvider","data":"{\"API_KEY\":\"sk-canary\"}"}}}"#;
+        let s = redacted_snippet(body);
+        assert!(!s.contains("sk-canary"), "{s}");
+        assert!(s.contains("[redacted]"), "{s}");
+        let cut =
+            br#"{"name":"x","spec":{"auth_data":{"kind":"PlaintextProvider","data":"sk-canary"#;
+        let s = redacted_snippet(cut);
+        assert!(!s.contains("sk-canary"), "{s}");
+    }
+
+    #[test]
+    fn snippets_are_short_and_escaped() {
+        let body = "x\n".repeat(1000);
+        let s = redacted_snippet(body.as_bytes());
+        assert!(s.chars().count() <= SNIPPET_CHARS * 2 + 1, "{}", s.len());
+        assert!(!s.contains('\n'));
+    }
+
+    #[test]
+    fn display_names_status_details_and_request_id() {
+        let e = Error::new(ErrorKind::Api, "get connection failed")
+            .with_status(404)
+            .with_request_id(Some("req-1".into()))
+            .with_details(vec![ErrorDetail {
+                title: Some("Not Found".into()),
+                ..Default::default()
+            }]);
+        assert_eq!(
+            e.to_string(),
+            "get connection failed (HTTP 404); Not Found [request id req-1]"
+        );
+        assert!(e.is_not_found());
+        assert!(!e.is_retryable());
+    }
+}

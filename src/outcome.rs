@@ -1,0 +1,105 @@
+//! Turns the generated client's errors into the crate's [`Error`].
+
+use std::time::SystemTime;
+
+use progenitor_client::Error as GenError;
+use reqwest::header::HeaderMap;
+
+use crate::error::{redacted_snippet, ErrorDetail};
+use crate::generated::types::Failure;
+use crate::retry::service_wait;
+use crate::{Error, ErrorKind};
+
+/// Header the transport adds to an answer that follows an attempt whose outcome is
+/// unknown (the connection broke after a create was sent).
+pub(crate) const EARLIER_OUTCOME_UNKNOWN: &str = "x-confluent-flink-sql-earlier-outcome";
+
+/// `what` names the call for the message ("create connection `x`").
+pub(crate) async fn into_error(what: &str, writes: bool, e: GenError<Failure>) -> Error {
+    match e {
+        GenError::ErrorResponse(rv) => {
+            let status = rv.status().as_u16();
+            let headers = rv.headers().clone();
+            let details = rv
+                .into_inner()
+                .errors
+                .into_iter()
+                .map(ErrorDetail::from_generated)
+                .collect();
+            api_error(what, status, &headers).with_details(details)
+        }
+        GenError::UnexpectedResponse(response) => {
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.unwrap_or_default();
+            let mut err = api_error(what, status, &headers);
+            if !body.is_empty() {
+                match serde_json::from_slice::<Failure>(&body) {
+                    Ok(f) => {
+                        err = err.with_details(
+                            f.errors
+                                .into_iter()
+                                .map(ErrorDetail::from_generated)
+                                .collect(),
+                        )
+                    }
+                    Err(_) => err = err.with_snippet(redacted_snippet(&body)),
+                }
+            }
+            err
+        }
+        GenError::InvalidResponsePayload(body, e) => {
+            Error::decode(format!("{what}: the service's answer could not be read"))
+                .with_snippet(redacted_snippet(&body))
+                .with_source(e)
+        }
+        GenError::CommunicationError(e)
+        | GenError::ResponseBodyError(e)
+        | GenError::InvalidUpgrade(e) => {
+            let kind = if e.is_timeout() {
+                ErrorKind::Timeout
+            } else {
+                ErrorKind::Transport
+            };
+            let what_happened = if e.is_timeout() {
+                "timed out"
+            } else if e.is_connect() {
+                "could not connect"
+            } else {
+                "the connection failed"
+            };
+            let unknown = writes && !e.is_connect();
+            let mut err =
+                Error::new(kind, format!("{what}: {what_happened}")).with_source(e.without_url());
+            if unknown {
+                err = err.with_outcome_unknown();
+            }
+            err
+        }
+        GenError::InvalidRequest(m) => Error::validation(format!("{what}: {m}")),
+        GenError::Custom(m) => Error::new(ErrorKind::Transport, format!("{what}: {m}")),
+    }
+}
+
+fn api_error(what: &str, status: u16, headers: &HeaderMap) -> Error {
+    let request_id = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
+    let mut message = format!("{what} failed");
+    let mut err = Error::new(ErrorKind::Api, String::new());
+    if status == 409 && headers.contains_key(EARLIER_OUTCOME_UNKNOWN) {
+        message.push_str(
+            ": it already exists, possibly created by an earlier attempt whose outcome was unknown; \
+             read it before trying again",
+        );
+        err = err.with_outcome_unknown();
+    }
+    let wait = (status == 429)
+        .then(|| service_wait(headers, SystemTime::now()))
+        .flatten();
+    err.prefix(&message)
+        .with_status(status)
+        .with_request_id(request_id)
+        .with_retry_after(wait)
+}
