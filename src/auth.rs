@@ -1,19 +1,4 @@
 //! Credentials and the `Authorization` header they become.
-//!
-//! Flink API keys and Cloud API keys are both HTTP Basic ([`Credentials::basic`]);
-//! OAuth access tokens are bearer tokens ([`Credentials::bearer`]), optionally with
-//! the identity pool they were issued for. Secrets are held in [`SecretString`]s
-//! (zeroised on drop) and sent in a header marked sensitive, which keeps it out of
-//! reqwest's and hyper's debug output. `Debug` shows the key id, never the secret.
-//!
-//! ```
-//! use confluent_flink_sql::Credentials;
-//!
-//! let basic = Credentials::basic("FLINKKEY", "s3cr3t");
-//! assert_eq!(format!("{basic:?}"), r#"Credentials::Basic { key: "FLINKKEY", secret: "[redacted]" }"#);
-//! let oauth = Credentials::bearer("eyJhbGciOi...").identity_pool_id("pool-abc");
-//! assert!(!format!("{oauth:?}").contains("eyJ"));
-//! ```
 
 use std::fmt;
 
@@ -23,7 +8,22 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::Error;
 
-/// How the client authenticates. See the [module docs](self).
+/// How the client authenticates.
+///
+/// Flink API keys and Cloud API keys are both HTTP Basic ([`Credentials::basic`]);
+/// OAuth access tokens are bearer tokens ([`Credentials::bearer`]), optionally with
+/// the identity pool they were issued for. Secrets are held in [`SecretString`]s
+/// (zeroised on drop) and sent in a header marked sensitive, which keeps it out of
+/// reqwest's and hyper's debug output. `Debug` shows the key id, never the secret.
+///
+/// ```
+/// use confluent_flink_sql::Credentials;
+///
+/// let basic = Credentials::basic("FLINKKEY", "s3cr3t");
+/// assert_eq!(format!("{basic:?}"), r#"Credentials::Basic { key: "FLINKKEY", secret: "[redacted]" }"#);
+/// let oauth = Credentials::bearer("eyJhbGciOi...").identity_pool_id("pool-abc");
+/// assert!(!format!("{oauth:?}").contains("eyJ"));
+/// ```
 #[derive(Clone)]
 pub struct Credentials {
     scheme: Scheme,

@@ -1,20 +1,4 @@
 //! [`Client`] and [`ClientBuilder`]: the one place the HTTP client is configured.
-//!
-//! ```no_run
-//! use std::time::Duration;
-//! use confluent_flink_sql::{Client, Credentials, Endpoint};
-//!
-//! # fn demo() -> Result<(), confluent_flink_sql::Error> {
-//! let client = Client::builder()
-//!     .endpoint(Endpoint::public("aws", "us-east-1"))
-//!     .credentials(Credentials::basic("FLINK_API_KEY", "FLINK_API_SECRET"))
-//!     .organization_id("3fa85f64-5717-4562-b3fc-2c963f66afa6")
-//!     .environment_id("env-123")
-//!     .timeout(Duration::from_secs(20))
-//!     .max_retries(5)
-//!     .build()?;
-//! # Ok(()) }
-//! ```
 
 use std::fmt;
 use std::sync::Arc;
@@ -53,7 +37,23 @@ struct Inner {
 }
 
 impl Client {
-    /// A builder; see the [module docs](self).
+    /// A builder.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use confluent_flink_sql::{Client, Credentials, Endpoint};
+    ///
+    /// # fn demo() -> Result<(), confluent_flink_sql::Error> {
+    /// let client = Client::builder()
+    /// .endpoint(Endpoint::public("aws", "us-east-1"))
+    /// .credentials(Credentials::basic("FLINK_API_KEY", "FLINK_API_SECRET"))
+    /// .organization_id("3fa85f64-5717-4562-b3fc-2c963f66afa6")
+    /// .environment_id("env-123")
+    /// .timeout(Duration::from_secs(20))
+    /// .max_retries(5)
+    /// .build()?;
+    /// # Ok(()) }
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }

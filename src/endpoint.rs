@@ -1,22 +1,4 @@
 //! Where the client sends requests.
-//!
-//! Flink's REST endpoints are regional: `https://flink.{region}.{cloud}.confluent.cloud`,
-//! or `https://flink.{region}.{cloud}.private.confluent.cloud` with private networking.
-//! Any other URL is accepted too (some private setups use their own host names, and
-//! tests use a local server).
-//!
-//! Plain `http://` would send the credentials in clear, so the client refuses it unless
-//! the host is a loopback address (`127.0.0.1`, `::1`, `localhost`) or the user opts in
-//! with [`ClientBuilder::allow_insecure_http`](crate::ClientBuilder::allow_insecure_http).
-//!
-//! ```
-//! use confluent_flink_sql::Endpoint;
-//!
-//! assert_eq!(Endpoint::public("aws", "us-east-1").as_str(), "https://flink.us-east-1.aws.confluent.cloud");
-//! assert_eq!(Endpoint::private("azure", "westeurope").as_str(),
-//!            "https://flink.westeurope.azure.private.confluent.cloud");
-//! assert_eq!(Endpoint::url("http://127.0.0.1:8080/").as_str(), "http://127.0.0.1:8080/");
-//! ```
 
 use std::fmt;
 use std::net::IpAddr;
@@ -25,7 +7,25 @@ use reqwest::Url;
 
 use crate::Error;
 
-/// The base URL of a Flink REST endpoint. See the [module docs](self).
+/// The base URL of a Flink REST endpoint.
+///
+/// Flink's REST endpoints are regional: `https://flink.{region}.{cloud}.confluent.cloud`,
+/// or `https://flink.{region}.{cloud}.private.confluent.cloud` with private networking.
+/// Any other URL is accepted too (some private setups use their own host names, and
+/// tests use a local server).
+///
+/// Plain `http://` would send the credentials in clear, so the client refuses it unless
+/// the host is a loopback address (`127.0.0.1`, `::1`, `localhost`) or the user opts in
+/// with [`ClientBuilder::allow_insecure_http`](crate::ClientBuilder::allow_insecure_http).
+///
+/// ```
+/// use confluent_flink_sql::Endpoint;
+///
+/// assert_eq!(Endpoint::public("aws", "us-east-1").as_str(), "https://flink.us-east-1.aws.confluent.cloud");
+/// assert_eq!(Endpoint::private("azure", "westeurope").as_str(),
+/// "https://flink.westeurope.azure.private.confluent.cloud");
+/// assert_eq!(Endpoint::url("http://127.0.0.1:8080/").as_str(), "http://127.0.0.1:8080/");
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Endpoint {
     url: String,

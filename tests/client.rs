@@ -376,7 +376,7 @@ async fn invalid_input_sends_no_request() {
             AuthData::api_key("k"),
         ),
         NewConnection::new(
-            &"a".repeat(101),
+            "a".repeat(101),
             ConnectionType::OpenAi,
             "https://e",
             AuthData::api_key("k"),

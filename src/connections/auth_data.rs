@@ -1,40 +1,4 @@
 //! [`AuthData`]: the secret a connection uses to reach its service.
-//!
-//! The service stores `spec.auth_data.data` as the JSON text of a map of secret fields
-//! (`{"API_KEY":"sk-..."}`), which each connection type reads its own way. `AuthData`
-//! has one constructor per secret group the service accepts, checks that a group
-//! fits the connection type before any request is sent, and adds `AUTH_TYPE` the way
-//! the Confluent CLI does. The values are held in [`SecretString`]s (zeroised on drop)
-//! and never appear in `Debug`, `Display` or serde output.
-//!
-//! | group | constructor | connection types |
-//! |---|---|---|
-//! | API key | [`AuthData::api_key`] | OPENAI, AZUREML, AZUREOPENAI, GOOGLEAI, PINECONE, ANTHROPIC, FIREWORKSAI, COSMOSDB, ELASTIC, A2A, MCP_SERVER |
-//! | AWS keys | [`AuthData::aws`] (+ [`session_token`](AuthData::session_token)) | BEDROCK, SAGEMAKER, S3VECTORS |
-//! | service key | [`AuthData::service_key`] | VERTEXAI |
-//! | username and password | [`AuthData::basic`] | MONGODB, COUCHBASE, CONFLUENT_JDBC, ELASTIC, REST, A2A, MCP_SERVER |
-//! | bearer token | [`AuthData::bearer_token`] | REST, A2A, MCP_SERVER |
-//! | OAuth2 client credentials | [`AuthData::oauth2`] | REST, A2A, MCP_SERVER |
-//!
-//! MCP servers also take a transport ([`AuthData::mcp_transport`]). [`AuthData::raw`]
-//! sends any JSON object text as given, for fields this crate does not know yet.
-//!
-//! ```
-//! use confluent_flink_sql::connections::{AuthData, McpTransport, SecretGroup};
-//!
-//! let openai = AuthData::api_key("sk-123");
-//! assert_eq!(openai.group(), Some(SecretGroup::ApiKey));
-//! assert_eq!(openai.field_names(), ["API_KEY", "AUTH_TYPE"]);
-//! assert!(!format!("{openai:?}").contains("sk-123"));
-//!
-//! let bedrock = AuthData::aws("AKIA...", "wJalr...").session_token("FwoG...");
-//! assert_eq!(bedrock.field_names(), ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]);
-//!
-//! let mcp = AuthData::bearer_token("tok").mcp_transport(McpTransport::Sse {
-//!     endpoint: Some("https://mcp.example.com/sse".into()),
-//! });
-//! assert!(mcp.field_names().contains(&"TRANSPORT_TYPE"));
-//! ```
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -135,7 +99,43 @@ pub enum McpTransport {
     StreamableHttp,
 }
 
-/// The secret of a connection. See the [module docs](self).
+/// The secret of a connection.
+///
+/// The service stores `spec.auth_data.data` as the JSON text of a map of secret fields
+/// (`{"API_KEY":"sk-..."}`), which each connection type reads its own way. `AuthData`
+/// has one constructor per secret group the service accepts, checks that a group
+/// fits the connection type before any request is sent, and adds `AUTH_TYPE` the way
+/// the Confluent CLI does. The values are held in [`SecretString`]s (zeroised on drop)
+/// and never appear in `Debug`, `Display` or serde output.
+///
+/// | group | constructor | connection types |
+/// |---|---|---|
+/// | API key | [`AuthData::api_key`] | OPENAI, AZUREML, AZUREOPENAI, GOOGLEAI, PINECONE, ANTHROPIC, FIREWORKSAI, COSMOSDB, ELASTIC, A2A, MCP_SERVER |
+/// | AWS keys | [`AuthData::aws`] (+ [`session_token`](AuthData::session_token)) | BEDROCK, SAGEMAKER, S3VECTORS |
+/// | service key | [`AuthData::service_key`] | VERTEXAI |
+/// | username and password | [`AuthData::basic`] | MONGODB, COUCHBASE, CONFLUENT_JDBC, ELASTIC, REST, A2A, MCP_SERVER |
+/// | bearer token | [`AuthData::bearer_token`] | REST, A2A, MCP_SERVER |
+/// | OAuth2 client credentials | [`AuthData::oauth2`] | REST, A2A, MCP_SERVER |
+///
+/// MCP servers also take a transport ([`AuthData::mcp_transport`]). [`AuthData::raw`]
+/// sends any JSON object text as given, for fields this crate does not know yet.
+///
+/// ```
+/// use confluent_flink_sql::connections::{AuthData, McpTransport, SecretGroup};
+///
+/// let openai = AuthData::api_key("sk-123");
+/// assert_eq!(openai.group(), Some(SecretGroup::ApiKey));
+/// assert_eq!(openai.field_names(), ["API_KEY", "AUTH_TYPE"]);
+/// assert!(!format!("{openai:?}").contains("sk-123"));
+///
+/// let bedrock = AuthData::aws("AKIA...", "wJalr...").session_token("FwoG...");
+/// assert_eq!(bedrock.field_names(), ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]);
+///
+/// let mcp = AuthData::bearer_token("tok").mcp_transport(McpTransport::Sse {
+/// endpoint: Some("https://mcp.example.com/sse".into()),
+/// });
+/// assert!(mcp.field_names().contains(&"TRANSPORT_TYPE"));
+/// ```
 #[derive(Clone)]
 pub struct AuthData {
     repr: Repr,

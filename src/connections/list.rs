@@ -1,32 +1,4 @@
 //! Listing connections, page by page or item by item, as lazy streams.
-//!
-//! Nothing is requested until the stream is polled, and one page is held at a time.
-//! The next page's token is read from `metadata.next` (an absolute URL); the client
-//! never follows that URL, so credentials only go to the configured endpoint. A
-//! missing, null or empty `next` ends the list; a token seen before ends it with an
-//! error instead of looping forever.
-//!
-//! ```no_run
-//! # async fn demo(client: confluent_flink_sql::Client) -> Result<(), confluent_flink_sql::Error> {
-//! use futures::TryStreamExt;
-//! use confluent_flink_sql::connections::ConnectionType;
-//!
-//! // Every OpenAI connection, 100 per request.
-//! let all: Vec<_> = client.connections().list()
-//!     .connection_type(ConnectionType::OpenAi)
-//!     .page_size(100)
-//!     .items()
-//!     .try_collect()
-//!     .await?;
-//!
-//! // One page, then resume later from its token.
-//! let first = client.connections().list().page_size(20).first_page().await?;
-//! if let Some(token) = first.next_page_token() {
-//!     let rest: Vec<_> = client.connections().list().page_size(20).page_token(token)
-//!         .items().try_collect().await?;
-//! }
-//! # Ok(()) }
-//! ```
 
 use std::collections::HashSet;
 
@@ -90,8 +62,35 @@ impl<T> IntoIterator for Page<T> {
     }
 }
 
-/// A list of connections to read; built by [`Connections::list`]. See the
-/// [module docs](self).
+/// A list of connections to read; built by [`Connections::list`].
+///
+/// Nothing is requested until the stream is polled, and one page is held at a time.
+/// The next page's token is read from `metadata.next` (an absolute URL); the client
+/// never follows that URL, so credentials only go to the configured endpoint. A
+/// missing, null or empty `next` ends the list; a token seen before ends it with an
+/// error instead of looping forever.
+///
+/// ```no_run
+/// # async fn demo(client: confluent_flink_sql::Client) -> Result<(), confluent_flink_sql::Error> {
+/// use futures::TryStreamExt;
+/// use confluent_flink_sql::connections::ConnectionType;
+///
+/// // Every OpenAI connection, 100 per request.
+/// let all: Vec<_> = client.connections().list()
+/// .connection_type(ConnectionType::OpenAi)
+/// .page_size(100)
+/// .items()
+/// .try_collect()
+/// .await?;
+///
+/// // One page, then resume later from its token.
+/// let first = client.connections().list().page_size(20).first_page().await?;
+/// if let Some(token) = first.next_page_token() {
+/// let rest: Vec<_> = client.connections().list().page_size(20).page_token(token)
+/// .items().try_collect().await?;
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a list request does nothing until .pages(), .items() or .first_page() is used"]
 pub struct ListRequest {
