@@ -9,6 +9,8 @@ mod endpoint;
 mod error;
 mod generated;
 mod outcome;
+#[cfg(test)]
+mod proptests;
 pub mod retry;
 mod transport;
 
