@@ -62,12 +62,32 @@ pub fn generate_value(doc: &Value, options: &Options) -> Result<String, String> 
 
 fn to_openapi(doc: &Value) -> Result<openapiv3::OpenAPI, String> {
     serde_path_to_error::deserialize(doc.clone()).map_err(|e| {
+        let mut place = e.path().to_string();
+        if place == "paths" {
+            // openapiv3 reads `paths` through untagged enums, which lose the path: read
+            // each path item alone to find the place.
+            place = locate_in_paths(doc).unwrap_or(place);
+        }
         format!(
-            "at `{}`: not a valid OpenAPI 3.0 document: {}",
-            e.path(),
+            "at `{place}`: not a valid OpenAPI 3.0 document: {}",
             e.inner()
         )
     })
+}
+
+/// `paths.<path>.<place in the path item>` of the first path item openapiv3 rejects.
+fn locate_in_paths(doc: &Value) -> Option<String> {
+    doc.get("paths")?
+        .as_object()?
+        .iter()
+        .find_map(|(path, item)| {
+            let err =
+                serde_path_to_error::deserialize::<_, openapiv3::PathItem>(item.clone()).err()?;
+            Some(match err.path().to_string().as_str() {
+                "." => format!("paths.{path}"),
+                inner => format!("paths.{path}.{inner}"),
+            })
+        })
 }
 
 fn settings(options: &Options) -> progenitor::GenerationSettings {

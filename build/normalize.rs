@@ -42,6 +42,11 @@ pub const FIXES: &[(&str, Fix)] = &[
         "stringify_discriminator_mappings",
         stringify_discriminator_mappings,
     ),
+    ("lift_titled_schemas", lift_titled_schemas),
+    (
+        "declare_overlay_only_properties",
+        declare_overlay_only_properties,
+    ),
     (
         "drop_example_only_allof_members",
         drop_example_only_allof_members,
@@ -62,6 +67,7 @@ pub const FIXES: &[(&str, Fix)] = &[
     ),
     ("rename_clashing_schemas", rename_clashing_schemas),
     ("keep_arrays_ordered", keep_arrays_ordered),
+    ("tolerate_unknown_properties", tolerate_unknown_properties),
 ];
 
 /// Applies every fix in [`FIXES`] and reports what each one changed.
@@ -191,6 +197,204 @@ pub fn stringify_discriminator_mappings(doc: &mut Value) -> Result<usize, String
     Ok(changes)
 }
 
+/// The docs pages inline every schema and name it only by `title` (`ObjectMeta`,
+/// `sql.v1.PlaintextProvider`, `Error`). progenitor's `with_replacement` only applies
+/// to `components/schemas`, so an inline `sql.v1.PlaintextProvider` would become a plain
+/// generated struct instead of the crate's secret-holding type, and each inline copy of
+/// a schema becomes its own type. An inline schema with a `title` moves to
+/// `components/schemas/<title>` and is replaced by a reference, when that name is free
+/// or already holds the same schema; otherwise it stays inline. Nested schemas move
+/// first, so equal copies compare equal.
+pub fn lift_titled_schemas(doc: &mut Value) -> Result<usize, String> {
+    let root = doc.as_object_mut().ok_or("the document is not an object")?;
+    let mut schemas = match root
+        .get_mut("components")
+        .and_then(|c| c.get_mut("schemas"))
+    {
+        Some(Value::Object(m)) => std::mem::take(m),
+        Some(_) => return Err("components/schemas is not an object".into()),
+        None => Map::new(),
+    };
+    let mut changes = 0;
+    // The components' nested schemas first, each component itself staying where it is.
+    let names: Vec<String> = schemas.keys().cloned().collect();
+    for name in names {
+        if let Some(mut schema) = schemas.get(&name).cloned() {
+            lift_within(&mut schema, &mut schemas, &mut changes, true);
+            schemas.insert(name, schema);
+        }
+    }
+    for (key, v) in root.iter_mut() {
+        if key != "info" {
+            lift_within(v, &mut schemas, &mut changes, false);
+        }
+    }
+    if !schemas.is_empty() {
+        let components = root
+            .entry("components")
+            .or_insert_with(|| Value::Object(Map::new()))
+            .as_object_mut()
+            .ok_or("components is not an object")?;
+        components.insert("schemas".into(), Value::Object(schemas));
+    }
+    Ok(changes)
+}
+
+/// Lifts the titled schemas inside `v` (children first), and `v` itself unless it is a
+/// component's root. Values that are data, not schemas (examples, defaults, enums,
+/// extensions), are not entered.
+fn lift_within(
+    v: &mut Value,
+    schemas: &mut Map<String, Value>,
+    changes: &mut usize,
+    is_root: bool,
+) {
+    match v {
+        Value::Object(m) => {
+            for (key, child) in m.iter_mut() {
+                if key == "properties" {
+                    // Property names are free text: "example" may be one.
+                    for p in child
+                        .as_object_mut()
+                        .into_iter()
+                        .flat_map(|p| p.values_mut())
+                    {
+                        lift_within(p, schemas, changes, false);
+                    }
+                } else if !matches!(key.as_str(), "example" | "examples" | "default" | "enum")
+                    && !key.starts_with("x-")
+                {
+                    lift_within(child, schemas, changes, false);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                lift_within(item, schemas, changes, false);
+            }
+            return;
+        }
+        _ => return,
+    }
+    if is_root {
+        return;
+    }
+    let Some(title) = v.get("title").and_then(Value::as_str).map(str::to_string) else {
+        return;
+    };
+    let is_schema = ["type", "properties", "allOf", "oneOf", "anyOf", "items"]
+        .iter()
+        .any(|k| v.get(k).is_some());
+    if !is_schema {
+        return;
+    }
+    match schemas.get(&title) {
+        Some(existing) if existing == v => {}
+        Some(_) => return,
+        None => {
+            schemas.insert(title.clone(), v.clone());
+        }
+    }
+    *v = serde_json::json!({ "$ref": format!("#/components/schemas/{title}") });
+    *changes += 1;
+}
+
+/// An example-only `allOf` overlay (see [`drop_example_only_allof_members`]) can name a
+/// property the base schema does not declare: the docs form's ObjectMeta has no `uid`
+/// or `resource_version` (only the overlay's examples do), its ListMeta no `self`.
+/// Dropping the overlay would drop those fields, which the service sends and the PUT
+/// needs. Each such property is declared on the base schema (the first other member; a
+/// referenced component is extended), typed by its example's JSON type, with its
+/// description and example. Properties whose example is not a scalar are left alone.
+pub fn declare_overlay_only_properties(doc: &mut Value) -> Result<usize, String> {
+    fn json_type(example: &Value) -> Option<&'static str> {
+        match example {
+            Value::String(_) => Some("string"),
+            Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+            Value::Number(_) => Some("number"),
+            Value::Bool(_) => Some("boolean"),
+            _ => None,
+        }
+    }
+    fn plan_for(doc: &Value, at: &str, v: &Value, plan: &mut Vec<(String, String, Value)>) {
+        if let Some(members) = v.get("allOf").and_then(Value::as_array) {
+            let base = members.iter().position(|m| !is_example_only_overlay(m));
+            if let Some(base) = base {
+                let target = match members[base].get("$ref").and_then(Value::as_str) {
+                    Some(r) => match (resolve(doc, r), r.strip_prefix('#')) {
+                        (Ok(_), Some(pointer)) => Some(pointer.to_string()),
+                        _ => None,
+                    },
+                    None => Some(format!("{at}/allOf/{base}")),
+                };
+                let declared: Vec<&String> = members
+                    .iter()
+                    .filter(|m| !is_example_only_overlay(m))
+                    .filter_map(|m| match m.get("$ref").and_then(Value::as_str) {
+                        Some(r) => resolve(doc, r).ok(),
+                        None => Some(m),
+                    })
+                    .filter_map(|m| m.get("properties").and_then(Value::as_object))
+                    .flat_map(|p| p.keys())
+                    .collect();
+                let overlays = members.iter().filter(|m| is_example_only_overlay(m));
+                let properties = overlays
+                    .filter_map(|m| m.get("properties").and_then(Value::as_object))
+                    .flat_map(|p| p.iter());
+                for (name, p) in properties {
+                    let ty = p.get("example").and_then(json_type);
+                    if let (Some(target), Some(ty), false) = (&target, ty, declared.contains(&name))
+                    {
+                        let mut declaration = p.as_object().cloned().unwrap_or_default();
+                        declaration.insert("type".into(), Value::String(ty.into()));
+                        plan.push((target.clone(), name.clone(), Value::Object(declaration)));
+                    }
+                }
+            }
+        }
+        match v {
+            Value::Object(m) => {
+                for (k, c) in m
+                    .iter()
+                    .filter(|(k, _)| !matches!(k.as_str(), "example" | "examples"))
+                {
+                    plan_for(
+                        doc,
+                        &format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                        c,
+                        plan,
+                    );
+                }
+            }
+            Value::Array(a) => {
+                for (i, c) in a.iter().enumerate() {
+                    plan_for(doc, &format!("{at}/{i}"), c, plan);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut plan = Vec::new();
+    plan_for(doc, "", doc, &mut plan);
+    let mut changes = 0;
+    for (target, name, declaration) in plan {
+        let schema = doc
+            .pointer_mut(&target)
+            .and_then(Value::as_object_mut)
+            .ok_or_else(|| format!("{target} is not a schema object"))?;
+        let properties = schema
+            .entry("properties")
+            .or_insert_with(|| Value::Object(Map::new()))
+            .as_object_mut()
+            .ok_or_else(|| format!("{target}/properties is not an object"))?;
+        if !properties.contains_key(&name) {
+            properties.insert(name, declaration);
+            changes += 1;
+        }
+    }
+    Ok(changes)
+}
+
 /// Confluent's specs refine a shared schema with `allOf: [base, {properties: {x:
 /// {example: ..}}}]`: the second member only documents examples. progenitor reads such
 /// a member as a property of unknown type and turns the field into `serde_json::Value`.
@@ -202,23 +406,27 @@ pub fn drop_example_only_allof_members(doc: &mut Value) -> Result<usize, String>
             return;
         };
         let before = members.len();
-        members.retain(|m| {
-            let Some(m) = m.as_object() else { return true };
-            let props_only_examples = m
-                .get("properties")
-                .and_then(Value::as_object)
-                .is_some_and(|p| p.values().all(is_documentation_only));
-            let nothing_else = m
-                .keys()
-                .all(|k| matches!(k.as_str(), "properties" | "description" | "title"));
-            !(props_only_examples && nothing_else)
-        });
+        members.retain(|m| !is_example_only_overlay(m));
         if members.len() != before {
             changes += before - members.len();
             collapse_single_member_allof(v);
         }
     });
     Ok(changes)
+}
+
+/// An `allOf` member whose properties carry nothing but documentation (see
+/// [`drop_example_only_allof_members`]).
+fn is_example_only_overlay(m: &Value) -> bool {
+    let Some(m) = m.as_object() else { return false };
+    let props_only_examples = m
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| p.values().all(is_documentation_only));
+    let nothing_else = m
+        .keys()
+        .all(|k| matches!(k.as_str(), "properties" | "description" | "title"));
+    props_only_examples && nothing_else
 }
 
 /// `{allOf: [x], ..siblings}` becomes `x` with the siblings kept (a `$ref` with
@@ -607,6 +815,23 @@ pub fn keep_arrays_ordered(doc: &mut Value) -> Result<usize, String> {
     Ok(changes)
 }
 
+/// `additionalProperties: false` (the docs form's `Error`) makes the generated type
+/// `deny_unknown_fields`: one field added by the service would fail the whole response,
+/// and an error response would lose its details. The keyword is dropped so unknown
+/// fields are ignored, as everywhere else.
+pub fn tolerate_unknown_properties(doc: &mut Value) -> Result<usize, String> {
+    let mut changes = 0;
+    walk_mut(doc, &mut |v| {
+        if let Some(obj) = v.as_object_mut() {
+            if obj.get("additionalProperties") == Some(&Value::Bool(false)) {
+                obj.remove("additionalProperties");
+                changes += 1;
+            }
+        }
+    });
+    Ok(changes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -869,6 +1094,114 @@ mod tests {
         assert_eq!(
             doc,
             json!({"properties": {"data": {"type": "array", "items": {}}}})
+        );
+    }
+
+    #[test]
+    fn titled_inline_schemas_become_components() {
+        let secret = json!({"title": "sql.v1.PlaintextProvider", "type": "object",
+            "properties": {"data": {"type": "string"}}});
+        let mut doc = json!({
+            "info": {"title": "API", "version": "1"},
+            "paths": {"/c": {"get": {"responses": {"200": {"content": {"application/json": {
+                "schema": {"title": "Spec", "type": "object", "properties": {
+                    "auth": {"oneOf": [secret.clone()]},
+                    "example": {"type": "string", "title": "Example"}
+                }},
+                "example": {"title": "data, not a schema", "type": "object"}
+            }}}}}}},
+            "components": {"schemas": {"sql.v1.PlaintextProvider": secret.clone()}}
+        });
+        // auth's member (equal to the component), the property named "example", Spec.
+        assert_eq!(lift_titled_schemas(&mut doc).unwrap(), 3);
+        let media = &doc["paths"]["/c"]["get"]["responses"]["200"]["content"]["application/json"];
+        assert_eq!(
+            media["schema"],
+            json!({"$ref": "#/components/schemas/Spec"})
+        );
+        assert_eq!(media["example"]["title"], json!("data, not a schema"));
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["sql.v1.PlaintextProvider"], secret);
+        assert_eq!(
+            schemas["Spec"]["properties"]["auth"]["oneOf"][0],
+            json!({"$ref": "#/components/schemas/sql.v1.PlaintextProvider"})
+        );
+        assert_eq!(
+            schemas["Example"],
+            json!({"type": "string", "title": "Example"})
+        );
+        assert_eq!(doc["info"]["title"], json!("API"));
+        // Component roots stay where they are; a second run changes nothing.
+        assert_eq!(lift_titled_schemas(&mut doc).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_title_naming_a_different_schema_stays_inline() {
+        let mut doc = json!({
+            "paths": {"/c": {"get": {"responses": {"200": {"content": {"application/json": {
+                "schema": {"title": "ObjectMeta", "type": "object"}
+            }}}}}}},
+            "components": {"schemas": {"ObjectMeta": {"type": "object", "properties": {"self": {"type": "string"}}}}}
+        });
+        let before = doc.clone();
+        assert_eq!(lift_titled_schemas(&mut doc).unwrap(), 0);
+        assert_eq!(doc, before);
+    }
+
+    #[test]
+    fn overlay_only_properties_are_declared_on_the_base() {
+        let mut doc = json!({
+            "components": {"schemas": {"ObjectMeta": {"type": "object", "properties": {"self": {"type": "string"}}}}},
+            "x": {"allOf": [
+                {"$ref": "#/components/schemas/ObjectMeta"},
+                {"properties": {
+                    "self": {"example": "https://x"},
+                    "uid": {"example": "u-1", "description": "id"},
+                    "n": {"example": 3},
+                    "o": {"example": {"a": 1}}
+                }}
+            ]},
+            "y": {"allOf": [
+                {"type": "object", "title": "ListMeta", "properties": {"next": {"type": "string"}}},
+                {"properties": {"self": {"example": "https://s"}}}
+            ]}
+        });
+        assert_eq!(declare_overlay_only_properties(&mut doc).unwrap(), 3);
+        let meta = &doc["components"]["schemas"]["ObjectMeta"]["properties"];
+        assert_eq!(
+            meta["self"],
+            json!({"type": "string"}),
+            "declared properties are untouched"
+        );
+        assert_eq!(
+            meta["uid"],
+            json!({"type": "string", "example": "u-1", "description": "id"})
+        );
+        assert_eq!(meta["n"], json!({"type": "integer", "example": 3}));
+        assert!(meta.get("o").is_none(), "an object example gives no type");
+        assert_eq!(
+            doc["y"]["allOf"][0]["properties"]["self"],
+            json!({"type": "string", "example": "https://s"})
+        );
+        // The overlays can then go without losing a field.
+        drop_example_only_allof_members(&mut doc).unwrap();
+        assert_eq!(doc["x"], json!({"$ref": "#/components/schemas/ObjectMeta"}));
+        assert!(doc["y"]["properties"]["self"].is_object());
+    }
+
+    #[test]
+    fn closed_additional_properties_are_opened() {
+        let mut doc = json!({"properties": {"errors": {"type": "array", "items": {
+            "type": "object", "additionalProperties": false, "properties": {"id": {"type": "string"}}
+        }}}, "additionalProperties": {"type": "string"}});
+        assert_eq!(tolerate_unknown_properties(&mut doc).unwrap(), 1);
+        assert!(doc["properties"]["errors"]["items"]
+            .get("additionalProperties")
+            .is_none());
+        assert_eq!(
+            doc["additionalProperties"],
+            json!({"type": "string"}),
+            "typed maps stay"
         );
     }
 

@@ -1,6 +1,314 @@
 //! Runs the unit tests of the build code in `build/` (the spec fixes), which cargo does
-//! not run for a build script.
+//! not run for a build script, and tests the generation itself: the docs form of the
+//! spec (seed 000) generates a typed client, and a spec the generator cannot take
+//! fails with one message that names the file and the place.
 
 #[allow(dead_code)]
 #[path = "../build/normalize.rs"]
 mod normalize;
+
+#[allow(dead_code)]
+#[path = "../build/generate.rs"]
+mod generate;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The options `build.rs` passes.
+fn options() -> generate::Options {
+    generate::Options {
+        replacements: vec![(
+            "SqlV1PlaintextProvider",
+            "crate::connections::wire::PlaintextProvider",
+        )],
+        inner_type: None,
+    }
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// Writes `text` to a file of its own under cargo's temporary directory for tests.
+fn spec_file(name: &str, text: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("build_code");
+    std::fs::create_dir_all(&dir).expect("create the temporary directory");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write the spec");
+    path
+}
+
+/// A path type as text, without the leading `::` (`std::option::Option<std::string::String>`).
+fn type_text(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .iter()
+            .map(|s| {
+                let args = match &s.arguments {
+                    syn::PathArguments::AngleBracketed(a) => {
+                        let inner: Vec<String> = a
+                            .args
+                            .iter()
+                            .map(|arg| match arg {
+                                syn::GenericArgument::Type(t) => type_text(t),
+                                _ => "?".into(),
+                            })
+                            .collect();
+                        format!("<{}>", inner.join(", "))
+                    }
+                    _ => String::new(),
+                };
+                format!("{}{args}", s.ident)
+            })
+            .collect::<Vec<_>>()
+            .join("::"),
+        _ => "?".into(),
+    }
+}
+
+/// The generated `types` module: struct name -> (field name -> field type), and the
+/// names of its enums.
+struct Types {
+    structs: BTreeMap<String, BTreeMap<String, String>>,
+    enums: Vec<String>,
+}
+
+fn types_of(code: &str) -> Types {
+    let file = syn::parse_file(code).expect("the generated code parses");
+    let items = file
+        .items
+        .iter()
+        .find_map(|i| match i {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
+            _ => None,
+        })
+        .expect("a types module");
+    let mut types = Types {
+        structs: BTreeMap::new(),
+        enums: Vec::new(),
+    };
+    for item in items {
+        match item {
+            syn::Item::Struct(s) => {
+                let fields = s
+                    .fields
+                    .iter()
+                    .filter_map(|f| Some((f.ident.as_ref()?.to_string(), type_text(&f.ty))))
+                    .collect();
+                types.structs.insert(s.ident.to_string(), fields);
+            }
+            syn::Item::Enum(e) => types.enums.push(e.ident.to_string()),
+            _ => {}
+        }
+    }
+    types
+}
+
+const OPTION_STRING: &str = "std::option::Option<std::string::String>";
+
+impl Types {
+    /// The type of `name.field`, failing with what there is instead.
+    fn field(&self, name: &str, field: &str) -> &str {
+        let fields = self
+            .structs
+            .get(name)
+            .unwrap_or_else(|| panic!("no struct {name}; there are {:?}", self.structs.keys()));
+        fields
+            .get(field)
+            .unwrap_or_else(|| panic!("{name} has no field {field}; it has {:?}", fields.keys()))
+    }
+}
+
+#[test]
+fn seed_000_list_generates_a_typed_client() {
+    let generated = generate::generate(&fixture("seed-000-list.yaml"), &options())
+        .unwrap_or_else(|e| panic!("the docs form must generate: {e}"));
+    let types = types_of(&generated.code);
+
+    // connection_type and phase are plain strings: the seed's closed enums are opened.
+    assert_eq!(
+        types.field("SqlV1ConnectionSpec", "connection_type"),
+        OPTION_STRING
+    );
+    assert_eq!(
+        types.field("SqlV1ConnectionStatus", "phase"),
+        "std::string::String"
+    );
+    assert!(
+        types.enums.is_empty(),
+        "no closed enum may be generated: {:?}",
+        types.enums
+    );
+
+    // The list's metadata is the typed ListMeta, with the seed's fields (and `self`,
+    // which only the seed's example overlay names).
+    let list = &types.structs["SqlV1ConnectionList"];
+    assert_eq!(list["metadata"], "ListMeta");
+    assert_eq!(list["data"], "std::vec::Vec<SqlV1Connection>");
+    let list_meta = &types.structs["ListMeta"];
+    for field in ["first", "last", "prev", "next", "self_"] {
+        assert_eq!(list_meta[field], OPTION_STRING, "ListMeta.{field}");
+    }
+    assert_eq!(
+        list_meta["total_size"], "std::option::Option<i32>",
+        "ListMeta.total_size"
+    );
+    // ObjectMeta keeps uid and resource_version, which the seed names only in examples.
+    assert_eq!(types.field("ObjectMeta", "uid"), OPTION_STRING);
+    assert_eq!(types.field("ObjectMeta", "resource_version"), OPTION_STRING);
+    // No field anywhere is untyped JSON.
+    for (name, fields) in &types.structs {
+        for (field, ty) in fields {
+            assert!(!ty.contains("serde_json"), "{name}.{field} is {ty}");
+        }
+    }
+
+    // The secret is the crate's type (with_replacement applies), not a generated struct.
+    assert_eq!(
+        types.field("SqlV1ConnectionSpec", "auth_data"),
+        "std::option::Option<crate::connections::wire::PlaintextProvider>"
+    );
+    assert!(!types.structs.contains_key("SqlV1PlaintextProvider"));
+    // Error details tolerate fields the service adds (the seed says
+    // additionalProperties: false).
+    assert!(!generated.code.contains("deny_unknown_fields"));
+
+    // The bodiless 429 was dropped (and only it), so the typed errors share Failure.
+    let applied: BTreeMap<&str, usize> = generated
+        .applied
+        .iter()
+        .map(|a| (a.name, a.changes))
+        .collect();
+    assert_eq!(applied["drop_bodiless_error_responses"], 1);
+    assert!(generated
+        .code
+        .contains("Result<ResponseValue<types::SqlV1ConnectionList>, Error<types::Failure>>"));
+}
+
+#[test]
+fn seed_000_fails_on_its_429_without_the_fix_and_names_the_operation() {
+    let path = fixture("seed-000-list.yaml");
+    let text = std::fs::read_to_string(&path).expect("the fixture");
+    let mut doc: serde_json::Value = serde_yaml::from_str(&text).expect("the fixture is YAML");
+    for (name, fix) in normalize::FIXES {
+        if *name != "drop_bodiless_error_responses" {
+            fix(&mut doc).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
+    let err = generate::generate_value(&doc, &options()).expect_err("the 429 breaks progenitor");
+    assert!(
+        err.contains(
+            "at `paths./sql/v1/organizations/{organization_id}/environments/{environment_id}/connections.get` \
+             (operationId listSqlv1Connections)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("panicked at"), "{err}");
+}
+
+#[test]
+fn invalid_yaml_is_reported_with_the_file_line_and_column() {
+    let path = spec_file(
+        "invalid.yaml",
+        "openapi: 3.0.0\ninfo:\n  title: x\n  version: [1\npaths: {}\n",
+    );
+    let err = generate::generate(&path, &options())
+        .err()
+        .expect("invalid YAML fails");
+    let prefix = format!("{}:", path.display());
+    let rest = err.strip_prefix(&prefix).unwrap_or_else(|| panic!("{err}"));
+    let (line, rest) = rest.split_once(':').unwrap_or_else(|| panic!("{err}"));
+    let (column, rest) = rest.split_once(':').unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        line.parse::<u32>().is_ok() && column.parse::<u32>().is_ok(),
+        "{err}"
+    );
+    assert!(rest.starts_with(" not valid YAML"), "{err}");
+}
+
+#[test]
+fn a_document_that_is_not_openapi_is_reported_with_the_json_path() {
+    let path = spec_file(
+        "shape.yaml",
+        "openapi: 3.0.0\ninfo: {title: x, version: '1'}\nservers:\n- url: https://x\n  description: [oops]\npaths: {}\n",
+    );
+    let err = generate::generate(&path, &options())
+        .err()
+        .expect("a bad shape fails");
+    assert!(
+        err.starts_with(&format!(
+            "{}: at `servers[0].description`: not a valid OpenAPI 3.0 document",
+            path.display()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_operation_is_reported_with_its_path_and_method() {
+    // openapiv3 reads paths through untagged enums that lose the place; the message
+    // still names the path item and the field.
+    let path = spec_file(
+        "operation-shape.yaml",
+        "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths:\n  /things:\n    get:\n      parameters:\n      \
+         - {in: query, name: a, required: maybe, schema: {type: string}}\n      responses:\n        '200': {description: ok}\n",
+    );
+    let err = generate::generate(&path, &options())
+        .err()
+        .expect("a bad operation fails");
+    assert!(
+        err.starts_with(&format!(
+            "{}: at `paths./things.get.parameters[0]`",
+            path.display()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_operation_the_generator_rejects_is_named_without_a_panic() {
+    // Two error responses with different bodies: progenitor asserts and panics.
+    let path = spec_file(
+        "two-error-types.yaml",
+        r#"openapi: 3.0.0
+info: {title: x, version: '1'}
+paths:
+  /ok:
+    get:
+      operationId: fine
+      responses:
+        '200': {description: ok}
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters:
+      - {in: path, name: id, required: true, schema: {type: string}}
+      responses:
+        '200': {description: ok}
+        '400':
+          description: bad
+          content: {application/json: {schema: {type: object, properties: {a: {type: string}}}}}
+        '500':
+          description: worse
+          content: {application/json: {schema: {type: array, items: {type: string}}}}
+"#,
+    );
+    let err = generate::generate(&path, &options())
+        .err()
+        .expect("progenitor rejects it");
+    assert!(
+        err.starts_with(&format!(
+            "{}: at `paths./things/{{id}}.get` (operationId getThing): the generator cannot take this operation",
+            path.display()
+        )),
+        "{err}"
+    );
+    for noise in ["panicked at", "stack backtrace", "RUST_BACKTRACE"] {
+        assert!(!err.contains(noise), "{err}");
+    }
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+}

@@ -1,0 +1,1361 @@
+//! Proves the generated client matches the spec it was generated from.
+//!
+//! Everything expected is read from the spec at test time (the one `*.yaml` in
+//! `openapi/`, as `build.rs` finds it), never from the generated code:
+//!
+//! - every example in the spec deserialises into the generated type for its place and
+//!   serialises back to the same JSON (date-times compared as instants, the one
+//!   documented normalisation); an example with no known type fails the test;
+//! - responses with values and fields the spec does not know yet still deserialise;
+//! - each operation, driven through the generated [`Client`] against a recording HTTP
+//!   server on 127.0.0.1, sends the spec's method, path, query and body.
+#![warn(clippy::all, unused)]
+
+use super::types::*;
+use super::{Client, Error, OPERATIONS};
+
+use serde::{de::DeserializeOwned, Serialize};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+// ---------------------------------------------------------------------------------
+// The spec
+// ---------------------------------------------------------------------------------
+
+/// The one OpenAPI document in `openapi/` (the rule `build.rs` follows).
+fn spec_path() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi");
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .collect();
+    assert_eq!(
+        specs.len(),
+        1,
+        "expected one spec in {}: {specs:?}",
+        dir.display()
+    );
+    specs.remove(0)
+}
+
+/// The spec as it is on disk, before the build's normalisation.
+fn spec() -> Value {
+    let path = spec_path();
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "patch", "head", "options", "trace",
+];
+
+/// One operation of the spec.
+struct Operation {
+    method: String,
+    path: String,
+    op: Value,
+}
+
+/// Every operation of the spec, by operationId.
+fn operations(doc: &Value) -> BTreeMap<String, Operation> {
+    let mut out = BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            let operation = Operation {
+                method: method.to_uppercase(),
+                path: path.clone(),
+                op: op.clone(),
+            };
+            assert!(
+                out.insert(id.to_string(), operation).is_none(),
+                "operationId {id} twice"
+            );
+        }
+    }
+    out
+}
+
+fn operation(doc: &Value, id: &str) -> Operation {
+    operations(doc)
+        .remove(id)
+        .unwrap_or_else(|| panic!("the spec has no operation {id}"))
+}
+
+/// Resolves a local `$ref` (any depth), or returns the value itself.
+fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
+    match v.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let pointer = r
+                .strip_prefix('#')
+                .unwrap_or_else(|| panic!("non-local reference {r}"));
+            resolve(
+                doc,
+                doc.pointer(pointer)
+                    .unwrap_or_else(|| panic!("dangling reference {r}")),
+            )
+        }
+        None => v,
+    }
+}
+
+/// Escapes one JSON-pointer token.
+fn token(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+// ---------------------------------------------------------------------------------
+// Examples
+// ---------------------------------------------------------------------------------
+
+/// Checks one example against one generated type.
+type Check = fn(&Value) -> Result<(), String>;
+
+/// Request and response bodies whose schema is inline, by `(operationId, place)`;
+/// `place` is `request` or the status code.
+const OPERATION_BODIES: &[(&str, &str, &str, Check)] = &[
+    (
+        "createSqlv1Connection",
+        "request",
+        "CreateSqlv1ConnectionBody",
+        round_trip::<CreateSqlv1ConnectionBody>,
+    ),
+    (
+        "createSqlv1Connection",
+        "201",
+        "SqlV1Connection",
+        round_trip::<SqlV1Connection>,
+    ),
+    (
+        "updateSqlv1Connection",
+        "request",
+        "UpdateSqlv1ConnectionBody",
+        round_trip::<UpdateSqlv1ConnectionBody>,
+    ),
+    (
+        "getSqlv1Connection",
+        "200",
+        "SqlV1Connection",
+        round_trip::<SqlV1Connection>,
+    ),
+];
+
+/// The generated type of every schema in `components/schemas`, by schema name.
+const SCHEMA_TYPES: &[(&str, &str, Check)] = &[
+    (
+        "sql.v1.Connection",
+        "SqlV1Connection",
+        round_trip::<SqlV1Connection>,
+    ),
+    (
+        "sql.v1.ConnectionList",
+        "SqlV1ConnectionList",
+        round_trip::<SqlV1ConnectionList>,
+    ),
+    (
+        "sql.v1.ConnectionSpec",
+        "SqlV1ConnectionSpec",
+        round_trip::<SqlV1ConnectionSpec>,
+    ),
+    (
+        "sql.v1.ConnectionStatus",
+        "SqlV1ConnectionStatus",
+        round_trip::<SqlV1ConnectionStatus>,
+    ),
+    (
+        "sql.v1.PlaintextProvider",
+        "PlaintextProvider",
+        round_trip::<crate::connections::wire::PlaintextProvider>,
+    ),
+    ("ObjectMeta", "ObjectMeta", round_trip::<ObjectMeta>),
+    ("ListMeta", "ListMeta", round_trip::<ListMeta>),
+    ("Failure", "Failure", round_trip::<Failure>),
+    ("Error", "ErrorDetail", round_trip::<ErrorDetail>),
+    ("Error_source", "ErrorSource", round_trip::<ErrorSource>),
+];
+
+/// What an example is checked against.
+enum Target {
+    /// A generated type: deserialise, serialise, compare.
+    Type(&'static str, Check),
+    /// A scalar schema (a property, header or parameter): checked by type and format.
+    Scalar(Value),
+    /// Nothing known: the test fails.
+    Unknown(String),
+}
+
+/// One example found in the spec.
+struct Example {
+    /// Where it is, as a JSON pointer into the spec.
+    place: String,
+    value: Value,
+    target: Target,
+}
+
+/// Deserialises `example` into `T`, serialises it, reads that back and serialises
+/// again: both serialisations must agree, and equal the example (modulo date-time
+/// formatting).
+fn round_trip<T: DeserializeOwned + Serialize>(example: &Value) -> Result<(), String> {
+    let value: T = serde_path_to_error::deserialize(example.clone())
+        .map_err(|e| format!("does not deserialise (at `{}`): {}", e.path(), e.inner()))?;
+    let written = serde_json::to_value(&value).map_err(|e| format!("does not serialise: {e}"))?;
+    let again: T = serde_json::from_value(written.clone())
+        .map_err(|e| format!("its serialisation does not read back: {e}: {written}"))?;
+    let rewritten =
+        serde_json::to_value(&again).map_err(|e| format!("does not serialise again: {e}"))?;
+    if rewritten != written {
+        return Err(format!("not stable: {written} became {rewritten}"));
+    }
+    same_json(example, &written, "")
+}
+
+/// `expected == actual`, except that two strings that are date-times of the same
+/// instant are equal (the generated `DateTime<Utc>` writes `2006-01-02T22:04:05Z` for
+/// the spec's `2006-01-02T15:04:05-07:00`). Names the first difference.
+fn same_json(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            let ek: BTreeSet<&String> = e.keys().collect();
+            let ak: BTreeSet<&String> = a.keys().collect();
+            if ek != ak {
+                return Err(format!(
+                    "at `{at}`: the example has fields {ek:?}, the serialisation {ak:?}"
+                ));
+            }
+            e.iter()
+                .try_for_each(|(k, v)| same_json(v, &a[k], &format!("{at}/{}", token(k))))
+        }
+        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => e
+            .iter()
+            .zip(a)
+            .enumerate()
+            .try_for_each(|(i, (e, a))| same_json(e, a, &format!("{at}/{i}"))),
+        (Value::String(e), Value::String(a)) if e != a => match (date_time(e), date_time(a)) {
+            (Some(x), Some(y)) if x == y => Ok(()),
+            _ => Err(format!("at `{at}`: {e:?} became {a:?}")),
+        },
+        _ if expected == actual => Ok(()),
+        _ => Err(format!("at `{at}`: {expected} became {actual}")),
+    }
+}
+
+fn date_time(s: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    s.parse().ok()
+}
+
+/// Every `example` and `examples` in the spec, with what it must be checked against.
+fn examples(doc: &Value) -> Vec<Example> {
+    let mut out = Vec::new();
+    collect_examples(doc, doc, &mut Vec::new(), &mut out);
+    out
+}
+
+fn collect_examples(doc: &Value, v: &Value, path: &mut Vec<String>, out: &mut Vec<Example>) {
+    let Some(obj) = v.as_object() else {
+        if let Some(items) = v.as_array() {
+            for (i, item) in items.iter().enumerate() {
+                path.push(i.to_string());
+                collect_examples(doc, item, path, out);
+                path.pop();
+            }
+        }
+        return;
+    };
+    for (key, child) in obj {
+        match key.as_str() {
+            "example" => out.push(example_at(doc, path, v, child.clone(), key)),
+            "examples" => {
+                // OpenAPI 3.0: a map of Example objects (or references to them).
+                let Some(named) = child
+                    .as_object()
+                    .filter(|_| is_media_type(path) || is_header_or_parameter(v))
+                else {
+                    out.push(Example {
+                        place: pointer(path, key),
+                        value: child.clone(),
+                        target: Target::Unknown(
+                            "`examples` is only defined on media types, headers and parameters"
+                                .into(),
+                        ),
+                    });
+                    continue;
+                };
+                for (name, ex) in named {
+                    let ex = resolve(doc, ex);
+                    let place = format!("{}/{}", pointer(path, key), token(name));
+                    match ex.get("value") {
+                        Some(value) => out.push(Example {
+                            place,
+                            ..example_at(doc, path, v, value.clone(), key)
+                        }),
+                        None => out.push(Example {
+                            place,
+                            value: ex.clone(),
+                            target: Target::Unknown("an Example object without `value`".into()),
+                        }),
+                    }
+                }
+            }
+            _ => {
+                path.push(key.clone());
+                collect_examples(doc, child, path, out);
+                path.pop();
+            }
+        }
+    }
+}
+
+fn pointer(path: &[String], key: &str) -> String {
+    path.iter()
+        .chain(std::iter::once(&key.to_string()))
+        .map(|t| format!("/{}", token(t)))
+        .collect()
+}
+
+/// `.../content/<media type>`
+fn is_media_type(path: &[String]) -> bool {
+    path.len() >= 2 && path[path.len() - 2] == "content"
+}
+
+fn is_header_or_parameter(v: &Value) -> bool {
+    v.get("schema").is_some() && v.get("type").is_none()
+}
+
+/// Decides what the example `value`, found under key `key` of `parent` at `path`, is
+/// checked against.
+fn example_at(doc: &Value, path: &[String], parent: &Value, value: Value, key: &str) -> Example {
+    let place = pointer(path, key);
+    let p: Vec<&str> = path.iter().map(String::as_str).collect();
+    let target = match p.as_slice() {
+        ["paths", _, _, "requestBody", "content", _]
+        | ["paths", _, _, "responses", _, "content", _] => media_target(doc, &p, parent),
+        ["components", "schemas", name] => component_target(name),
+        _ if is_media_type(path) => media_target(doc, &p, parent),
+        _ if is_header_or_parameter(parent) => {
+            Target::Scalar(resolve(doc, &parent["schema"]).clone())
+        }
+        _ => match effective_schema(doc, path) {
+            Some(schema) if is_scalar(&schema) => Target::Scalar(schema),
+            Some(_) => Target::Unknown(
+                "an object or array property example: no generated type is known for it".into(),
+            ),
+            None => {
+                Target::Unknown("a schema without a type, and no allOf sibling declares it".into())
+            }
+        },
+    };
+    Example {
+        place,
+        value,
+        target,
+    }
+}
+
+fn is_scalar(schema: &Value) -> bool {
+    matches!(
+        schema.get("type").and_then(Value::as_str),
+        Some("string" | "integer" | "number" | "boolean")
+    )
+}
+
+fn component_target(name: &str) -> Target {
+    match SCHEMA_TYPES.iter().find(|(n, _, _)| *n == name) {
+        Some((_, ty, check)) => Target::Type(ty, *check),
+        None => Target::Unknown(format!("schema {name} is not in SCHEMA_TYPES")),
+    }
+}
+
+/// A request or response body: the operation's own type when the schema is inline, the
+/// component's type when it is a reference.
+fn media_target(doc: &Value, path: &[&str], media: &Value) -> Target {
+    if let ["paths", p, m, rest @ ..] = path {
+        let id = doc["paths"][*p][*m]["operationId"].as_str().unwrap_or("?");
+        let place = match rest {
+            ["requestBody", ..] => "request",
+            ["responses", code, ..] => code,
+            _ => "?",
+        };
+        if let Some((_, _, ty, check)) = OPERATION_BODIES
+            .iter()
+            .find(|(o, pl, _, _)| *o == id && *pl == place)
+        {
+            return Target::Type(ty, *check);
+        }
+    }
+    match media["schema"].get("$ref").and_then(Value::as_str) {
+        Some(r) => component_target(r.rsplit('/').next().unwrap_or(r)),
+        None => Target::Unknown("an inline body schema that is not in OPERATION_BODIES".into()),
+    }
+}
+
+/// The schema an example at `path` documents, resolved: the schema itself when it has a
+/// type or a reference, else (an example-only `allOf` overlay) the declaration of the
+/// same property in another member of the `allOf`.
+fn effective_schema(doc: &Value, path: &[String]) -> Option<Value> {
+    let here = doc.pointer(&pointer(&path[..path.len() - 1], path.last()?))?;
+    if here.get("type").is_some() || here.get("$ref").is_some() {
+        return Some(resolve(doc, here).clone());
+    }
+    let n = path.len();
+    if n >= 4 && path[n - 2] == "properties" && path[n - 4] == "allOf" {
+        let all_of = doc.pointer(&pointer(&path[..n - 4], "allOf"))?.as_array()?;
+        let this: usize = path[n - 3].parse().ok()?;
+        return all_of
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != this)
+            .find_map(|(_, m)| resolve(doc, m).get("properties")?.get(&path[n - 1]))
+            .map(|s| resolve(doc, s).clone());
+    }
+    None
+}
+
+/// Checks a scalar example against its schema: type, format (date-time is read with the
+/// generated code's `DateTime<Utc>`, int32 must fit), closed enum, maxLength, pattern,
+/// minimum and maximum.
+fn check_scalar(schema: &Value, example: &Value) -> Result<(), String> {
+    let ty = schema.get("type").and_then(Value::as_str);
+    let format = schema.get("format").and_then(Value::as_str);
+    match ty {
+        Some("string") => {
+            let s = example
+                .as_str()
+                .ok_or_else(|| format!("{example} is not a string"))?;
+            if format == Some("date-time") {
+                serde_json::from_value::<chrono::DateTime<chrono::Utc>>(example.clone())
+                    .map_err(|e| format!("{s:?} is not a date-time the client reads: {e}"))?;
+            }
+            if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
+                if s.chars().count() as u64 > max {
+                    return Err(format!("{s:?} is longer than maxLength {max}"));
+                }
+            }
+            if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+                let re = regress::Regex::new(pattern)
+                    .map_err(|e| format!("pattern {pattern:?}: {e}"))?;
+                if re.find(s).is_none() {
+                    return Err(format!("{s:?} does not match {pattern:?}"));
+                }
+            }
+        }
+        Some("integer") => {
+            let i = example
+                .as_i64()
+                .ok_or_else(|| format!("{example} is not an integer"))?;
+            if format == Some("int32") && i32::try_from(i).is_err() {
+                return Err(format!("{i} does not fit int32"));
+            }
+        }
+        Some("number") if example.is_number() => {}
+        Some("boolean") if example.is_boolean() => {}
+        other => {
+            return Err(format!(
+                "{example} cannot be checked against a schema of type {other:?}"
+            ))
+        }
+    }
+    if let Some(n) = example.as_f64() {
+        if schema
+            .get("minimum")
+            .and_then(Value::as_f64)
+            .is_some_and(|m| n < m)
+        {
+            return Err(format!("{n} is below the minimum"));
+        }
+        if schema
+            .get("maximum")
+            .and_then(Value::as_f64)
+            .is_some_and(|m| n > m)
+        {
+            return Err(format!("{n} is above the maximum"));
+        }
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        if !values.contains(example) {
+            return Err(format!(
+                "{example} is not one of the enum values {values:?}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn every_example_in_the_spec_round_trips_through_its_generated_type() {
+    let doc = spec();
+    let found = examples(&doc);
+    let mut failures = Vec::new();
+    let mut typed = BTreeSet::new();
+    for ex in &found {
+        let result = match &ex.target {
+            Target::Type(ty, check) => {
+                typed.insert(ex.place.clone());
+                check(&ex.value).map_err(|e| format!("as {ty}: {e}"))
+            }
+            Target::Scalar(schema) => check_scalar(schema, &ex.value),
+            Target::Unknown(why) => Err(format!("no known target type ({why})")),
+        };
+        if let Err(e) = result {
+            failures.push(format!("{}: {e}", ex.place));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} examples fail:\n{}",
+        failures.len(),
+        found.len(),
+        failures.join("\n")
+    );
+
+    // The walk reached the examples this crate relies on (so it cannot pass by finding
+    // nothing): the create and update bodies, the get response, an error body, and the
+    // schema-level examples.
+    let connections = "/paths/~1sql~1v1~1organizations~1{organization_id}~1environments~1{environment_id}~1connections";
+    for place in [
+        format!("{connections}/post/requestBody/content/application~1json/example"),
+        format!("{connections}~1{{connection_name}}/put/requestBody/content/application~1json/example"),
+        format!("{connections}~1{{connection_name}}/get/responses/200/content/application~1json/example"),
+        format!("{connections}~1{{connection_name}}/get/responses/404/content/application~1json/example"),
+        "/components/schemas/sql.v1.ConnectionList/example".to_string(),
+        "/components/schemas/ListMeta/example".to_string(),
+    ] {
+        assert!(typed.contains(&place), "{place} was not checked against a generated type; checked: {typed:#?}");
+    }
+}
+
+#[test]
+fn an_example_without_a_known_type_is_reported() {
+    // A new operation's inline body, a new component, a schema-level `examples`, and an
+    // object-valued property example: none may pass unchecked.
+    let doc = json!({
+        "paths": {"/x": {"post": {"operationId": "newOp",
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object"}, "example": {"a": 1}}}}}}},
+        "components": {"schemas": {
+            "NewThing": {"type": "object", "example": {"a": 1}},
+            "Other": {"type": "object", "properties": {"o": {"type": "object", "example": {"b": 2}}}, "examples": [1]}
+        }}
+    });
+    let found = examples(&doc);
+    let unknown: BTreeSet<&str> = found
+        .iter()
+        .filter(|e| matches!(e.target, Target::Unknown(_)))
+        .map(|e| e.place.as_str())
+        .collect();
+    let expected: BTreeSet<&str> = [
+        "/paths/~1x/post/requestBody/content/application~1json/example",
+        "/components/schemas/NewThing/example",
+        "/components/schemas/Other/properties/o/example",
+        "/components/schemas/Other/examples",
+    ]
+    .into();
+    assert_eq!(unknown, expected);
+    assert_eq!(found.len(), expected.len());
+    // ...and an object example under a scalar check fails rather than passing.
+    let wrong = examples(&json!({"components": {"schemas": {"S": {"properties": {
+        "p": {"type": "string", "example": {"b": 2}}}}}}}));
+    let Target::Scalar(schema) = &wrong[0].target else {
+        panic!("a typed property is a scalar check")
+    };
+    assert!(check_scalar(schema, &wrong[0].value).is_err());
+}
+
+#[test]
+fn a_changed_field_fails_the_round_trip() {
+    // The comparison is not vacuous: a field the type drops, or a value it rewrites
+    // (other than a date-time's formatting), is a failure.
+    let example =
+        json!({"self": "https://x", "created_at": "2006-01-02T15:04:05-07:00", "surprise": 1});
+    let err = round_trip::<ObjectMeta>(&example).unwrap_err();
+    assert!(err.contains("surprise"), "{err}");
+    let known = json!({"self": "https://x", "created_at": "2006-01-02T15:04:05-07:00"});
+    round_trip::<ObjectMeta>(&known).expect("only the date-time's formatting changes");
+    assert!(same_json(
+        &json!({"a": "2006-01-02T15:04:05-07:00"}),
+        &json!({"a": "2006-01-02T15:04:06Z"}),
+        ""
+    )
+    .is_err());
+    assert!(same_json(&json!({"a": "x"}), &json!({"a": "y"}), "").is_err());
+}
+
+// ---------------------------------------------------------------------------------
+// Values and fields the spec does not know yet
+// ---------------------------------------------------------------------------------
+
+/// A connection from a newer service: new connection type, phase, kind, api_version,
+/// and an unknown field at every level.
+fn future_connection() -> Value {
+    json!({
+        "api_version": "sql/v2",
+        "kind": "ConnectionV2",
+        "added_top": {"x": 1},
+        "metadata": {
+            "self": "https://flink.us-east-1.aws.confluent.cloud/sql/v1/organizations/o/environments/e/connections/c",
+            "created_at": "2024-05-06T07:08:09Z",
+            "added_meta": [1, 2],
+            "uid": "u-1"
+        },
+        "name": "c",
+        "spec": {
+            "connection_type": "QUANTUM_LLM",
+            "endpoint": "https://example.test/v1",
+            "added_spec": true,
+            "auth_data": {"kind": "PlaintextProvider", "data": "{\"API_KEY\":\"x\"}", "added_auth": "y"}
+        },
+        "status": {"phase": "WARMING_UP", "detail": "new", "added_status": null}
+    })
+}
+
+#[test]
+fn a_connection_with_unknown_values_and_fields_deserialises() {
+    // The type the client returns for get (200) and create (201).
+    let c: SqlV1Connection =
+        serde_json::from_value(future_connection()).expect("a future connection must deserialise");
+    assert_eq!(c.api_version.as_deref(), Some("sql/v2"));
+    assert_eq!(c.kind.as_deref(), Some("ConnectionV2"));
+    let spec = c.spec.expect("spec");
+    assert_eq!(spec.connection_type.as_deref(), Some("QUANTUM_LLM"));
+    assert_eq!(c.status.expect("status").phase, "WARMING_UP");
+    assert_eq!(c.metadata.expect("metadata").uid.as_deref(), Some("u-1"));
+}
+
+#[test]
+fn a_list_with_unknown_values_and_fields_deserialises() {
+    let list = json!({
+        "api_version": "sql/v2",
+        "kind": "ConnectionListV2",
+        "added_top": 1,
+        "metadata": {"next": null, "total_size": 1, "added_list_meta": {"a": 1}},
+        "data": [future_connection()]
+    });
+    let l: SqlV1ConnectionList =
+        serde_json::from_value(list).expect("a future list must deserialise");
+    assert_eq!(l.kind, "ConnectionListV2");
+    assert_eq!(l.metadata.next, None);
+    assert_eq!(l.data.len(), 1);
+    assert_eq!(
+        l.data[0]
+            .spec
+            .as_ref()
+            .and_then(|s| s.connection_type.as_deref()),
+        Some("QUANTUM_LLM")
+    );
+}
+
+#[test]
+fn an_error_body_with_unknown_fields_deserialises() {
+    let failure = json!({"errors": [{"status": "409", "error_code": 7, "source": {"pointer": "/spec", "added": 1}}], "added": 2});
+    let f: Failure = serde_json::from_value(failure).expect("a future error body must deserialise");
+    assert_eq!(f.errors[0].status.as_deref(), Some("409"));
+}
+
+// ---------------------------------------------------------------------------------
+// The operations, over HTTP
+// ---------------------------------------------------------------------------------
+
+/// One request as the recording server received it.
+struct Request {
+    method: String,
+    target: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Request {
+    fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or("")
+    }
+
+    /// The decoded query parameters (`None`: no query string at all).
+    fn query(&self) -> Option<BTreeMap<String, String>> {
+        let q = self.target.split_once('?')?.1;
+        Some(
+            q.split('&')
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                    (form_decode(k), form_decode(v))
+                })
+                .collect(),
+        )
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/json"),
+            "a JSON body is labelled so"
+        );
+        serde_json::from_slice(&self.body).expect("the body is JSON")
+    }
+}
+
+/// The reply the recording server sends.
+struct Reply {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Option<Value>,
+}
+
+impl Reply {
+    fn json(status: u16, body: Value) -> Self {
+        Reply {
+            status,
+            headers: vec![("X-Request-Id", "req-1".into())],
+            body: Some(body),
+        }
+    }
+    fn empty(status: u16) -> Self {
+        Reply {
+            status,
+            headers: vec![("X-Request-Id", "req-1".into())],
+            body: None,
+        }
+    }
+}
+
+/// Starts a server on 127.0.0.1 (an OS-chosen port) that answers one request with
+/// `reply` and hands back what it received.
+async fn serve_one(reply: Reply) -> (String, tokio::task::JoinHandle<Result<Request, String>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0");
+    let base = format!("http://{}", listener.local_addr().expect("local address"));
+    let handle = tokio::spawn(async move {
+        let wait = std::time::Duration::from_secs(20);
+        let (mut stream, _) = tokio::time::timeout(wait, listener.accept())
+            .await
+            .map_err(|_| "no request arrived".to_string())?
+            .map_err(|e| e.to_string())?;
+        let request = tokio::time::timeout(wait, read_request(&mut stream))
+            .await
+            .map_err(|_| "request timed out".to_string())??;
+        write_reply(&mut stream, &reply)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(request)
+    });
+    (base, handle)
+}
+
+async fn read_request(stream: &mut tokio::net::TcpStream) -> Result<Request, String> {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+        let n = stream.read(&mut chunk).await.map_err(|e| e.to_string())?;
+        if n == 0 {
+            return Err("the connection closed before the request head ended".into());
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = std::str::from_utf8(&buf[..head_end])
+        .map_err(|e| e.to_string())?
+        .to_string();
+    let mut lines = head.split("\r\n");
+    let mut start = lines.next().unwrap_or("").split(' ');
+    let (method, target) = (
+        start.next().unwrap_or("").to_string(),
+        start.next().unwrap_or("").to_string(),
+    );
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let find = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    if find("transfer-encoding").is_some() {
+        return Err("chunked request bodies are not supported by this test server".into());
+    }
+    let length: usize = find("content-length")
+        .map(|v| v.parse().map_err(|_| format!("content-length {v}")))
+        .transpose()?
+        .unwrap_or(0);
+    let mut body = buf[head_end + 4..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut chunk).await.map_err(|e| e.to_string())?;
+        if n == 0 {
+            return Err("the connection closed inside the body".into());
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Ok(Request {
+        method,
+        target,
+        headers,
+        body,
+    })
+}
+
+async fn write_reply(stream: &mut tokio::net::TcpStream, reply: &Reply) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    let body = reply
+        .body
+        .as_ref()
+        .map(Value::to_string)
+        .unwrap_or_default();
+    let mut head = format!(
+        "HTTP/1.1 {} Reply\r\nContent-Length: {}\r\nConnection: close\r\n",
+        reply.status,
+        body.len()
+    );
+    if reply.body.is_some() {
+        head.push_str("Content-Type: application/json\r\n");
+    }
+    for (k, v) in &reply.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(body.as_bytes()).await?;
+    stream.shutdown().await
+}
+
+/// `%XX` decoding; `+` is a space when `form` is set.
+fn percent_decode(s: &str, form: bool) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(b) => {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b'+' if form => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).expect("decoded text is UTF-8")
+}
+
+fn form_decode(s: &str) -> String {
+    percent_decode(s, true)
+}
+
+/// Checks the received path against the spec's template: literal segments equal, each
+/// `{parameter}` one segment that decodes to its value, with every character that
+/// would change the URL's structure (`/ ? # %` and space) escaped.
+fn assert_path(received: &str, template: &str, params: &[(&str, &str)]) {
+    let got: Vec<&str> = received.split('/').collect();
+    let want: Vec<&str> = template.split('/').collect();
+    assert_eq!(
+        got.len(),
+        want.len(),
+        "path {received} does not have the segments of {template}"
+    );
+    let mut seen = BTreeSet::new();
+    for (g, w) in got.iter().zip(&want) {
+        match w.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+            Some(name) => {
+                let (_, value) = params
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .unwrap_or_else(|| panic!("no value for {{{name}}}"));
+                assert_eq!(percent_decode(g, false), *value, "{{{name}}} in {received}");
+                assert!(
+                    !g.contains([' ', '?', '#']),
+                    "{{{name}}} is not escaped: {g}"
+                );
+                assert!(
+                    g.match_indices('%').all(|(i, _)| g.len() >= i + 3),
+                    "a bare % in {g}"
+                );
+                seen.insert(name);
+            }
+            None => assert_eq!(g, w, "path {received} against {template}"),
+        }
+    }
+    assert_eq!(
+        seen.len(),
+        params.len(),
+        "every parameter appears in {template}"
+    );
+}
+
+/// Names of the parameters an operation declares `in` a place.
+fn parameter_names(op: &Operation, place: &str) -> BTreeSet<String> {
+    op.op["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["in"] == place)
+        .map(|p| p["name"].as_str().expect("parameter name").to_string())
+        .collect()
+}
+
+/// JSON pointers of every property a request must not send: readOnly properties, and
+/// every property below a readOnly object (`status`, ObjectMeta), of `schema`.
+fn read_only_pointers(
+    doc: &Value,
+    schema: &Value,
+    at: &str,
+    inherited: bool,
+    out: &mut BTreeSet<String>,
+) {
+    let schema = resolve(doc, schema);
+    let read_only = inherited || schema["readOnly"] == json!(true);
+    if read_only && !at.is_empty() {
+        out.insert(at.to_string());
+    }
+    let members = schema["allOf"]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| vec![schema.clone()]);
+    for member in &members {
+        let member = resolve(doc, member);
+        for (name, p) in member["properties"].as_object().into_iter().flatten() {
+            let here = format!("{at}/{}", token(name));
+            read_only_pointers(
+                doc,
+                p,
+                &here,
+                read_only || member["readOnly"] == json!(true),
+                out,
+            );
+        }
+    }
+}
+
+/// JSON pointers of every property a request body's schema requires (through `allOf`
+/// overlays).
+fn required_pointers(doc: &Value, schema: &Value, at: &str, out: &mut BTreeSet<String>) {
+    let schema = resolve(doc, schema);
+    let members = schema["allOf"]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| vec![schema.clone()]);
+    for member in &members {
+        let member = resolve(doc, member);
+        for name in member["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            out.insert(format!("{at}/{}", token(name)));
+        }
+        for (name, p) in member["properties"].as_object().into_iter().flatten() {
+            required_pointers(doc, p, &format!("{at}/{}", token(name)), out);
+        }
+    }
+}
+
+/// Checks a request body against the spec: everything the request schema's own
+/// overlay requires is there, and no readOnly property is sent unless that overlay
+/// requires it.
+fn assert_body_follows_spec(doc: &Value, op: &Operation, body: &Value) {
+    let schema = &op.op["requestBody"]["content"]["application/json"]["schema"];
+    let overlays: Vec<Value> = schema["allOf"]
+        .as_array()
+        .expect("an allOf body")
+        .iter()
+        .skip(1)
+        .cloned()
+        .collect();
+    let mut required = BTreeSet::new();
+    for overlay in &overlays {
+        required_pointers(doc, overlay, "", &mut required);
+    }
+    assert!(
+        !required.is_empty(),
+        "the spec's body overlay requires something"
+    );
+    for p in &required {
+        assert!(
+            body.pointer(p).is_some(),
+            "{} {}: the body lacks required {p}: {body}",
+            op.method,
+            op.path
+        );
+    }
+    let mut read_only = BTreeSet::new();
+    read_only_pointers(doc, &schema["allOf"][0], "", false, &mut read_only);
+    assert!(
+        read_only.contains("/status") && read_only.contains("/metadata/self"),
+        "{read_only:?}"
+    );
+    for p in read_only.iter().filter(|p| !required.contains(*p)) {
+        // A readOnly object the request requires (metadata in PUT) may carry only what
+        // is required inside it.
+        if required.iter().any(|r| r.starts_with(&format!("{p}/"))) {
+            continue;
+        }
+        assert!(
+            body.pointer(p).is_none(),
+            "{} {}: the body sends readOnly {p}: {body}",
+            op.method,
+            op.path
+        );
+    }
+}
+
+const ORG: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+/// Names with every character that could escape a path segment.
+const ENV: &str = "env 1/?#%";
+const NAME: &str = "my conn/ä?x#y%z";
+
+fn org() -> uuid::Uuid {
+    ORG.parse().expect("a UUID")
+}
+
+/// The wire form of a secret, built through serde only (the type is the hand-written
+/// layer's).
+fn secret() -> crate::connections::wire::PlaintextProvider {
+    serde_json::from_value(
+        json!({"kind": "PlaintextProvider", "data": "{\"API_KEY\":\"sk-test\"}"}),
+    )
+    .expect("auth_data")
+}
+
+fn media_example(op: &Operation, code: &str) -> Value {
+    op.op["responses"][code]["content"]["application/json"]["example"].clone()
+}
+
+#[test]
+fn the_spec_has_the_five_operations_and_the_build_table_agrees() {
+    let doc = spec();
+    let ops = operations(&doc);
+    let driven = [
+        "createSqlv1Connection",
+        "deleteSqlv1Connection",
+        "getSqlv1Connection",
+        "listSqlv1Connections",
+        "updateSqlv1Connection",
+    ];
+    // A new operation in the spec must get a test below.
+    assert_eq!(ops.keys().map(String::as_str).collect::<Vec<_>>(), driven);
+    let mut table: Vec<(String, String, String)> = OPERATIONS
+        .iter()
+        .map(|(i, m, p)| (i.to_string(), m.to_string(), p.to_string()))
+        .collect();
+    table.sort();
+    let spec_table: Vec<(String, String, String)> = ops
+        .iter()
+        .map(|(i, o)| (i.clone(), o.method.clone(), o.path.clone()))
+        .collect();
+    assert_eq!(table, spec_table);
+}
+
+#[tokio::test]
+async fn list_sends_the_spec_method_path_and_query() {
+    let doc = spec();
+    let op = operation(&doc, "listSqlv1Connections");
+    let page = doc["components"]["schemas"]["sql.v1.ConnectionList"]["example"].clone();
+    let (base, server) = serve_one(Reply::json(200, page)).await;
+    let token: ListSqlv1ConnectionsPageToken = "tok/+&= x".try_into().expect("token");
+    let list = Client::new(&base, no_retries())
+        .list_sqlv1_connections(&org(), ENV, Some(100), Some(&token), Some("OPENAI"))
+        .await
+        .expect("the list example is a valid reply");
+    let request = server.await.expect("server task").expect("request");
+
+    assert_eq!(request.method, op.method);
+    assert_path(
+        request.path(),
+        &op.path,
+        &[("organization_id", ORG), ("environment_id", ENV)],
+    );
+    let query = request.query().expect("a query string");
+    assert_eq!(
+        query.keys().cloned().collect::<BTreeSet<_>>(),
+        parameter_names(&op, "query")
+    );
+    assert_eq!(query["page_size"], "100");
+    assert_eq!(query["page_token"], "tok/+&= x");
+    assert_eq!(query["spec.connection_type"], "OPENAI");
+    assert!(request.body.is_empty());
+
+    assert_eq!(list.status().as_u16(), 200);
+    let list = list.into_inner();
+    assert_eq!(list.data.len(), 1);
+    assert_eq!(
+        list.data[0].name.as_deref().map(String::as_str),
+        Some("my-openai-connection")
+    );
+    assert_eq!(list.metadata.total_size, Some(2));
+}
+
+#[tokio::test]
+async fn list_without_options_sends_no_query() {
+    let doc = spec();
+    let op = operation(&doc, "listSqlv1Connections");
+    let page = doc["components"]["schemas"]["sql.v1.ConnectionList"]["example"].clone();
+    let (base, server) = serve_one(Reply::json(200, page)).await;
+    Client::new(&base, no_retries())
+        .list_sqlv1_connections(&org(), "env-123", None, None, None)
+        .await
+        .expect("list");
+    let request = server.await.expect("server task").expect("request");
+    assert_eq!(request.method, op.method);
+    assert_path(
+        request.path(),
+        &op.path,
+        &[("organization_id", ORG), ("environment_id", "env-123")],
+    );
+    assert!(
+        request.query().is_none_or(|q| q.is_empty()),
+        "no query expected: {}",
+        request.target
+    );
+}
+
+#[tokio::test]
+async fn create_sends_the_spec_method_path_and_body() {
+    let doc = spec();
+    let op = operation(&doc, "createSqlv1Connection");
+    let get = operation(&doc, "getSqlv1Connection");
+    let (base, server) = serve_one(Reply::json(201, media_example(&get, "200"))).await;
+    let body = CreateSqlv1ConnectionBody {
+        name: "my-openai-connection".try_into().expect("name"),
+        spec: CreateSqlv1ConnectionBodySpec {
+            auth_data: secret(),
+            connection_type: "OPENAI".into(),
+            endpoint: "https://api.openai.com/v1/chat/completions"
+                .try_into()
+                .expect("endpoint"),
+        },
+    };
+    let created = Client::new(&base, no_retries())
+        .create_sqlv1_connection(&org(), ENV, &body)
+        .await
+        .expect("create");
+    let request = server.await.expect("server task").expect("request");
+
+    assert_eq!(request.method, op.method);
+    assert_path(
+        request.path(),
+        &op.path,
+        &[("organization_id", ORG), ("environment_id", ENV)],
+    );
+    assert!(request.query().is_none());
+    let sent = request.json();
+    assert_eq!(
+        sent,
+        json!({
+            "name": "my-openai-connection",
+            "spec": {
+                "connection_type": "OPENAI",
+                "endpoint": "https://api.openai.com/v1/chat/completions",
+                "auth_data": {"kind": "PlaintextProvider", "data": "{\"API_KEY\":\"sk-test\"}"}
+            }
+        })
+    );
+    assert_body_follows_spec(&doc, &op, &sent);
+
+    assert_eq!(created.status().as_u16(), 201);
+    assert_eq!(created.headers()["x-request-id"], "req-1");
+    assert_eq!(
+        created.into_inner().name.as_deref().map(String::as_str),
+        Some("my-openai-connection")
+    );
+}
+
+#[tokio::test]
+async fn get_sends_the_spec_method_and_escaped_path() {
+    let doc = spec();
+    let op = operation(&doc, "getSqlv1Connection");
+    let (base, server) = serve_one(Reply::json(200, media_example(&op, "200"))).await;
+    let got = Client::new(&base, no_retries())
+        .get_sqlv1_connection(&org(), ENV, NAME)
+        .await
+        .expect("get");
+    let request = server.await.expect("server task").expect("request");
+
+    assert_eq!(request.method, op.method);
+    assert_path(
+        request.path(),
+        &op.path,
+        &[
+            ("organization_id", ORG),
+            ("environment_id", ENV),
+            ("connection_name", NAME),
+        ],
+    );
+    assert!(request.query().is_none());
+    assert!(request.body.is_empty());
+    let got = got.into_inner();
+    assert_eq!(got.status.expect("status").phase, "ACTIVE");
+    assert_eq!(
+        got.metadata.expect("metadata").resource_version.as_deref(),
+        Some("a23av")
+    );
+}
+
+#[tokio::test]
+async fn update_sends_the_spec_method_path_and_body() {
+    let doc = spec();
+    let op = operation(&doc, "updateSqlv1Connection");
+    let (base, server) = serve_one(Reply::empty(200)).await;
+    let body = UpdateSqlv1ConnectionBody {
+        metadata: UpdateSqlv1ConnectionBodyMetadata {
+            resource_version: "a23av".into(),
+        },
+        name: "my-openai-connection".try_into().expect("name"),
+        spec: UpdateSqlv1ConnectionBodySpec {
+            auth_data: secret(),
+            connection_type: None,
+            endpoint: None,
+        },
+    };
+    let updated = Client::new(&base, no_retries())
+        .update_sqlv1_connection(&org(), ENV, NAME, &body)
+        .await
+        .expect("update");
+    let request = server.await.expect("server task").expect("request");
+
+    assert_eq!(request.method, op.method);
+    assert_path(
+        request.path(),
+        &op.path,
+        &[
+            ("organization_id", ORG),
+            ("environment_id", ENV),
+            ("connection_name", NAME),
+        ],
+    );
+    assert!(request.query().is_none());
+    let sent = request.json();
+    assert_eq!(
+        sent,
+        json!({
+            "name": "my-openai-connection",
+            "metadata": {"resource_version": "a23av"},
+            "spec": {"auth_data": {"kind": "PlaintextProvider", "data": "{\"API_KEY\":\"sk-test\"}"}}
+        })
+    );
+    assert_body_follows_spec(&doc, &op, &sent);
+    assert_eq!(updated.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn delete_sends_the_spec_method_and_path() {
+    let doc = spec();
+    let op = operation(&doc, "deleteSqlv1Connection");
+    let (base, server) = serve_one(Reply::empty(200)).await;
+    let deleted = Client::new(&base, no_retries())
+        .delete_sqlv1_connection(&org(), ENV, NAME)
+        .await
+        .expect("delete");
+    let request = server.await.expect("server task").expect("request");
+
+    assert_eq!(request.method, op.method);
+    assert_path(
+        request.path(),
+        &op.path,
+        &[
+            ("organization_id", ORG),
+            ("environment_id", ENV),
+            ("connection_name", NAME),
+        ],
+    );
+    assert!(request.query().is_none());
+    assert!(request.body.is_empty());
+    assert_eq!(deleted.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn a_documented_error_arrives_as_its_failure_body() {
+    let doc = spec();
+    let op = operation(&doc, "getSqlv1Connection");
+    let (base, server) = serve_one(Reply::json(404, media_example(&op, "404"))).await;
+    let err = Client::new(&base, no_retries())
+        .get_sqlv1_connection(&org(), ENV, NAME)
+        .await
+        .map(|_| ())
+        .expect_err("a 404");
+    server.await.expect("server task").expect("request");
+    match err {
+        Error::ErrorResponse(rv) => {
+            assert_eq!(rv.status().as_u16(), 404);
+            assert_eq!(rv.into_inner().errors[0].status.as_deref(), Some("404"));
+        }
+        other => panic!("expected the Failure body, got {other}"),
+    }
+}
+
+#[tokio::test]
+async fn a_bodiless_429_arrives_with_its_status_and_headers() {
+    let doc = spec();
+    let op = operation(&doc, "getSqlv1Connection");
+    // The spec declares the 429 with headers and no body.
+    let declared = &op.op["responses"]["429"];
+    assert!(declared.get("content").is_none() && declared["headers"].get("Retry-After").is_some());
+    let mut reply = Reply::empty(429);
+    reply.headers.push(("Retry-After", "7".into()));
+    reply.headers.push(("X-RateLimit-Reset", "7".into()));
+    let (base, server) = serve_one(reply).await;
+    let err = Client::new(&base, no_retries())
+        .get_sqlv1_connection(&org(), ENV, NAME)
+        .await
+        .map(|_| ())
+        .expect_err("a 429");
+    server.await.expect("server task").expect("request");
+    match err {
+        Error::UnexpectedResponse(response) => {
+            assert_eq!(response.status().as_u16(), 429);
+            assert_eq!(response.headers()["retry-after"], "7");
+            assert_eq!(response.headers()["x-request-id"], "req-1");
+        }
+        other => panic!("expected the raw 429, got {other}"),
+    }
+}
+
+#[test]
+fn the_test_helpers_decode_and_collect_as_they_claim() {
+    assert_eq!(percent_decode("a%2Fb%20c%C3%A4%", false), "a/b cä%");
+    assert_eq!(form_decode("a+b%2B"), "a b+");
+    let doc = json!({"components": {"schemas": {"M": {"type": "object", "readOnly": true, "properties": {"self": {"type": "string"}}}}}});
+    let mut ro = BTreeSet::new();
+    read_only_pointers(
+        &doc,
+        &json!({"properties": {"metadata": {"$ref": "#/components/schemas/M"}, "k": {"readOnly": true}, "n": {}}}),
+        "",
+        false,
+        &mut ro,
+    );
+    assert_eq!(
+        ro,
+        ["/k", "/metadata", "/metadata/self"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    );
+}
+
+/// The transport the generated client holds, with retries off so that each test
+/// sees exactly the requests it makes.
+fn no_retries() -> crate::transport::Transport {
+    crate::transport::Transport { policy: crate::retry::RetryPolicy::none(), total_timeout: None }
+}
