@@ -141,8 +141,22 @@ def operation_examples(doc):
     get200["example"] = connection_example("my-openai-connection", "OPENAI", "https://api.openai.com/v1/chat/completions")
 
 
+class TextTimestampLoader(yaml.SafeLoader):
+    """A safe loader that keeps timestamps as the text they are written as.
+
+    PyYAML would turn `2006-01-02T15:04:05-07:00` into a datetime and write it back
+    as `2006-01-02 15:04:05-07:00`, which is no longer RFC 3339 (`format: date-time`).
+    """
+
+
+TextTimestampLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def main():
-    src = yaml.safe_load(open(sys.argv[1]))
+    src = yaml.load(open(sys.argv[1]), Loader=TextTimestampLoader)
     out = {
         "openapi": src["openapi"],
         "info": copy.deepcopy(src["info"]),

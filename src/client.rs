@@ -300,6 +300,10 @@ impl ClientBuilder {
                 problems.push("no environment id (use .environment_id(..))".to_string());
                 None
             }
+            Some(id @ ("." | "..")) => {
+                problems.push(format!("`{id}` is not an environment id"));
+                None
+            }
             Some(id) => Some(id.to_string()),
         };
         if self.timeout.is_zero() {

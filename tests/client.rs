@@ -499,6 +499,7 @@ fn the_builder_checks_everything_it_can() {
     for (b, needle) in [
         (base().organization_id("org-1"), "not a UUID"),
         (base().environment_id(" "), "environment id"),
+        (base().environment_id(".."), "not an environment id"),
         (base().base_url("not a url"), "not a valid URL"),
         (
             base().base_url("http://flink.example.com"),

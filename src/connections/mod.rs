@@ -158,6 +158,7 @@ impl Connections {
     ) -> Result<(), Error> {
         let name = current.name();
         let what = format!("update connection `{}`", shorten(name));
+        require_name(name)?;
         auth_data
             .validate_for(current.connection_type())
             .map_err(|e| e.prefix(&what))?;
@@ -227,11 +228,14 @@ fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
         .map(String::from)
 }
 
-/// Get and delete take any name the service may have; only an empty one, which
-/// would address the collection instead, is refused.
+/// Get and delete take any name the service may have, except those that would
+/// address another resource: empty (the collection), `.` and `..` (URL dot segments,
+/// which resolve to the environment).
 fn require_name(name: &str) -> Result<(), Error> {
-    if name.is_empty() {
-        return Err(Error::validation("the connection name must not be empty"));
+    if name.is_empty() || name == "." || name == ".." {
+        return Err(Error::validation(format!(
+            "`{name}` is not a connection name"
+        )));
     }
     Ok(())
 }

@@ -1357,5 +1357,8 @@ fn the_test_helpers_decode_and_collect_as_they_claim() {
 /// The transport the generated client holds, with retries off so that each test
 /// sees exactly the requests it makes.
 fn no_retries() -> crate::transport::Transport {
-    crate::transport::Transport { policy: crate::retry::RetryPolicy::none(), total_timeout: None }
+    crate::transport::Transport {
+        policy: crate::retry::RetryPolicy::none(),
+        total_timeout: None,
+    }
 }
