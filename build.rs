@@ -12,12 +12,17 @@ mod normalize;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest_dir = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     // Generation depends on the spec and the build code only: editing src/ must not
     // rerun it.
     for watched in ["openapi", "build", "build.rs"] {
-        println!("cargo:rerun-if-changed={}", manifest_dir.join(watched).display());
+        println!(
+            "cargo:rerun-if-changed={}",
+            manifest_dir.join(watched).display()
+        );
     }
     if let Err(message) = run(&manifest_dir, &out_dir) {
         eprintln!("error: {message}");
@@ -28,7 +33,10 @@ fn main() {
 fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
     let spec = find_spec(&manifest_dir.join("openapi"))?;
     let options = generate::Options {
-        replacements: vec![("SqlV1PlaintextProvider", "crate::connections::wire::PlaintextProvider")],
+        replacements: vec![(
+            "SqlV1PlaintextProvider",
+            "crate::connections::wire::PlaintextProvider",
+        )],
         inner_type: None,
     };
     let generated = generate::generate(&spec, &options)?;
@@ -41,7 +49,10 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
     }
     code.push_str("];\n");
     write(&out_dir.join("connections_client.rs"), &code)?;
-    let mut stats = format!("generation_ms={:.3}\n", generated.elapsed.as_secs_f64() * 1000.0);
+    let mut stats = format!(
+        "generation_ms={:.3}\n",
+        generated.elapsed.as_secs_f64() * 1000.0
+    );
     for applied in &generated.applied {
         stats.push_str(&format!("fix.{}={}\n", applied.name, applied.changes));
     }
@@ -50,7 +61,8 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
 
 /// The one `*.yaml` file in `openapi/`.
 fn find_spec(dir: &Path) -> Result<PathBuf, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: cannot read the spec folder: {e}", dir.display()))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: cannot read the spec folder: {e}", dir.display()))?;
     let mut specs: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
@@ -58,12 +70,19 @@ fn find_spec(dir: &Path) -> Result<PathBuf, String> {
     specs.sort();
     match specs.len() {
         1 => Ok(specs.remove(0)),
-        0 => Err(format!("{}: no OpenAPI document (*.yaml) found", dir.display())),
+        0 => Err(format!(
+            "{}: no OpenAPI document (*.yaml) found",
+            dir.display()
+        )),
         _ => Err(format!(
             "{}: expected one OpenAPI document, found {}: {}",
             dir.display(),
             specs.len(),
-            specs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            specs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
 }

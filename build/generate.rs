@@ -41,7 +41,11 @@ pub fn generate(path: &Path, options: &Options) -> Result<Generated, String> {
     })?;
     let applied = normalize::normalize(&mut doc).map_err(|e| format!("{file}: {e}"))?;
     let code = generate_value(&doc, options).map_err(|e| format!("{file}: {e}"))?;
-    Ok(Generated { code, applied, elapsed: started.elapsed() })
+    Ok(Generated {
+        code,
+        applied,
+        elapsed: started.elapsed(),
+    })
 }
 
 /// Generates the client from an already normalised document.
@@ -58,7 +62,11 @@ pub fn generate_value(doc: &Value, options: &Options) -> Result<String, String> 
 
 fn to_openapi(doc: &Value) -> Result<openapiv3::OpenAPI, String> {
     serde_path_to_error::deserialize(doc.clone()).map_err(|e| {
-        format!("at `{}`: not a valid OpenAPI 3.0 document: {}", e.path(), e.inner())
+        format!(
+            "at `{}`: not a valid OpenAPI 3.0 document: {}",
+            e.path(),
+            e.inner()
+        )
     })
 }
 
@@ -95,7 +103,8 @@ fn run_progenitor(spec: &openapiv3::OpenAPI, options: &Options) -> Result<String
             return Err(format!("progenitor panicked: {text}"));
         }
     };
-    let file = syn::parse2::<syn::File>(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let file = syn::parse2::<syn::File>(tokens)
+        .map_err(|e| format!("generated code does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
 }
 
@@ -103,16 +112,25 @@ fn run_progenitor(spec: &openapiv3::OpenAPI, options: &Options) -> Result<String
 fn locate_failing_operation(doc: &Value, options: &Options) -> Option<String> {
     let paths = doc.get("paths")?.as_object()?;
     for (path, item) in paths {
-        for (method, _) in item.as_object()?.iter().filter(|(_, op)| op.get("responses").is_some()) {
+        for (method, _) in item
+            .as_object()?
+            .iter()
+            .filter(|(_, op)| op.get("responses").is_some())
+        {
             let mut single = doc.clone();
             let item = single.get_mut("paths")?.as_object_mut()?;
             item.retain(|p, _| p == path);
             let ops = item.get_mut(path)?.as_object_mut()?;
             ops.retain(|m, op| m == method || op.get("responses").is_none());
-            let Ok(spec) = to_openapi(&single) else { continue };
+            let Ok(spec) = to_openapi(&single) else {
+                continue;
+            };
             if run_progenitor(&spec, options).is_err() {
                 let id = doc
-                    .pointer(&format!("/paths/{}/{method}/operationId", path.replace('~', "~0").replace('/', "~1")))
+                    .pointer(&format!(
+                        "/paths/{}/{method}/operationId",
+                        path.replace('~', "~0").replace('/', "~1")
+                    ))
                     .and_then(Value::as_str)
                     .unwrap_or("?");
                 return Some(format!("at `paths.{path}.{method}` (operationId {id})"));
@@ -124,9 +142,16 @@ fn locate_failing_operation(doc: &Value, options: &Options) -> Option<String> {
 
 /// `(operationId, METHOD, path template)` of every operation, for tracing.
 pub fn operation_table(doc_text: &str) -> Vec<(String, String, String)> {
-    let Ok(doc) = serde_yaml::from_str::<Value>(doc_text) else { return vec![] };
+    let Ok(doc) = serde_yaml::from_str::<Value>(doc_text) else {
+        return vec![];
+    };
     let mut out = Vec::new();
-    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         for (method, op) in item.as_object().into_iter().flatten() {
             if let Some(id) = op.get("operationId").and_then(Value::as_str) {
                 out.push((id.to_string(), method.to_uppercase(), path.clone()));

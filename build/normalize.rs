@@ -38,13 +38,28 @@ type Fix = fn(&mut Value) -> Result<usize, String>;
 
 /// Every fix, in the order [`normalize`] applies them.
 pub const FIXES: &[(&str, Fix)] = &[
-    ("stringify_discriminator_mappings", stringify_discriminator_mappings),
-    ("drop_example_only_allof_members", drop_example_only_allof_members),
+    (
+        "stringify_discriminator_mappings",
+        stringify_discriminator_mappings,
+    ),
+    (
+        "drop_example_only_allof_members",
+        drop_example_only_allof_members,
+    ),
     ("inline_request_bodies", inline_request_bodies),
-    ("strip_read_only_from_request_bodies", strip_read_only_from_request_bodies),
-    ("collapse_required_only_overlays", collapse_required_only_overlays),
+    (
+        "strip_read_only_from_request_bodies",
+        strip_read_only_from_request_bodies,
+    ),
+    (
+        "collapse_required_only_overlays",
+        collapse_required_only_overlays,
+    ),
     ("open_enums", open_enums),
-    ("drop_bodiless_error_responses", drop_bodiless_error_responses),
+    (
+        "drop_bodiless_error_responses",
+        drop_bodiless_error_responses,
+    ),
     ("rename_clashing_schemas", rename_clashing_schemas),
     ("keep_arrays_ordered", keep_arrays_ordered),
 ];
@@ -65,7 +80,9 @@ pub fn normalize(doc: &mut Value) -> Result<Vec<Applied>, String> {
 // Walking the document
 // ---------------------------------------------------------------------------------
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "patch", "head", "options", "trace",
+];
 
 /// Calls `f` on every value of the tree, parents before children.
 fn walk_mut(v: &mut Value, f: &mut dyn FnMut(&mut Value)) {
@@ -106,8 +123,11 @@ fn resolve<'a>(doc: &'a Value, reference: &str) -> Result<&'a Value, String> {
     let name = reference
         .strip_prefix("#/components/schemas/")
         .ok_or_else(|| format!("only local schema references are supported, not {reference}"))?;
-    doc.pointer(&format!("/components/schemas/{}", name.replace('~', "~0").replace('/', "~1")))
-        .ok_or_else(|| format!("{reference} does not exist"))
+    doc.pointer(&format!(
+        "/components/schemas/{}",
+        name.replace('~', "~0").replace('/', "~1")
+    ))
+    .ok_or_else(|| format!("{reference} does not exist"))
 }
 
 /// True when `v` carries nothing but documentation (`example`, `description`, `title`).
@@ -143,7 +163,10 @@ pub fn stringify_discriminator_mappings(doc: &mut Value) -> Result<usize, String
                     .and_then(Value::as_str)
                     .unwrap_or(key)
                     .to_string();
-                let schema = std::mem::replace(target, Value::String(format!("#/components/schemas/{name}")));
+                let schema = std::mem::replace(
+                    target,
+                    Value::String(format!("#/components/schemas/{name}")),
+                );
                 moved.push((name, schema));
             }
         }
@@ -151,7 +174,9 @@ pub fn stringify_discriminator_mappings(doc: &mut Value) -> Result<usize, String
     let changes = moved.len();
     if changes > 0 {
         let root = doc.as_object_mut().ok_or("the document is not an object")?;
-        let components = root.entry("components").or_insert_with(|| Value::Object(Map::new()));
+        let components = root
+            .entry("components")
+            .or_insert_with(|| Value::Object(Map::new()));
         let schemas = components
             .as_object_mut()
             .ok_or("components is not an object")?
@@ -179,10 +204,13 @@ pub fn drop_example_only_allof_members(doc: &mut Value) -> Result<usize, String>
         let before = members.len();
         members.retain(|m| {
             let Some(m) = m.as_object() else { return true };
-            let props_only_examples = m.get("properties").and_then(Value::as_object).is_some_and(|p| {
-                p.values().all(is_documentation_only)
-            });
-            let nothing_else = m.keys().all(|k| matches!(k.as_str(), "properties" | "description" | "title"));
+            let props_only_examples = m
+                .get("properties")
+                .and_then(Value::as_object)
+                .is_some_and(|p| p.values().all(is_documentation_only));
+            let nothing_else = m
+                .keys()
+                .all(|k| matches!(k.as_str(), "properties" | "description" | "title"));
             !(props_only_examples && nothing_else)
         });
         if members.len() != before {
@@ -200,10 +228,16 @@ fn collapse_single_member_allof(v: &mut Value) {
     if obj.get("allOf").and_then(Value::as_array).map(Vec::len) != Some(1) {
         return;
     }
-    let mut member = obj.remove("allOf").and_then(|mut a| a.as_array_mut().and_then(|a| a.pop())).unwrap_or_default();
+    let mut member = obj
+        .remove("allOf")
+        .and_then(|mut a| a.as_array_mut().and_then(|a| a.pop()))
+        .unwrap_or_default();
     let siblings = std::mem::take(obj);
     if member.get("$ref").is_some() {
-        if siblings.keys().all(|k| matches!(k.as_str(), "description" | "title" | "example")) {
+        if siblings
+            .keys()
+            .all(|k| matches!(k.as_str(), "description" | "title" | "example"))
+        {
             // Documentation next to a $ref is ignored by OpenAPI 3.0 anyway.
             *v = member;
         } else {
@@ -292,19 +326,30 @@ fn mark_required(schema: &mut Value) {
 /// Merges schema `from` into `into`: required lists are united, properties merged
 /// recursively, other keywords of `into` win.
 fn merge_into(doc: &Value, into: &mut Value, from: Value, overlay: bool) -> Result<(), String> {
-    let Value::Object(from) = from else { return Ok(()) };
+    let Value::Object(from) = from else {
+        return Ok(());
+    };
     if into.get("$ref").is_some() {
         *into = merge_schema(doc, into, false)?;
     }
-    let into = into.as_object_mut().ok_or("allOf member is not an object")?;
+    let into = into
+        .as_object_mut()
+        .ok_or("allOf member is not an object")?;
     let mut newly_required: Vec<String> = Vec::new();
     for (k, v) in from {
         match k.as_str() {
             "required" => {
                 if overlay {
-                    newly_required.extend(v.as_array().into_iter().flatten().filter_map(|r| r.as_str().map(String::from)));
+                    newly_required.extend(
+                        v.as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|r| r.as_str().map(String::from)),
+                    );
                 }
-                let list = into.entry("required").or_insert_with(|| Value::Array(vec![]));
+                let list = into
+                    .entry("required")
+                    .or_insert_with(|| Value::Array(vec![]));
                 if let (Some(list), Some(new)) = (list.as_array_mut(), v.as_array()) {
                     for r in new {
                         if !list.contains(r) {
@@ -314,7 +359,9 @@ fn merge_into(doc: &Value, into: &mut Value, from: Value, overlay: bool) -> Resu
                 }
             }
             "properties" => {
-                let props = into.entry("properties").or_insert_with(|| Value::Object(Map::new()));
+                let props = into
+                    .entry("properties")
+                    .or_insert_with(|| Value::Object(Map::new()));
                 let props = props.as_object_mut().ok_or("properties is not an object")?;
                 for (name, p) in v.as_object().into_iter().flatten() {
                     match props.get_mut(name) {
@@ -362,11 +409,14 @@ fn is_read_only(doc: &Value, schema: &Value) -> bool {
         Some(r) => resolve(doc, r).unwrap_or(schema),
         None => schema,
     };
-    schema.get("readOnly") == Some(&Value::Bool(true)) || target.get("readOnly") == Some(&Value::Bool(true))
+    schema.get("readOnly") == Some(&Value::Bool(true))
+        || target.get("readOnly") == Some(&Value::Bool(true))
 }
 
 fn strip_read_only(doc: &Value, schema: &mut Value, inherited: bool) -> usize {
-    let Some(obj) = schema.as_object_mut() else { return 0 };
+    let Some(obj) = schema.as_object_mut() else {
+        return 0;
+    };
     let read_only = inherited || obj.get("readOnly") == Some(&Value::Bool(true));
     obj.remove("readOnly");
     obj.remove(REQUIRED_BY_REQUEST);
@@ -437,8 +487,12 @@ pub fn collapse_required_only_overlays(doc: &mut Value) -> Result<usize, String>
 /// Applies to properties and parameters of those names (also `spec.connection_type`).
 pub fn open_enums(doc: &mut Value) -> Result<usize, String> {
     fn open(schema: &mut Value) -> usize {
-        let Some(obj) = schema.as_object_mut() else { return 0 };
-        let Some(values) = obj.remove("enum") else { return 0 };
+        let Some(obj) = schema.as_object_mut() else {
+            return 0;
+        };
+        let Some(values) = obj.remove("enum") else {
+            return 0;
+        };
         obj.entry("x-extensible-enum").or_insert(values);
         obj.entry("type").or_insert(Value::String("string".into()));
         1
@@ -457,7 +511,11 @@ pub fn open_enums(doc: &mut Value) -> Result<usize, String> {
             }
         }
         let is_parameter = v.get("in").is_some() && v.get("name").is_some();
-        if is_parameter && v.get("name").and_then(Value::as_str).is_some_and(is_open_name) {
+        if is_parameter
+            && v.get("name")
+                .and_then(Value::as_str)
+                .is_some_and(is_open_name)
+        {
             if let Some(s) = v.get_mut("schema") {
                 changes += open(s);
             }
@@ -477,8 +535,13 @@ pub fn drop_bodiless_error_responses(doc: &mut Value) -> Result<usize, String> {
         let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
             continue;
         };
-        let is_error = |code: &str| code == "default" || code.starts_with('4') || code.starts_with('5');
-        let has_body = |r: &Value| r.get("content").and_then(Value::as_object).is_some_and(|c| !c.is_empty());
+        let is_error =
+            |code: &str| code == "default" || code.starts_with('4') || code.starts_with('5');
+        let has_body = |r: &Value| {
+            r.get("content")
+                .and_then(Value::as_object)
+                .is_some_and(|c| !c.is_empty())
+        };
         let any_typed = responses.iter().any(|(c, r)| is_error(c) && has_body(r));
         if !any_typed {
             continue;
@@ -496,7 +559,10 @@ pub fn drop_bodiless_error_responses(doc: &mut Value) -> Result<usize, String> {
 pub fn rename_clashing_schemas(doc: &mut Value) -> Result<usize, String> {
     let mut changes = 0;
     for (old, new) in CLASHING_SCHEMA_NAMES {
-        if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        if let Some(schemas) = doc
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+        {
             if schemas.contains_key(*new) && schemas.contains_key(*old) {
                 return Err(format!("cannot rename schema {old} to {new}: {new} exists"));
             }
@@ -509,7 +575,10 @@ pub fn rename_clashing_schemas(doc: &mut Value) -> Result<usize, String> {
         walk_mut(doc, &mut |v| {
             let Some(obj) = v.as_object_mut() else { return };
             if obj.get("$ref").and_then(Value::as_str) == Some(old_ref.as_str()) {
-                obj.insert("$ref".into(), Value::String(format!("#/components/schemas/{new}")));
+                obj.insert(
+                    "$ref".into(),
+                    Value::String(format!("#/components/schemas/{new}")),
+                );
                 changes += 1;
             }
             if obj.get("title").and_then(Value::as_str) == Some(*old) {
@@ -528,7 +597,9 @@ pub fn keep_arrays_ordered(doc: &mut Value) -> Result<usize, String> {
     let mut changes = 0;
     walk_mut(doc, &mut |v| {
         if let Some(obj) = v.as_object_mut() {
-            if obj.get("type").and_then(Value::as_str) == Some("array") && obj.remove("uniqueItems").is_some() {
+            if obj.get("type").and_then(Value::as_str) == Some("array")
+                && obj.remove("uniqueItems").is_some()
+            {
                 changes += 1;
             }
         }
@@ -552,7 +623,9 @@ mod tests {
         });
         assert_eq!(stringify_discriminator_mappings(&mut doc).unwrap(), 1);
         assert_eq!(
-            doc.pointer("/components/schemas/Spec/properties/auth/discriminator/mapping/PlaintextProvider"),
+            doc.pointer(
+                "/components/schemas/Spec/properties/auth/discriminator/mapping/PlaintextProvider"
+            ),
             Some(&json!("#/components/schemas/sql.v1.PlaintextProvider"))
         );
         assert_eq!(
@@ -572,7 +645,10 @@ mod tests {
             ]
         }}});
         assert_eq!(drop_example_only_allof_members(&mut doc).unwrap(), 1);
-        assert_eq!(doc, json!({"properties": {"metadata": {"$ref": "#/components/schemas/ObjectMeta"}}}));
+        assert_eq!(
+            doc,
+            json!({"properties": {"metadata": {"$ref": "#/components/schemas/ObjectMeta"}}})
+        );
     }
 
     #[test]
@@ -593,7 +669,10 @@ mod tests {
             {"properties": {"next": {"example": "https://x?page_token=a"}}}
         ]});
         drop_example_only_allof_members(&mut doc).unwrap();
-        assert_eq!(doc, json!({"type": "object", "title": "ListMeta", "properties": {"next": {"type": "string"}}}));
+        assert_eq!(
+            doc,
+            json!({"type": "object", "title": "ListMeta", "properties": {"next": {"type": "string"}}})
+        );
     }
 
     fn doc_with_put() -> Value {
@@ -638,10 +717,21 @@ mod tests {
         assert!(body.get("allOf").is_none(), "{body}");
         assert_eq!(body["required"], json!(["metadata", "name", "spec"]));
         assert_eq!(body["properties"]["spec"]["required"], json!(["auth_data"]));
-        assert_eq!(body["properties"]["metadata"]["required"], json!(["self", "resource_version"]));
-        assert_eq!(body["properties"]["metadata"]["properties"]["resource_version"][REQUIRED_BY_REQUEST], json!(true));
-        assert_eq!(body["properties"]["metadata"][REQUIRED_BY_REQUEST], json!(true));
-        assert!(body["properties"]["metadata"]["properties"]["self"].get(REQUIRED_BY_REQUEST).is_none());
+        assert_eq!(
+            body["properties"]["metadata"]["required"],
+            json!(["self", "resource_version"])
+        );
+        assert_eq!(
+            body["properties"]["metadata"]["properties"]["resource_version"][REQUIRED_BY_REQUEST],
+            json!(true)
+        );
+        assert_eq!(
+            body["properties"]["metadata"][REQUIRED_BY_REQUEST],
+            json!(true)
+        );
+        assert!(body["properties"]["metadata"]["properties"]["self"]
+            .get(REQUIRED_BY_REQUEST)
+            .is_none());
     }
 
     #[test]
@@ -656,7 +746,14 @@ mod tests {
         assert_eq!(props, ["metadata", "name", "spec"]);
         let meta = &body["properties"]["metadata"];
         assert_eq!(meta["required"], json!(["resource_version"]));
-        assert_eq!(meta["properties"].as_object().unwrap().keys().collect::<Vec<_>>(), ["resource_version"]);
+        assert_eq!(
+            meta["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>(),
+            ["resource_version"]
+        );
         assert!(!body.to_string().contains(REQUIRED_BY_REQUEST));
         assert!(!body.to_string().contains("readOnly"));
     }
@@ -677,7 +774,10 @@ mod tests {
             {"type": "object", "required": ["name", "spec"], "properties": {"spec": {"type": "object", "required": ["endpoint"]}}}
         ]}});
         assert_eq!(collapse_required_only_overlays(&mut doc).unwrap(), 1);
-        assert_eq!(doc, json!({"items": {"$ref": "#/components/schemas/Connection"}}));
+        assert_eq!(
+            doc,
+            json!({"items": {"$ref": "#/components/schemas/Connection"}})
+        );
     }
 
     #[test]
@@ -700,9 +800,19 @@ mod tests {
             "parameters": [{"in": "query", "name": "spec.connection_type", "schema": {"type": "string", "enum": ["OPENAI"]}}]
         });
         assert_eq!(open_enums(&mut doc).unwrap(), 3);
-        assert_eq!(doc["properties"]["connection_type"], json!({"type": "string", "x-extensible-enum": ["OPENAI"]}));
-        assert_eq!(doc["properties"]["phase"]["x-extensible-enum"], json!(["ACTIVE"]));
-        assert_eq!(doc["properties"]["other"]["enum"], json!(["A"]), "other enums stay closed");
+        assert_eq!(
+            doc["properties"]["connection_type"],
+            json!({"type": "string", "x-extensible-enum": ["OPENAI"]})
+        );
+        assert_eq!(
+            doc["properties"]["phase"]["x-extensible-enum"],
+            json!(["ACTIVE"])
+        );
+        assert_eq!(
+            doc["properties"]["other"]["enum"],
+            json!(["A"]),
+            "other enums stay closed"
+        );
         assert!(doc["parameters"][0]["schema"].get("enum").is_none());
     }
 
@@ -714,7 +824,11 @@ mod tests {
             "429": {"description": "slow down", "headers": {"Retry-After": {"schema": {"type": "integer"}}}}
         }}}}});
         assert_eq!(drop_bodiless_error_responses(&mut doc).unwrap(), 1);
-        let codes: Vec<&String> = doc["paths"]["/c"]["get"]["responses"].as_object().unwrap().keys().collect();
+        let codes: Vec<&String> = doc["paths"]["/c"]["get"]["responses"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
         assert_eq!(codes, ["200", "404"]);
     }
 
@@ -739,16 +853,23 @@ mod tests {
         });
         assert_eq!(rename_clashing_schemas(&mut doc).unwrap(), 3);
         assert!(doc["components"]["schemas"].get("Error").is_none());
-        assert_eq!(doc["components"]["schemas"]["ErrorDetail"], json!({"type": "object"}));
+        assert_eq!(
+            doc["components"]["schemas"]["ErrorDetail"],
+            json!({"type": "object"})
+        );
         assert!(doc.to_string().contains("#/components/schemas/ErrorDetail"));
         assert!(!doc.to_string().contains("\"Error\""));
     }
 
     #[test]
     fn unique_items_is_dropped_from_arrays() {
-        let mut doc = json!({"properties": {"data": {"type": "array", "uniqueItems": true, "items": {}}}});
+        let mut doc =
+            json!({"properties": {"data": {"type": "array", "uniqueItems": true, "items": {}}}});
         assert_eq!(keep_arrays_ordered(&mut doc).unwrap(), 1);
-        assert_eq!(doc, json!({"properties": {"data": {"type": "array", "items": {}}}}));
+        assert_eq!(
+            doc,
+            json!({"properties": {"data": {"type": "array", "items": {}}}})
+        );
     }
 
     #[test]
@@ -766,6 +887,9 @@ mod tests {
             "schema": {"$ref": "#/components/schemas/Missing"}
         }}}}}}});
         let err = normalize(&mut doc).unwrap_err();
-        assert!(err.contains("inline_request_bodies") && err.contains("#/components/schemas/Missing"), "{err}");
+        assert!(
+            err.contains("inline_request_bodies") && err.contains("#/components/schemas/Missing"),
+            "{err}"
+        );
     }
 }

@@ -98,11 +98,9 @@ async fn answer(shared: &Shared, request: Request<Incoming>) -> (Reply, Delivery
     {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
-            let reply = Reply::error(
-                ErrorBody::new(400, "bad_request", "Bad Request").detail(format!(
-                    "the request body could not be read or exceeds {MAX_BODY_BYTES} bytes"
-                )),
-            );
+            let reply = Reply::error(ErrorBody::new(400, "bad_request", "Bad Request").detail(
+                format!("the request body could not be read or exceeds {MAX_BODY_BYTES} bytes"),
+            ));
             return (reply, delivery);
         }
     };
@@ -234,9 +232,8 @@ fn scope(
         && (organization_id != config.organization_id || environment_id != config.environment_id)
     {
         return Err(Reply::error(
-            ErrorBody::new(403, "user_unauthorized", "User Access Unauthorized").detail(
-                "the API key is not allowed to access this organization and environment",
-            ),
+            ErrorBody::new(403, "user_unauthorized", "User Access Unauthorized")
+                .detail("the API key is not allowed to access this organization and environment"),
         ));
     }
     Ok(Scope {
@@ -443,8 +440,7 @@ fn update(context: &Context<'_>, name: &str, body: &Bytes) -> Reply {
         return not_found(name);
     };
     if context.shared.config.check_secret_keys {
-        if let Some(problem) = validate::secret_keys(&current.connection_type, &input.auth.secret)
-        {
+        if let Some(problem) = validate::secret_keys(&current.connection_type, &input.auth.secret) {
             return problems(400, vec![problem]);
         }
     }

@@ -77,6 +77,7 @@ mod wire;
 use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
@@ -287,7 +288,11 @@ impl FakeServerBuilder {
     }
 
     /// The API key and secret it accepts (default: random ones).
-    pub fn credentials(mut self, api_key: impl Into<String>, api_secret: impl Into<String>) -> Self {
+    pub fn credentials(
+        mut self,
+        api_key: impl Into<String>,
+        api_secret: impl Into<String>,
+    ) -> Self {
         self.credentials = Some((api_key.into(), api_secret.into()));
         self
     }
@@ -504,19 +509,20 @@ impl FakeServer {
     }
 
     /// Adds `count` connections to its environment, named `seed-000000`, `seed-000001`, ...
-    /// (continuing after the names earlier calls used; six digits, more past a million),
-    /// cycling through the 19 known connection types in the spec's order (`AZUREML`,
-    /// `AZUREOPENAI`, `A2A`, ...), each with a valid secret for its type.
+    /// (each call continues where the previous one stopped; six digits, more past a million;
+    /// a name already taken is skipped), cycling through the 19 known connection types in
+    /// the spec's order (`AZUREML`, `AZUREOPENAI`, `A2A`, ...; the type of `seed-N` is the
+    /// `N % 19`-th), each with a valid secret for its type and phase `ACTIVE`.
     pub fn seed(&self, count: usize) {
         let home = self.shared.config.home();
         let mut store = self.shared.store();
-        let mut index = store.len(&home);
         let mut added = 0;
         while added < count {
-            let name = format!("seed-{index:06}");
-            let connection_type = secret_rules::CONNECTION_TYPES[index % secret_rules::CONNECTION_TYPES.len()];
+            let index = self.shared.next_seed.fetch_add(1, Ordering::Relaxed);
+            let types = &secret_rules::CONNECTION_TYPES;
+            let connection_type = types[index % types.len()];
             let new = NewStored {
-                name,
+                name: format!("seed-{index:06}"),
                 connection_type: connection_type.to_owned(),
                 endpoint: format!("https://seed.example/{index}"),
                 auth_kind: validate::PLAINTEXT_PROVIDER.to_owned(),
@@ -527,7 +533,6 @@ impl FakeServer {
             if store.create(&home, new).is_ok() {
                 added += 1;
             }
-            index += 1;
         }
     }
 

@@ -78,16 +78,14 @@ fn percent_decode(text: &str, plus_is_space: bool) -> String {
     while i < bytes.len() {
         let hex = |b: u8| char::from(b).to_digit(16);
         match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(high), Some(low)) => {
-                        out.push((high * 16 + low) as u8);
-                        i += 3;
-                        continue;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(high), Some(low)) => {
+                    out.push((high * 16 + low) as u8);
+                    i += 3;
+                    continue;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b'+' if plus_is_space => out.push(b' '),
             byte => out.push(byte),
         }
@@ -160,7 +158,9 @@ mod tests {
 
     #[test]
     fn queries_are_decoded() {
-        let pairs = query_pairs(Some("page_size=5&spec.connection_type=OPEN%41I&x&t=a+b&p=%"));
+        let pairs = query_pairs(Some(
+            "page_size=5&spec.connection_type=OPEN%41I&x&t=a+b&p=%",
+        ));
         assert_eq!(
             pairs,
             [

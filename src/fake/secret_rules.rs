@@ -122,12 +122,7 @@ pub(crate) fn check_keys(connection_type: &str, entries: &[(&str, &str)]) -> Res
     };
     let group = match complete.as_slice() {
         [one] => *one,
-        [] => {
-            return Err(format!(
-                "{connection_type} connections need {}",
-                expected()
-            ))
-        }
+        [] => return Err(format!("{connection_type} connections need {}", expected())),
         _ => {
             return Err(format!(
                 "{connection_type} connections take exactly one of: {}",
@@ -151,7 +146,9 @@ pub(crate) fn check_keys(connection_type: &str, entries: &[(&str, &str)]) -> Res
         match *value {
             "SSE" => {}
             "STREAMABLE_HTTP" if has("SSE_ENDPOINT") => {
-                return Err("SSE_ENDPOINT is not allowed with TRANSPORT_TYPE STREAMABLE_HTTP".into())
+                return Err(
+                    "SSE_ENDPOINT is not allowed with TRANSPORT_TYPE STREAMABLE_HTTP".into(),
+                )
             }
             "STREAMABLE_HTTP" => {}
             _ => return Err("TRANSPORT_TYPE must be SSE or STREAMABLE_HTTP".into()),
@@ -218,9 +215,12 @@ mod tests {
 
     #[test]
     fn errors_never_contain_values() {
-        let err = check_keys("OPENAI", &[("API_KEY", "sk-very-secret"), ("X", "hidden")])
-            .unwrap_err();
-        assert!(!err.contains("sk-very-secret") && !err.contains("hidden"), "{err}");
+        let err =
+            check_keys("OPENAI", &[("API_KEY", "sk-very-secret"), ("X", "hidden")]).unwrap_err();
+        assert!(
+            !err.contains("sk-very-secret") && !err.contains("hidden"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -233,7 +233,10 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str().unwrap()))
                 .collect();
-            assert!(check_keys(connection_type, &entries).is_ok(), "{connection_type}");
+            assert!(
+                check_keys(connection_type, &entries).is_ok(),
+                "{connection_type}"
+            );
         }
     }
 }

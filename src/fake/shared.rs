@@ -1,6 +1,6 @@
 //! What every connection of one fake server shares: its settings, store, faults and counters.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use super::faults::{FaultQueue, Operation};
@@ -91,6 +91,8 @@ pub(crate) struct Shared {
     faults: Mutex<FaultQueue>,
     pub(crate) counters: Counters,
     pub(crate) tokens: Tokens,
+    /// The number in the name of the next seeded connection.
+    pub(crate) next_seed: AtomicUsize,
 }
 
 /// Locks a mutex; a panic elsewhere while holding it does not make the state unusable here
@@ -109,6 +111,7 @@ impl Shared {
             faults: Mutex::new(FaultQueue::default()),
             counters: Counters::default(),
             tokens: Tokens::new(),
+            next_seed: AtomicUsize::new(0),
         }
     }
 

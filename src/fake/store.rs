@@ -297,7 +297,12 @@ mod tests {
     #[test]
     fn pages_follow_name_order_and_filters() {
         let mut store = Store::default();
-        for (name, t) in [("c", "OPENAI"), ("a", "OPENAI"), ("b", "REST"), ("d", "OPENAI")] {
+        for (name, t) in [
+            ("c", "OPENAI"),
+            ("a", "OPENAI"),
+            ("b", "REST"),
+            ("d", "OPENAI"),
+        ] {
             store.create(&scope(), new(name, t)).unwrap();
         }
         let page = store.page(&scope(), None, None, 2);

@@ -411,14 +411,26 @@ mod tests {
         for good in ["a", "a-b", "a.b-c.d9", "0", &"a".repeat(100)] {
             assert!(check_name(good).is_ok(), "{good}");
         }
-        for bad in ["", "A", "-a", "a-", "a..b", ".a", "a_b", "xx!", &"a".repeat(101)] {
+        for bad in [
+            "",
+            "A",
+            "-a",
+            "a-",
+            "a..b",
+            ".a",
+            "a_b",
+            "xx!",
+            &"a".repeat(101),
+        ] {
             assert!(check_name(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn the_spec_example_is_accepted() {
-        let input = create(&object(valid_create()), STRICT).map_err(|_| ()).unwrap();
+        let input = create(&object(valid_create()), STRICT)
+            .map_err(|_| ())
+            .unwrap();
         assert_eq!(input.name, "my-openai-connection");
         assert_eq!(input.auth.kind, PLAINTEXT_PROVIDER);
     }
