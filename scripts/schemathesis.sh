@@ -26,7 +26,7 @@ MAX_EXAMPLES="${SCHEMATHESIS_MAX_EXAMPLES:-150}"
 #
 # positive_data_acceptance: it expects every schema-valid request to succeed (or 401/403/404/
 #   409), but the published spec is looser than the service, a documented deviation (see
-#   src/fake/mod.rs and /work/shared/reference NOTES §2-3):
+#   src/fake/mod.rs and openapi/):
 #   - `name`'s pattern is unanchored in the spec, the service anchors it (so "A!b" is
 #     schema-valid but refused with 422);
 #   - `spec.connection_type` is an open string (x-extensible-enum), the service creates only

@@ -15,7 +15,7 @@ use super::faults::{Fault, Operation};
 use super::reply::Reply;
 use super::route::{self, Route};
 use super::shared::{Counters, Shared};
-use super::store::{Change, NewStored, Scope, UpdateError};
+use super::store::{AlreadyExists, Change, NewStored, Scope, UpdateError};
 use super::token::Listing;
 use super::validate::{self, Problem, SecretPolicy};
 use super::wire::{ConnectionBody, ErrorBody, ListBody, Urls};
@@ -109,7 +109,7 @@ async fn answer(shared: &Shared, request: Request<Incoming>) -> (Reply, Delivery
     }
     let scope = match scope(&shared.config, &organization_id, &environment_id) {
         Ok(scope) => scope,
-        Err(reply) => return (reply, delivery),
+        Err(reply) => return (*reply, delivery),
     };
     let context = Context {
         shared,
@@ -212,29 +212,29 @@ fn scope(
     config: &super::shared::Config,
     organization_id: &str,
     environment_id: &str,
-) -> Result<Scope, Reply> {
+) -> Result<Scope, Box<Reply>> {
     if !is_uuid(organization_id) {
-        return Err(Reply::error(
+        return Err(Box::new(Reply::error(
             ErrorBody::new(400, "invalid_parameter", "Invalid Parameter")
                 .detail("organization_id must be a UUID")
                 .parameter("organization_id"),
-        ));
+        )));
     }
     if environment_id.trim().is_empty() {
-        return Err(Reply::error(
+        return Err(Box::new(Reply::error(
             ErrorBody::new(400, "invalid_parameter", "Invalid Parameter")
                 .detail("environment_id must not be empty")
                 .parameter("environment_id"),
-        ));
+        )));
     }
     let organization_id = organization_id.to_ascii_lowercase();
     if !config.open
         && (organization_id != config.organization_id || environment_id != config.environment_id)
     {
-        return Err(Reply::error(
+        return Err(Box::new(Reply::error(
             ErrorBody::new(403, "user_unauthorized", "User Access Unauthorized")
                 .detail("the API key is not allowed to access this organization and environment"),
-        ));
+        )));
     }
     Ok(Scope {
         organization_id,
@@ -392,8 +392,9 @@ fn create(context: &Context<'_>, body: &Bytes) -> Reply {
         Ok(input) => input,
         Err(found) => return problems(422, found),
     };
+    let name = input.name;
     let new = NewStored {
-        name: input.name,
+        name: name.clone(),
         connection_type: input.connection_type,
         endpoint: input.endpoint,
         auth_kind: input.auth.kind,
@@ -409,12 +410,12 @@ fn create(context: &Context<'_>, body: &Bytes) -> Reply {
             Reply::json(201, &ConnectionBody::new(&stored, &context.urls, true))
                 .header("location", location)
         }
-        Err(existing) => Reply::error(
+        Err(AlreadyExists) => Reply::error(
             ErrorBody::new(409, "resource_already_exists", "Resource Already Exists")
-                .detail(format!("the connection '{}' already exists", existing.name))
+                .detail(format!("the connection '{name}' already exists"))
                 .pointer("/name"),
         )
-        .header("location", context.urls.item(&existing.name)),
+        .header("location", context.urls.item(&name)),
     }
 }
 

@@ -61,6 +61,10 @@ pub(crate) struct Change {
     pub(crate) secret: SecretText,
 }
 
+/// A create of a name that is taken.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct AlreadyExists;
+
 /// Why an update was refused.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum UpdateError {
@@ -123,14 +127,14 @@ impl Store {
         format!("rv{}", to_base36(self.versions))
     }
 
-    /// Adds a connection unless one with that name exists in `scope` (then `Err` holds it).
-    pub(crate) fn create(&mut self, scope: &Scope, new: NewStored) -> Result<Stored, Stored> {
-        if let Some(existing) = self
-            .environments
-            .get(scope)
-            .and_then(|environment| environment.by_name.get(&new.name))
-        {
-            return Err(existing.clone());
+    /// Adds a connection unless one with that name exists in `scope`.
+    pub(crate) fn create(
+        &mut self,
+        scope: &Scope,
+        new: NewStored,
+    ) -> Result<Stored, AlreadyExists> {
+        if self.get(scope, &new.name).is_some() {
+            return Err(AlreadyExists);
         }
         let now = Utc::now();
         let stored = Stored {

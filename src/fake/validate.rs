@@ -281,7 +281,7 @@ fn check_secret_text(data: &str) -> Result<(), String> {
     }
     if let Some(key) = map
         .iter()
-        .find(|(_, value)| !value.as_str().is_some_and(|text| !text.is_empty()))
+        .find(|(_, value)| value.as_str().is_none_or(str::is_empty))
         .map(|(key, _)| key)
     {
         return Err(format!("the value of {key} must be a non-empty string"));
