@@ -7,6 +7,9 @@ mod client;
 pub mod connections;
 mod endpoint;
 mod error;
+#[cfg(feature = "fake")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
+pub mod fake;
 mod generated;
 mod outcome;
 #[cfg(test)]
