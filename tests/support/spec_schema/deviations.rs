@@ -84,6 +84,9 @@ pub struct PrismMatch {
     /// consequences such as `oneOf` failing because a member's property did.
     #[serde(default)]
     pub together_with: Option<String>,
+    /// The Prism modes (`static`, `dynamic`) whose harness runs must see this entry fire;
+    /// the harness fails when one does not, so the list cannot rot.
+    pub observed_in: Vec<String>,
 }
 
 /// One entry of Prism's `sl-violations` header, as the matching needs it.
