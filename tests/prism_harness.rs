@@ -69,17 +69,38 @@ fn update_body() -> Value {
 }
 
 fn call(op: &'static str, method: Method, target: String, body: Option<Value>) -> Call {
-    Call { op, method, target, body, auth: true }
+    Call {
+        op,
+        method,
+        target,
+        body,
+        auth: true,
+    }
 }
 
 /// A valid request to each of the five operations.
 fn valid_calls() -> Vec<Call> {
     let item = format!("{}/my-openai-connection", collection());
     vec![
-        call("listSqlv1Connections", Method::GET, format!("{}?page_size=10", collection()), None),
-        call("createSqlv1Connection", Method::POST, collection(), Some(create_body())),
+        call(
+            "listSqlv1Connections",
+            Method::GET,
+            format!("{}?page_size=10", collection()),
+            None,
+        ),
+        call(
+            "createSqlv1Connection",
+            Method::POST,
+            collection(),
+            Some(create_body()),
+        ),
         call("getSqlv1Connection", Method::GET, item.clone(), None),
-        call("updateSqlv1Connection", Method::PUT, item.clone(), Some(update_body())),
+        call(
+            "updateSqlv1Connection",
+            Method::PUT,
+            item.clone(),
+            Some(update_body()),
+        ),
         call("deleteSqlv1Connection", Method::DELETE, item, None),
     ]
 }
@@ -99,8 +120,16 @@ fn valid_list_queries() -> Vec<&'static str> {
     ]
 }
 
-async fn send(client: &reqwest::Client, prism: &Prism, call: &Call, prefer: Option<&str>) -> Answer {
-    let mut request = client.request(call.method.clone(), format!("{}{}", prism.url(), call.target));
+async fn send(
+    client: &reqwest::Client,
+    prism: &Prism,
+    call: &Call,
+    prefer: Option<&str>,
+) -> Answer {
+    let mut request = client.request(
+        call.method.clone(),
+        format!("{}{}", prism.url(), call.target),
+    );
     if call.auth {
         request = request.basic_auth(KEY, Some(SECRET));
     }
@@ -110,10 +139,14 @@ async fn send(client: &reqwest::Client, prism: &Prism, call: &Call, prefer: Opti
     if let Some(prefer) = prefer {
         request = request.header("Prefer", prefer);
     }
-    let response = request
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{} {}: {e}\nPrism log:\n{}", call.method, call.target, prism.log()));
+    let response = request.send().await.unwrap_or_else(|e| {
+        panic!(
+            "{} {}: {e}\nPrism log:\n{}",
+            call.method,
+            call.target,
+            prism.log()
+        )
+    });
     let status = response.status().as_u16();
     let headers: Vec<(String, String)> = response
         .headers()
@@ -126,15 +159,28 @@ async fn send(client: &reqwest::Client, prism: &Prism, call: &Call, prefer: Opti
         .flat_map(|(_, v)| prism::parse_sl_violations(v).unwrap())
         .collect();
     let body = response.bytes().await.unwrap().to_vec();
-    Answer { status, headers, body, violations }
+    Answer {
+        status,
+        headers,
+        body,
+        violations,
+    }
 }
 
 /// For each of Prism's violations: the listed deviation (and which of its `prism` entries)
 /// that explains it, or `None`.
-fn explain<'a>(spec: &Spec, op: &str, violations: &'a [SlViolation]) -> Vec<(&'a SlViolation, Option<(String, usize)>)> {
+fn explain<'a>(
+    spec: &Spec,
+    op: &str,
+    violations: &'a [SlViolation],
+) -> Vec<(&'a SlViolation, Option<(String, usize)>)> {
     let findings: Vec<PrismFinding<'_>> = violations
         .iter()
-        .map(|v| PrismFinding { location: &v.location, code: &v.code, message: &v.message })
+        .map(|v| PrismFinding {
+            location: &v.location,
+            code: &v.code,
+            message: &v.message,
+        })
         .collect();
     violations
         .iter()
@@ -145,11 +191,17 @@ fn explain<'a>(spec: &Spec, op: &str, violations: &'a [SlViolation]) -> Vec<(&'a
 
 /// The violations no listed deviation explains.
 fn unexplained<'a>(found: &[(&'a SlViolation, Option<(String, usize)>)]) -> Vec<&'a SlViolation> {
-    found.iter().filter(|(_, why)| why.is_none()).map(|(v, _)| *v).collect()
+    found
+        .iter()
+        .filter(|(_, why)| why.is_none())
+        .map(|(v, _)| *v)
+        .collect()
 }
 
 /// The (deviation id, matcher index) of the explained ones.
-fn explained(found: Vec<(&SlViolation, Option<(String, usize)>)>) -> impl Iterator<Item = (String, usize)> + '_ {
+fn explained(
+    found: Vec<(&SlViolation, Option<(String, usize)>)>,
+) -> impl Iterator<Item = (String, usize)> + '_ {
     found.into_iter().filter_map(|(_, why)| why)
 }
 
@@ -158,18 +210,29 @@ fn assert_all_fired(spec: &Spec, mode: &str, hits: &BTreeSet<(String, usize)>) {
     let mut unused = Vec::new();
     for deviation in spec.deviations() {
         for (i, m) in deviation.prism.iter().enumerate() {
-            if m.observed_in.iter().any(|o| o == mode) && !hits.contains(&(deviation.id.clone(), i)) {
-                unused.push(format!("`{}` prism[{i}] ({} {:?})", deviation.id, m.location, m.codes));
+            if m.observed_in.iter().any(|o| o == mode) && !hits.contains(&(deviation.id.clone(), i))
+            {
+                unused.push(format!(
+                    "`{}` prism[{i}] ({} {:?})",
+                    deviation.id, m.location, m.codes
+                ));
             }
         }
     }
-    assert!(unused.is_empty(), "{mode} Prism never reported what these deviation entries explain:\n{}", unused.join("\n"));
+    assert!(
+        unused.is_empty(),
+        "{mode} Prism never reported what these deviation entries explain:\n{}",
+        unused.join("\n")
+    );
 }
 
 /// The documented success status of an operation (its one 2xx).
 fn success(spec: &Spec, op: &str) -> u16 {
     let statuses = spec.operation(op).unwrap().statuses();
-    let ok: Vec<&str> = statuses.into_iter().filter(|s| s.starts_with('2')).collect();
+    let ok: Vec<&str> = statuses
+        .into_iter()
+        .filter(|s| s.starts_with('2'))
+        .collect();
     assert_eq!(ok.len(), 1, "{op}: {ok:?}");
     ok[0].parse().unwrap()
 }
@@ -180,25 +243,48 @@ fn load() -> Spec {
 
 #[tokio::test]
 async fn static_prism_accepts_valid_requests_apart_from_the_listed_deviations() {
-    let Some(prism) = Prism::start(Mode::Static) else { return };
+    let Some(prism) = Prism::start(Mode::Static) else {
+        return;
+    };
     let spec = load();
     let client = reqwest::Client::new();
     let mut hits: BTreeSet<(String, usize)> = BTreeSet::new();
     let mut calls = valid_calls();
     for query in valid_list_queries() {
-        calls.push(call("listSqlv1Connections", Method::GET, format!("{}{query}", collection()), None));
+        calls.push(call(
+            "listSqlv1Connections",
+            Method::GET,
+            format!("{}{query}", collection()),
+            None,
+        ));
     }
     for c in &calls {
         // Our validator agrees that the request is valid.
-        assert_eq!(spec.validate_request_target(c.method.as_str(), &c.target).as_deref(), Ok(c.op));
+        assert_eq!(
+            spec.validate_request_target(c.method.as_str(), &c.target)
+                .as_deref(),
+            Ok(c.op)
+        );
         if let Some(body) = &c.body {
-            spec.validate_request(c.op, body).unwrap_or_else(|v| panic!("{}: {v:#?}", c.op));
+            spec.validate_request(c.op, body)
+                .unwrap_or_else(|v| panic!("{}: {v:#?}", c.op));
         }
         let answer = send(&client, &prism, c, None).await;
-        assert_eq!(answer.status, success(&spec, c.op), "{} {}: {answer:?}", c.method, c.target);
+        assert_eq!(
+            answer.status,
+            success(&spec, c.op),
+            "{} {}: {answer:?}",
+            c.method,
+            c.target
+        );
         let found = explain(&spec, c.op, &answer.violations);
         let rest = unexplained(&found);
-        assert!(rest.is_empty(), "{} {}: violations no deviation explains: {rest:#?}", c.method, c.target);
+        assert!(
+            rest.is_empty(),
+            "{} {}: violations no deviation explains: {rest:#?}",
+            c.method,
+            c.target
+        );
         // Static answers come from the spec's examples: they match it, up to the deviations.
         spec.validate_response_bytes(c.op, answer.status, &answer.body)
             .unwrap_or_else(|v| panic!("{}: {v:#?}", c.op));
@@ -209,12 +295,26 @@ async fn static_prism_accepts_valid_requests_apart_from_the_listed_deviations() 
     let mut samples = 0;
     for deviation in spec.deviations() {
         for sample in &deviation.samples {
-            let Some(op) = sample.context.strip_prefix("request ") else { continue };
+            let Some(op) = sample.context.strip_prefix("request ") else {
+                continue;
+            };
             let c = valid_calls().into_iter().find(|c| c.op == op).unwrap();
-            let answer = send(&client, &prism, &Call { body: Some(sample.body.clone()), ..c }, None).await;
+            let answer = send(
+                &client,
+                &prism,
+                &Call {
+                    body: Some(sample.body.clone()),
+                    ..c
+                },
+                None,
+            )
+            .await;
             for (v, why) in explain(&spec, op, &answer.violations) {
                 match why {
-                    None => panic!("{}: Prism reports {v:?}, which no deviation explains", deviation.id),
+                    None => panic!(
+                        "{}: Prism reports {v:?}, which no deviation explains",
+                        deviation.id
+                    ),
                     Some((id, matcher)) => {
                         if v.side() == "request" {
                             assert_eq!(id, deviation.id, "{v:?}");
@@ -229,7 +329,7 @@ async fn static_prism_accepts_valid_requests_apart_from_the_listed_deviations() 
 
     assert_all_fired(&spec, "static", &hits);
     eprintln!(
-        "prism_harness (static): {} operations, {} requests ({} list parameter combinations, {} deviation samples), {} Prism findings explained by deviations",
+        "prism_harness (static): {} operations, {} requests ({} list parameter combinations, {} deviation samples), {} deviation matchers fired",
         spec.operation_ids().len(),
         calls.len() + samples,
         valid_list_queries().len(),
@@ -240,7 +340,9 @@ async fn static_prism_accepts_valid_requests_apart_from_the_listed_deviations() 
 
 #[tokio::test]
 async fn static_prism_flags_invalid_requests_as_our_validator_does() {
-    let Some(prism) = Prism::start(Mode::Static) else { return };
+    let Some(prism) = Prism::start(Mode::Static) else {
+        return;
+    };
     let spec = load();
     let client = reqwest::Client::new();
     let item = format!("{}/c1", collection());
@@ -249,23 +351,91 @@ async fn static_prism_flags_invalid_requests_as_our_validator_does() {
     let mut endpoint_number = create_body();
     endpoint_number["spec"]["endpoint"] = json!(42);
     let mut no_auth_data = update_body();
-    no_auth_data["spec"].as_object_mut().unwrap().remove("auth_data");
+    no_auth_data["spec"]
+        .as_object_mut()
+        .unwrap()
+        .remove("auth_data");
     // (call, expected status, Prism's location and code, our pointer and keyword)
     let cases = [
-        (call("createSqlv1Connection", Method::POST, collection(), Some(no_spec)), 422, ("request.body", "required"), ("", "required")),
-        (call("createSqlv1Connection", Method::POST, collection(), Some(endpoint_number)), 422, ("request.body.spec.endpoint", "type"), ("/spec/endpoint", "type")),
-        (call("updateSqlv1Connection", Method::PUT, item.clone(), Some(no_auth_data)), 400, ("request.body.spec", "required"), ("/spec", "required")),
-        (call("listSqlv1Connections", Method::GET, format!("{}?page_size=101", collection()), None), 400, ("request.query.page_size", "maximum"), ("/query/page_size", "maximum")),
-        (call("listSqlv1Connections", Method::GET, format!("{}?page_size=ten", collection()), None), 400, ("request.query.page_size", "type"), ("/query/page_size", "type")),
-        (call("getSqlv1Connection", Method::GET, format!("/sql/v1/organizations/not-a-uuid/environments/{ENV}/connections/c1"), None), 400, ("request.path.organization_id", "format"), ("/path/organization_id", "format")),
+        (
+            call(
+                "createSqlv1Connection",
+                Method::POST,
+                collection(),
+                Some(no_spec),
+            ),
+            422,
+            ("request.body", "required"),
+            ("", "required"),
+        ),
+        (
+            call(
+                "createSqlv1Connection",
+                Method::POST,
+                collection(),
+                Some(endpoint_number),
+            ),
+            422,
+            ("request.body.spec.endpoint", "type"),
+            ("/spec/endpoint", "type"),
+        ),
+        (
+            call(
+                "updateSqlv1Connection",
+                Method::PUT,
+                item.clone(),
+                Some(no_auth_data),
+            ),
+            400,
+            ("request.body.spec", "required"),
+            ("/spec", "required"),
+        ),
+        (
+            call(
+                "listSqlv1Connections",
+                Method::GET,
+                format!("{}?page_size=101", collection()),
+                None,
+            ),
+            400,
+            ("request.query.page_size", "maximum"),
+            ("/query/page_size", "maximum"),
+        ),
+        (
+            call(
+                "listSqlv1Connections",
+                Method::GET,
+                format!("{}?page_size=ten", collection()),
+                None,
+            ),
+            400,
+            ("request.query.page_size", "type"),
+            ("/query/page_size", "type"),
+        ),
+        (
+            call(
+                "getSqlv1Connection",
+                Method::GET,
+                format!("/sql/v1/organizations/not-a-uuid/environments/{ENV}/connections/c1"),
+                None,
+            ),
+            400,
+            ("request.path.organization_id", "format"),
+            ("/path/organization_id", "format"),
+        ),
     ];
     for (c, status, (location, code), (pointer, keyword)) in &cases {
         let answer = send(&client, &prism, c, None).await;
-        assert_eq!(answer.status, *status, "{} {}: {answer:?}", c.method, c.target);
+        assert_eq!(
+            answer.status, *status,
+            "{} {}: {answer:?}",
+            c.method, c.target
+        );
         let found = explain(&spec, c.op, &answer.violations);
         assert!(
             unexplained(&found)
-                .iter().any(|v| v.location.join(".") == *location && v.code == *code),
+                .iter()
+                .any(|v| v.location.join(".") == *location && v.code == *code),
             "{} {}: Prism did not report {location} {code}: {:#?}",
             c.method,
             c.target,
@@ -274,17 +444,34 @@ async fn static_prism_flags_invalid_requests_as_our_validator_does() {
         // Our validator finds the same problem at the same place.
         let ours = match &c.body {
             Some(body) => spec.validate_request(c.op, body).unwrap_err(),
-            None => spec.validate_request_target(c.method.as_str(), &c.target).unwrap_err(),
+            None => spec
+                .validate_request_target(c.method.as_str(), &c.target)
+                .unwrap_err(),
         };
-        assert!(ours.iter().any(|v| v.pointer == *pointer && v.keyword == *keyword), "{}: ours: {ours:#?}", c.op);
+        assert!(
+            ours.iter()
+                .any(|v| v.pointer == *pointer && v.keyword == *keyword),
+            "{}: ours: {ours:#?}",
+            c.op
+        );
     }
     // Without credentials: Prism answers 401 and says why (code is a number here).
     let mut anonymous = valid_calls().remove(4);
     anonymous.auth = false;
     let answer = send(&client, &prism, &anonymous, None).await;
     assert_eq!(answer.status, 401);
-    assert_eq!(answer.violations.iter().map(|v| (v.location.join("."), v.code.as_str())).collect::<Vec<_>>(), [("request".to_owned(), "401")]);
-    eprintln!("prism_harness (static): {} invalid requests flagged by Prism and by our validator alike", cases.len() + 1);
+    assert_eq!(
+        answer
+            .violations
+            .iter()
+            .map(|v| (v.location.join("."), v.code.as_str()))
+            .collect::<Vec<_>>(),
+        [("request".to_owned(), "401")]
+    );
+    eprintln!(
+        "prism_harness (static): {} invalid requests flagged by Prism and by our validator alike",
+        cases.len() + 1
+    );
 }
 
 #[tokio::test]
@@ -309,14 +496,26 @@ async fn dynamic_prism_answers_match_the_spec_for_several_seeds() {
                 let answer = send(&client, &prism, &c, Some(&format!("code={status}"))).await;
                 let at = format!("seed {seed}, {} {} -> {status}", c.method, c.target);
                 assert_eq!(answer.status, wanted, "{at}: {answer:?}");
-                spec.validate_response_bytes(c.op, wanted, &answer.body).unwrap_or_else(|v| {
-                    panic!("{at}: {v:#?}\nbody: {}", String::from_utf8_lossy(&answer.body))
-                });
-                let headers: Vec<(&str, &str)> = answer.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-                spec.validate_response_headers(c.op, wanted, &headers).unwrap_or_else(|v| panic!("{at}: {v:#?}"));
+                spec.validate_response_bytes(c.op, wanted, &answer.body)
+                    .unwrap_or_else(|v| {
+                        panic!(
+                            "{at}: {v:#?}\nbody: {}",
+                            String::from_utf8_lossy(&answer.body)
+                        )
+                    });
+                let headers: Vec<(&str, &str)> = answer
+                    .headers
+                    .iter()
+                    .map(|(n, v)| (n.as_str(), v.as_str()))
+                    .collect();
+                spec.validate_response_headers(c.op, wanted, &headers)
+                    .unwrap_or_else(|v| panic!("{at}: {v:#?}"));
                 let found = explain(&spec, c.op, &answer.violations);
                 let rest = unexplained(&found);
-                assert!(rest.is_empty(), "{at}: Prism violations no deviation explains: {rest:#?}");
+                assert!(
+                    rest.is_empty(),
+                    "{at}: Prism violations no deviation explains: {rest:#?}"
+                );
                 for hit in explained(found) {
                     *explained_by.entry(hit.0.clone()).or_default() += 1;
                     hits.insert(hit);
@@ -326,12 +525,22 @@ async fn dynamic_prism_answers_match_the_spec_for_several_seeds() {
                 if !answer.body.is_empty() {
                     let body: Value = serde_json::from_slice(&answer.body).unwrap();
                     let ours = spec.check_response(c.op, wanted, &body);
-                    for v in answer.violations.iter().filter(|v| v.side() == "response" && v.code != "oneOf") {
+                    for v in answer
+                        .violations
+                        .iter()
+                        .filter(|v| v.side() == "response" && v.code != "oneOf")
+                    {
                         let pointer = v.body_pointer().expect("a body location");
-                        assert!(ours.iter().any(|o| o.pointer == pointer), "{at}: Prism reports {v:?}; we do not: {ours:#?}");
+                        assert!(
+                            ours.iter().any(|o| o.pointer == pointer),
+                            "{at}: Prism reports {v:?}; we do not: {ours:#?}"
+                        );
                     }
                     with_body += 1;
-                    distinct.entry((c.op.to_owned(), wanted)).or_default().insert(answer.body.clone());
+                    distinct
+                        .entry((c.op.to_owned(), wanted))
+                        .or_default()
+                        .insert(answer.body.clone());
                 }
                 checked += 1;
             }
@@ -358,7 +567,8 @@ fn the_served_copy_differs_from_the_published_spec_only_by_the_listed_types() {
     }
     let spec = load();
     let root = spec_schema::crate_root();
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("served-{}", std::process::id()));
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("served-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("spec.json");
     let deviations = root.join(spec_schema::DEVIATIONS_PATH);
@@ -371,7 +581,11 @@ fn the_served_copy_differs_from_the_published_spec_only_by_the_listed_types() {
         .deviations()
         .iter()
         .filter(|d| d.prism_patch.is_some())
-        .flat_map(|d| d.spec_locations.iter().map(|l| l.pointer.trim_start_matches('#')))
+        .flat_map(|d| {
+            d.spec_locations
+                .iter()
+                .map(|l| l.pointer.trim_start_matches('#'))
+        })
         .collect();
     let mut expected = Vec::new();
     for pointer in &listed {
@@ -386,13 +600,34 @@ fn the_served_copy_differs_from_the_published_spec_only_by_the_listed_types() {
     assert_eq!(listed.len(), 9);
 
     // A listed location that is not an untyped overlay (or a missing one) stops the script.
-    let mut edited: Value = serde_json::from_str(&std::fs::read_to_string(&deviations).unwrap()).unwrap();
-    let entry = edited["deviations"].as_array_mut().unwrap().iter_mut().find(|d| d["prism_patch"].is_string()).unwrap();
-    let dropped = entry["spec_locations"].as_array_mut().unwrap().pop().unwrap();
+    let mut edited: Value =
+        serde_json::from_str(&std::fs::read_to_string(&deviations).unwrap()).unwrap();
+    let entry = edited["deviations"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|d| d["prism_patch"].is_string())
+        .unwrap();
+    let dropped = entry["spec_locations"]
+        .as_array_mut()
+        .unwrap()
+        .pop()
+        .unwrap();
     let edited_path = dir.join("deviations.json");
     std::fs::write(&edited_path, edited.to_string()).unwrap();
-    let report = prism::prepare_spec(&root.join(spec_schema::SPEC_PATH), &edited_path, &dir.join("x.json")).unwrap_err();
-    assert!(report.contains(&format!("in the spec, not listed: {}", dropped["pointer"].as_str().unwrap())), "{report}");
+    let report = prism::prepare_spec(
+        &root.join(spec_schema::SPEC_PATH),
+        &edited_path,
+        &dir.join("x.json"),
+    )
+    .unwrap_err();
+    assert!(
+        report.contains(&format!(
+            "in the spec, not listed: {}",
+            dropped["pointer"].as_str().unwrap()
+        )),
+        "{report}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -408,7 +643,10 @@ fn diff(a: &Value, b: &Value, at: String, out: &mut Vec<String>) {
                 }
             }
             for (k, w) in y.iter().filter(|(k, _)| !x.contains_key(*k)) {
-                out.push(format!("{at}/{} added: {w}", k.replace('~', "~0").replace('/', "~1")));
+                out.push(format!(
+                    "{at}/{} added: {w}",
+                    k.replace('~', "~0").replace('/', "~1")
+                ));
             }
         }
         (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {

@@ -75,7 +75,10 @@ pub fn skip_unless_installed() -> bool {
     if installed() {
         return false;
     }
-    let why = format!("Prism is not installed at {}; run scripts/prism.sh install", binary().display());
+    let why = format!(
+        "Prism is not installed at {}; run scripts/prism.sh install",
+        binary().display()
+    );
     if required() {
         panic!("REQUIRE_PRISM is set, but {why}");
     }
@@ -145,7 +148,11 @@ impl Prism {
         let log = Arc::new(Mutex::new(Vec::new()));
         let (ready, url) = mpsc::channel();
         // Both pipes are drained for Prism's whole life: a full pipe would block it.
-        drain(child.stdout.take().expect("piped"), Arc::clone(&log), Some(ready));
+        drain(
+            child.stdout.take().expect("piped"),
+            Arc::clone(&log),
+            Some(ready),
+        );
         drain(child.stderr.take().expect("piped"), Arc::clone(&log), None);
         let mut prism = Prism {
             child,
@@ -196,7 +203,11 @@ impl Drop for Prism {
 }
 
 /// Reads `pipe` line by line into `log`; sends the URL once Prism says it listens.
-fn drain(pipe: impl Read + Send + 'static, log: Arc<Mutex<Vec<String>>>, ready: Option<mpsc::Sender<String>>) {
+fn drain(
+    pipe: impl Read + Send + 'static,
+    log: Arc<Mutex<Vec<String>>>,
+    ready: Option<mpsc::Sender<String>>,
+) {
     std::thread::spawn(move || {
         let mut ready = ready;
         for line in BufReader::new(pipe).lines() {
@@ -255,7 +266,12 @@ impl SlViolation {
     /// The JSON pointer into the body for a `["<side>", "body", ...]` location.
     pub fn body_pointer(&self) -> Option<String> {
         match self.location.get(1).map(String::as_str) {
-            Some("body") => Some(self.location[2..].iter().map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1"))).collect()),
+            Some("body") => Some(
+                self.location[2..]
+                    .iter()
+                    .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
+                    .collect(),
+            ),
             _ => None,
         }
     }
@@ -265,11 +281,14 @@ fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D:
     match serde_json::Value::deserialize(d)? {
         serde_json::Value::String(s) => Ok(s),
         serde_json::Value::Number(n) => Ok(n.to_string()),
-        other => Err(serde::de::Error::custom(format!("code must be a string or number, got {other}"))),
+        other => Err(serde::de::Error::custom(format!(
+            "code must be a string or number, got {other}"
+        ))),
     }
 }
 
 /// Parses the `sl-violations` header (a JSON array).
 pub fn parse_sl_violations(header: &str) -> Result<Vec<SlViolation>, String> {
-    serde_json::from_str(header).map_err(|e| format!("sl-violations is not the expected JSON array: {e}: {header}"))
+    serde_json::from_str(header)
+        .map_err(|e| format!("sl-violations is not the expected JSON array: {e}: {header}"))
 }

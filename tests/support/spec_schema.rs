@@ -100,8 +100,16 @@ impl Violation {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let pointer = if self.pointer.is_empty() { "(root)" } else { &self.pointer };
-        write!(f, "{}: {pointer}: {} [{}]", self.context, self.message, self.keyword)?;
+        let pointer = if self.pointer.is_empty() {
+            "(root)"
+        } else {
+            &self.pointer
+        };
+        write!(
+            f,
+            "{}: {pointer}: {} [{}]",
+            self.context, self.message, self.keyword
+        )?;
         if let Some(id) = &self.allowed_by {
             write!(f, " (allowed by deviation `{id}`)")?;
         }
@@ -210,7 +218,10 @@ impl fmt::Debug for Spec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Spec")
             .field("operations", &self.operations.keys().collect::<Vec<_>>())
-            .field("deviations", &self.deviations.iter().map(|d| &d.id).collect::<Vec<_>>())
+            .field(
+                "deviations",
+                &self.deviations.iter().map(|d| &d.id).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -219,7 +230,10 @@ impl Spec {
     /// Loads `openapi/sql-v1-connections.yaml` and `openapi/deviations.json`.
     pub fn load() -> Result<Spec, String> {
         let root = crate_root();
-        Spec::from_texts(&read(&root.join(SPEC_PATH))?, &read(&root.join(DEVIATIONS_PATH))?)
+        Spec::from_texts(
+            &read(&root.join(SPEC_PATH))?,
+            &read(&root.join(DEVIATIONS_PATH))?,
+        )
     }
 
     /// Builds a spec from the YAML text of an OpenAPI 3.0 document and a deviation list.
@@ -233,10 +247,14 @@ impl Spec {
             .and_then(Value::as_object)
             .ok_or("the spec has no `paths`")?;
         for (path, item) in paths {
-            let item = item.as_object().ok_or_else(|| format!("paths/{path}: not an object"))?;
+            let item = item
+                .as_object()
+                .ok_or_else(|| format!("paths/{path}: not an object"))?;
             for (method, op) in item {
-                if !["get", "put", "post", "delete", "patch", "head", "options", "trace"]
-                    .contains(&method.as_str())
+                if ![
+                    "get", "put", "post", "delete", "patch", "head", "options", "trace",
+                ]
+                .contains(&method.as_str())
                 {
                     continue;
                 }
@@ -283,7 +301,12 @@ impl Spec {
         };
         match &op.request {
             Some(validator) => self.run(validator, body, &context, View::Request),
-            None => vec![self.plain(&context, "", "requestBody", "the operation takes no request body")],
+            None => vec![self.plain(
+                &context,
+                "",
+                "requestBody",
+                "the operation takes no request body",
+            )],
         }
     }
 
@@ -296,10 +319,11 @@ impl Spec {
     pub fn check_response(&self, operation: &str, status: u16, body: &Value) -> Vec<Violation> {
         let context = format!("response {operation} {status}");
         match self.response(operation, status, &context) {
-            Err(v) => vec![v],
-            Ok(Response { body: Some(validator), .. }) => {
-                self.run(validator, body, &context, View::Response)
-            }
+            Err(v) => v,
+            Ok(Response {
+                body: Some(validator),
+                ..
+            }) => self.run(validator, body, &context, View::Response),
             Ok(_) => vec![self.plain(&context, "", "content", "the response declares no body")],
         }
     }
@@ -323,14 +347,29 @@ impl Spec {
         bytes: &[u8],
     ) -> Result<(), Vec<Violation>> {
         let context = format!("response {operation} {status}");
-        let response = self.response(operation, status, &context).map_err(|v| vec![v])?;
+        let response = self.response(operation, status, &context)?;
         match (&response.body, bytes.iter().all(u8::is_ascii_whitespace)) {
             (None, true) => Ok(()),
-            (None, false) => Err(vec![self.plain(&context, "", "content", "the response declares no body, but one was sent")]),
-            (Some(_), true) => Err(vec![self.plain(&context, "", "content", "the response declares a JSON body, but none was sent")]),
+            (None, false) => Err(vec![self.plain(
+                &context,
+                "",
+                "content",
+                "the response declares no body, but one was sent",
+            )]),
+            (Some(_), true) => Err(vec![self.plain(
+                &context,
+                "",
+                "content",
+                "the response declares a JSON body, but none was sent",
+            )]),
             (Some(_), false) => match serde_json::from_slice::<Value>(bytes) {
                 Ok(body) => self.validate_response(operation, status, &body),
-                Err(e) => Err(vec![self.plain(&context, "", "content", &format!("the body is not JSON: {e}"))]),
+                Err(e) => Err(vec![self.plain(
+                    &context,
+                    "",
+                    "content",
+                    &format!("the body is not JSON: {e}"),
+                )]),
             },
         }
     }
@@ -344,13 +383,19 @@ impl Spec {
         headers: &[(&str, &str)],
     ) -> Result<(), Vec<Violation>> {
         let context = format!("headers {operation} {status}");
-        let response = self.response(operation, status, &context).map_err(|v| vec![v])?;
+        let response = self.response(operation, status, &context)?;
         let mut found = Vec::new();
         for (name, (kind, validator)) in &response.headers {
             for (_, text) in headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)) {
                 let pointer = format!("/{}", translate::escape(name));
                 match typed(text, kind) {
-                    Ok(value) => found.extend(self.run_at(validator, &value, &context, &pointer, View::Neutral)),
+                    Ok(value) => found.extend(self.run_at(
+                        validator,
+                        &value,
+                        &context,
+                        &pointer,
+                        View::Neutral,
+                    )),
                     Err(message) => found.push(self.plain(&context, &pointer, "type", &message)),
                 }
             }
@@ -372,26 +417,54 @@ impl Spec {
         let mut found = Vec::new();
         for (location, given) in [("path", path), ("query", query)] {
             for (name, _) in given {
-                if !op.parameters.iter().any(|p| p.location == location && p.name == *name) {
+                if !op
+                    .parameters
+                    .iter()
+                    .any(|p| p.location == location && p.name == *name)
+                {
                     let pointer = format!("/{location}/{}", translate::escape(name));
-                    found.push(self.plain(&context, &pointer, "undeclared", &format!("`{name}` is not a declared {location} parameter")));
+                    found.push(self.plain(
+                        &context,
+                        &pointer,
+                        "undeclared",
+                        &format!("`{name}` is not a declared {location} parameter"),
+                    ));
                 }
             }
             for parameter in op.parameters.iter().filter(|p| p.location == location) {
                 let pointer = format!("/{location}/{}", translate::escape(&parameter.name));
-                let values: Vec<&str> =
-                    given.iter().filter(|(n, _)| *n == parameter.name).map(|(_, v)| *v).collect();
+                let values: Vec<&str> = given
+                    .iter()
+                    .filter(|(n, _)| *n == parameter.name)
+                    .map(|(_, v)| *v)
+                    .collect();
                 if values.is_empty() && parameter.required {
-                    let message = format!("the required {location} parameter `{}` is missing", parameter.name);
+                    let message = format!(
+                        "the required {location} parameter `{}` is missing",
+                        parameter.name
+                    );
                     found.push(self.plain(&context, &pointer, "required", &message));
                 }
                 if values.len() > 1 {
-                    found.push(self.plain(&context, &pointer, "repeated", &format!("`{}` is given {} times", parameter.name, values.len())));
+                    found.push(self.plain(
+                        &context,
+                        &pointer,
+                        "repeated",
+                        &format!("`{}` is given {} times", parameter.name, values.len()),
+                    ));
                 }
                 for text in values {
                     match typed(text, &parameter.kind) {
-                        Ok(value) => found.extend(self.run_at(&parameter.validator, &value, &context, &pointer, View::Neutral)),
-                        Err(message) => found.push(self.plain(&context, &pointer, "type", &message)),
+                        Ok(value) => found.extend(self.run_at(
+                            &parameter.validator,
+                            &value,
+                            &context,
+                            &pointer,
+                            View::Neutral,
+                        )),
+                        Err(message) => {
+                            found.push(self.plain(&context, &pointer, "type", &message))
+                        }
                     }
                 }
             }
@@ -411,7 +484,11 @@ impl Spec {
 
     /// Finds the operation for a method and a request target (`/path?query`, percent-encoded
     /// as sent) and checks its parameters. Returns the operationId.
-    pub fn validate_request_target(&self, method: &str, target: &str) -> Result<String, Vec<Violation>> {
+    pub fn validate_request_target(
+        &self,
+        method: &str,
+        target: &str,
+    ) -> Result<String, Vec<Violation>> {
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
         let context = format!("request-target {method} {path}");
         let found = self.operations.values().find_map(|op| {
@@ -420,18 +497,36 @@ impl Spec {
                 .flatten()
         });
         let Some((op, path_params)) = found else {
-            return Err(vec![self.plain(&context, "", "operation", "no operation of the spec has this method and path")]);
+            return Err(vec![self.plain(
+                &context,
+                "",
+                "operation",
+                "no operation of the spec has this method and path",
+            )]);
         };
         let mut query_params = Vec::new();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             match (percent_decode(name, true), percent_decode(value, true)) {
                 (Some(n), Some(v)) => query_params.push((n, v)),
-                _ => return Err(vec![self.plain(&context, "/query", "encoding", "the query is not valid percent-encoded UTF-8")]),
+                _ => {
+                    return Err(vec![self.plain(
+                        &context,
+                        "/query",
+                        "encoding",
+                        "the query is not valid percent-encoded UTF-8",
+                    )])
+                }
             }
         }
-        let path_refs: Vec<(&str, &str)> = path_params.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        let query_refs: Vec<(&str, &str)> = query_params.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let path_refs: Vec<(&str, &str)> = path_params
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let query_refs: Vec<(&str, &str)> = query_params
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
         self.validate_parameters(&op.id, &path_refs, &query_refs)?;
         Ok(op.id.clone())
     }
@@ -439,7 +534,11 @@ impl Spec {
     /// For each entry of Prism's `sl-violations` header (all entries of one answer to a
     /// request to `operation`): the deviation and matcher (`id`, index in its `prism` list)
     /// that explain it, or `None`.
-    pub fn explain_prism(&self, operation: &str, findings: &[PrismFinding<'_>]) -> Vec<Option<(&str, usize)>> {
+    pub fn explain_prism(
+        &self,
+        operation: &str,
+        findings: &[PrismFinding<'_>],
+    ) -> Vec<Option<(&str, usize)>> {
         findings
             .iter()
             .map(|finding| {
@@ -460,41 +559,98 @@ impl Spec {
         for (id, op) in &self.operations {
             let at = operation_pointer(op);
             let raw = doc.pointer(&at).ok_or_else(|| format!("{at}: gone"))?;
-            for (i, p) in raw.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            for (i, p) in raw
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
                 let here = format!("{at}/parameters/{i}");
                 self.holder_examples(p, &here, &mut found)?;
             }
             if let Some(media) = raw.pointer("/requestBody/content/application~1json") {
                 let here = format!("{at}/requestBody/content/application~1json");
                 if let (Some(example), Some(schema)) = (media.get("example"), media.get("schema")) {
-                    found.push(self.example(&here, format!("request {id}"), example, schema, View::Request));
+                    found.push(self.example(
+                        &here,
+                        format!("request {id}"),
+                        example,
+                        schema,
+                        View::Request,
+                    ));
                 }
                 self.schema_examples(media.get("schema"), &format!("{here}/schema"), &mut found)?;
             }
-            for (status, response) in raw.get("responses").and_then(Value::as_object).into_iter().flatten() {
+            for (status, response) in raw
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
                 let here = format!("{at}/responses/{status}");
-                for (name, header) in response.get("headers").and_then(Value::as_object).into_iter().flatten() {
-                    self.holder_examples(header, &format!("{here}/headers/{}", translate::escape(name)), &mut found)?;
+                for (name, header) in response
+                    .get("headers")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
+                    self.holder_examples(
+                        header,
+                        &format!("{here}/headers/{}", translate::escape(name)),
+                        &mut found,
+                    )?;
                 }
-                for (media_type, media) in response.get("content").and_then(Value::as_object).into_iter().flatten() {
+                for (media_type, media) in response
+                    .get("content")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
                     let there = format!("{here}/content/{}", translate::escape(media_type));
-                    if let (Some(example), Some(schema)) = (media.get("example"), media.get("schema")) {
-                        found.push(self.example(&there, format!("response {id} {status}"), example, schema, View::Response));
+                    if let (Some(example), Some(schema)) =
+                        (media.get("example"), media.get("schema"))
+                    {
+                        found.push(self.example(
+                            &there,
+                            format!("response {id} {status}"),
+                            example,
+                            schema,
+                            View::Response,
+                        ));
                     }
                     reject_examples_map(media, &there)?;
-                    self.schema_examples(media.get("schema"), &format!("{there}/schema"), &mut found)?;
+                    self.schema_examples(
+                        media.get("schema"),
+                        &format!("{there}/schema"),
+                        &mut found,
+                    )?;
                 }
             }
         }
-        for (name, schema) in doc.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten() {
-            self.schema_examples(Some(schema), &format!("/components/schemas/{}", translate::escape(name)), &mut found)?;
+        for (name, schema) in doc
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            self.schema_examples(
+                Some(schema),
+                &format!("/components/schemas/{}", translate::escape(name)),
+                &mut found,
+            )?;
         }
         Ok(found)
     }
 
     /// Checks one example; every violation, waived ones marked.
     pub fn check_example(&self, example: &Example) -> Result<Vec<Violation>, String> {
-        let translated = translate::translate(&self.document, &example.schema, &example.location, example.view)?;
+        let translated = translate::translate(
+            &self.document,
+            &example.schema,
+            &example.location,
+            example.view,
+        )?;
         let validator = compile(&translated, &example.location)?;
         Ok(self.run(&validator, &example.value, &example.context, example.view))
     }
@@ -507,9 +663,15 @@ impl Spec {
         let mut used: BTreeSet<(usize, usize)> = BTreeSet::new();
         for (d, deviation) in self.deviations.iter().enumerate() {
             for location in &deviation.spec_locations {
-                let pointer = location.pointer.strip_prefix('#').unwrap_or(&location.pointer);
+                let pointer = location
+                    .pointer
+                    .strip_prefix('#')
+                    .unwrap_or(&location.pointer);
                 match (self.document.pointer(pointer), &location.value) {
-                    (None, _) => problems.push(format!("`{}`: {} is not in the spec any more", deviation.id, location.pointer)),
+                    (None, _) => problems.push(format!(
+                        "`{}`: {} is not in the spec any more",
+                        deviation.id, location.pointer
+                    )),
                     (Some(found), Some(expected)) if found != expected => problems.push(format!(
                         "`{}`: {} now says {found}, the deviation expects {expected}",
                         deviation.id, location.pointer
@@ -520,20 +682,31 @@ impl Spec {
             for (s, sample) in deviation.samples.iter().enumerate() {
                 let violations = self.check_context(&sample.context, &sample.body);
                 if violations.is_empty() {
-                    problems.push(format!("`{}`: sample {s} ({}) breaks nothing in the spec", deviation.id, sample.context));
+                    problems.push(format!(
+                        "`{}`: sample {s} ({}) breaks nothing in the spec",
+                        deviation.id, sample.context
+                    ));
                 }
                 for v in &violations {
                     match self.waiver(v, sample.body.pointer(&v.pointer)) {
                         Some((hit, rule)) if hit == d => {
                             used.insert((hit, rule));
                         }
-                        _ => problems.push(format!("`{}`: sample {s} shows something else: {v}", deviation.id)),
+                        _ => problems.push(format!(
+                            "`{}`: sample {s} shows something else: {v}",
+                            deviation.id
+                        )),
                     }
                 }
             }
         }
         for example in self.examples()? {
-            let translated = translate::translate(&self.document, &example.schema, &example.location, example.view)?;
+            let translated = translate::translate(
+                &self.document,
+                &example.schema,
+                &example.location,
+                example.view,
+            )?;
             let validator = compile(&translated, &example.location)?;
             for error in validator.iter_errors(&example.value) {
                 let v = self.violation(&error, &example.context, "", example.view);
@@ -564,25 +737,53 @@ impl Spec {
                 Ok(status) => self.check_response(op, status, body),
                 Err(_) => vec![self.plain(context, "", "status", "not a status code")],
             },
-            _ => vec![self.plain(context, "", "context", "expected `request <op>` or `response <op> <status>`")],
+            _ => vec![self.plain(
+                context,
+                "",
+                "context",
+                "expected `request <op>` or `response <op> <status>`",
+            )],
         }
     }
 
-    fn response(&self, operation: &str, status: u16, context: &str) -> Result<&Response, Violation> {
+    fn response(
+        &self,
+        operation: &str,
+        status: u16,
+        context: &str,
+    ) -> Result<&Response, Vec<Violation>> {
         let op = self
             .operations
             .get(operation)
-            .ok_or_else(|| self.unknown_operation(context, operation))?;
-        op.response(status)
-            .map(|(_, r)| r)
-            .ok_or_else(|| self.plain(context, "", "status", &format!("status {status} is not declared")))
+            .ok_or_else(|| vec![self.unknown_operation(context, operation)])?;
+        op.response(status).map(|(_, r)| r).ok_or_else(|| {
+            vec![self.plain(
+                context,
+                "",
+                "status",
+                &format!("status {status} is not declared"),
+            )]
+        })
     }
 
-    fn run(&self, validator: &jsonschema::Validator, value: &Value, context: &str, view: View) -> Vec<Violation> {
+    fn run(
+        &self,
+        validator: &jsonschema::Validator,
+        value: &Value,
+        context: &str,
+        view: View,
+    ) -> Vec<Violation> {
         self.run_at(validator, value, context, "", view)
     }
 
-    fn run_at(&self, validator: &jsonschema::Validator, value: &Value, context: &str, prefix: &str, view: View) -> Vec<Violation> {
+    fn run_at(
+        &self,
+        validator: &jsonschema::Validator,
+        value: &Value,
+        context: &str,
+        prefix: &str,
+        view: View,
+    ) -> Vec<Violation> {
         validator
             .iter_errors(value)
             .map(|error| {
@@ -595,22 +796,44 @@ impl Spec {
             .collect()
     }
 
-    fn violation(&self, error: &jsonschema::ValidationError<'_>, context: &str, prefix: &str, view: View) -> Violation {
+    fn violation(
+        &self,
+        error: &jsonschema::ValidationError<'_>,
+        context: &str,
+        prefix: &str,
+        view: View,
+    ) -> Violation {
         use jsonschema::error::ValidationErrorKind as Kind;
         let pointer = format!("{prefix}{}", error.instance_path().as_str());
         let (keyword, argument, message) = match error.kind() {
             Kind::FalseSchema => {
-                let flag = if view == View::Response { "writeOnly" } else { "readOnly" };
-                let side = if view == View::Response { "response" } else { "request" };
+                let flag = if view == View::Response {
+                    "writeOnly"
+                } else {
+                    "readOnly"
+                };
+                let side = if view == View::Response {
+                    "response"
+                } else {
+                    "request"
+                };
                 let name = pointer.rsplit('/').next().unwrap_or("").to_owned();
-                (flag.to_owned(), Some(name), format!("the property is {flag}: it must not be sent in a {side}"))
+                (
+                    flag.to_owned(),
+                    Some(name),
+                    format!("the property is {flag}: it must not be sent in a {side}"),
+                )
             }
             Kind::Required { property } => (
                 "required".to_owned(),
                 property.as_str().map(str::to_owned),
                 error.masked().to_string(),
             ),
-            Kind::Format { format } => ("format".to_owned(), Some(format.clone()), error.masked().to_string()),
+            Kind::Format { format } => (
+                "format".to_owned(),
+                Some(format.clone()),
+                error.masked().to_string(),
+            ),
             kind => (kind.keyword().to_owned(), None, error.masked().to_string()),
         };
         Violation {
@@ -626,13 +849,24 @@ impl Spec {
 
     /// The (deviation, rule) that waives `v`; `value` is the instance at `v.pointer`.
     fn waiver(&self, v: &Violation, value: Option<&Value>) -> Option<(usize, usize)> {
-        self.deviations.iter().enumerate().find_map(|(d, deviation)| {
-            deviation
-                .allows
-                .iter()
-                .position(|rule| rule.matches(&v.context, &v.pointer, &v.keyword, v.argument.as_deref(), value))
-                .map(|r| (d, r))
-        })
+        self.deviations
+            .iter()
+            .enumerate()
+            .find_map(|(d, deviation)| {
+                deviation
+                    .allows
+                    .iter()
+                    .position(|rule| {
+                        rule.matches(
+                            &v.context,
+                            &v.pointer,
+                            &v.keyword,
+                            v.argument.as_deref(),
+                            value,
+                        )
+                    })
+                    .map(|r| (d, r))
+            })
     }
 
     fn plain(&self, context: &str, pointer: &str, keyword: &str, message: &str) -> Violation {
@@ -645,15 +879,29 @@ impl Spec {
             schema_path: String::new(),
             allowed_by: None,
         };
-        v.allowed_by = self.waiver(&v, None).map(|(d, _)| self.deviations[d].id.clone());
+        v.allowed_by = self
+            .waiver(&v, None)
+            .map(|(d, _)| self.deviations[d].id.clone());
         v
     }
 
     fn unknown_operation(&self, context: &str, operation: &str) -> Violation {
-        self.plain(context, "", "operation", &format!("`{operation}` is not an operationId of the spec"))
+        self.plain(
+            context,
+            "",
+            "operation",
+            &format!("`{operation}` is not an operationId of the spec"),
+        )
     }
 
-    fn example(&self, at: &str, context: String, value: &Value, schema: &Value, view: View) -> Example {
+    fn example(
+        &self,
+        at: &str,
+        context: String,
+        value: &Value,
+        schema: &Value,
+        view: View,
+    ) -> Example {
         Example {
             location: format!("#{at}/example"),
             context,
@@ -664,18 +912,34 @@ impl Spec {
     }
 
     /// Examples of a parameter or header object (its own `example` and its schema's).
-    fn holder_examples(&self, holder: &Value, at: &str, found: &mut Vec<Example>) -> Result<(), String> {
+    fn holder_examples(
+        &self,
+        holder: &Value,
+        at: &str,
+        found: &mut Vec<Example>,
+    ) -> Result<(), String> {
         reject_examples_map(holder, at)?;
         if let (Some(example), Some(schema)) = (holder.get("example"), holder.get("schema")) {
             let location = format!("#{at}/example");
-            found.push(self.example(at, format!("example {location}"), example, schema, View::Neutral));
+            found.push(self.example(
+                at,
+                format!("example {location}"),
+                example,
+                schema,
+                View::Neutral,
+            ));
         }
         self.schema_examples(holder.get("schema"), &format!("{at}/schema"), found)
     }
 
     /// `example`s inside a schema tree; a property of an `allOf` member is checked against
     /// itself together with the same property in the sibling members.
-    fn schema_examples(&self, schema: Option<&Value>, at: &str, found: &mut Vec<Example>) -> Result<(), String> {
+    fn schema_examples(
+        &self,
+        schema: Option<&Value>,
+        at: &str,
+        found: &mut Vec<Example>,
+    ) -> Result<(), String> {
         let Some(obj) = schema.and_then(Value::as_object) else {
             return Ok(());
         };
@@ -683,14 +947,24 @@ impl Spec {
         if let Some(example) = obj.get("example") {
             let location = format!("#{at}/example");
             let effective = self.effective_schema(at);
-            found.push(self.example(at, format!("example {location}"), example, &effective, View::Neutral));
+            found.push(self.example(
+                at,
+                format!("example {location}"),
+                example,
+                &effective,
+                View::Neutral,
+            ));
         }
         for (key, child) in obj {
             let here = format!("{at}/{key}");
             match key.as_str() {
                 "properties" => {
                     for (name, p) in child.as_object().into_iter().flatten() {
-                        self.schema_examples(Some(p), &format!("{here}/{}", translate::escape(name)), found)?;
+                        self.schema_examples(
+                            Some(p),
+                            &format!("{here}/{}", translate::escape(name)),
+                            found,
+                        )?;
                     }
                 }
                 "allOf" | "oneOf" | "anyOf" => {
@@ -698,7 +972,9 @@ impl Spec {
                         self.schema_examples(Some(member), &format!("{here}/{i}"), found)?;
                     }
                 }
-                "items" | "not" | "additionalProperties" => self.schema_examples(Some(child), &here, found)?,
+                "items" | "not" | "additionalProperties" => {
+                    self.schema_examples(Some(child), &here, found)?
+                }
                 _ => {}
             }
         }
@@ -715,7 +991,11 @@ impl Spec {
             return own;
         }
         let (name, index, prefix) = (parts[0], parts[2], parts[4]);
-        let Some(members) = self.document.pointer(&format!("{prefix}/allOf")).and_then(Value::as_array) else {
+        let Some(members) = self
+            .document
+            .pointer(&format!("{prefix}/allOf"))
+            .and_then(Value::as_array)
+        else {
             return own;
         };
         let mut all = vec![own.clone()];
@@ -724,7 +1004,10 @@ impl Spec {
                 continue;
             }
             let member = match member.get("$ref").and_then(Value::as_str) {
-                Some(target) => self.document.pointer(target.trim_start_matches('#')).unwrap_or(&Value::Null),
+                Some(target) => self
+                    .document
+                    .pointer(target.trim_start_matches('#'))
+                    .unwrap_or(&Value::Null),
                 None => member,
             };
             if let Some(sibling) = member.pointer(&format!("/properties/{name}")) {
@@ -739,18 +1022,37 @@ impl Spec {
     }
 }
 
-fn compile_operation(doc: &Value, path: &str, method: &str, op: &Value, at: &str) -> Result<Operation, String> {
+fn compile_operation(
+    doc: &Value,
+    path: &str,
+    method: &str,
+    op: &Value,
+    at: &str,
+) -> Result<Operation, String> {
     let id = op
         .get("operationId")
         .and_then(Value::as_str)
         .ok_or_else(|| format!("{at}: no operationId"))?
         .to_owned();
     let mut parameters = Vec::new();
-    for (i, p) in op.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (i, p) in op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         let here = format!("{at}/parameters/{i}");
-        let field = |k: &str| p.get(k).and_then(Value::as_str).ok_or_else(|| format!("{here}: no `{k}`"));
-        let schema = p.get("schema").ok_or_else(|| format!("{here}: no schema"))?;
-        let translated = translate::translate(doc, schema, &format!("{here}/schema"), View::Neutral)?;
+        let field = |k: &str| {
+            p.get(k)
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("{here}: no `{k}`"))
+        };
+        let schema = p
+            .get("schema")
+            .ok_or_else(|| format!("{here}: no schema"))?;
+        let translated =
+            translate::translate(doc, schema, &format!("{here}/schema"), View::Neutral)?;
         parameters.push(Parameter {
             name: field("name")?.to_owned(),
             location: field("in")?.to_owned(),
@@ -763,22 +1065,38 @@ fn compile_operation(doc: &Value, path: &str, method: &str, op: &Value, at: &str
         None => None,
         Some(body) => {
             let here = format!("{at}/requestBody");
-            let schema = json_schema_of(body, &here)?.ok_or_else(|| format!("{here}: no application/json schema"))?;
+            let schema = json_schema_of(body, &here)?
+                .ok_or_else(|| format!("{here}: no application/json schema"))?;
             let translated = translate::translate(doc, schema, &here, View::Request)?;
             Some(compile(&translated, &here)?)
         }
     };
     let mut responses = BTreeMap::new();
-    for (status, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+    for (status, response) in op
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         let here = format!("{at}/responses/{status}");
         let body = match json_schema_of(response, &here)? {
-            Some(schema) => Some(compile(&translate::translate(doc, schema, &here, View::Response)?, &here)?),
+            Some(schema) => Some(compile(
+                &translate::translate(doc, schema, &here, View::Response)?,
+                &here,
+            )?),
             None => None,
         };
         let mut headers = BTreeMap::new();
-        for (name, header) in response.get("headers").and_then(Value::as_object).into_iter().flatten() {
+        for (name, header) in response
+            .get("headers")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let there = format!("{here}/headers/{}", translate::escape(name));
-            let schema = header.get("schema").ok_or_else(|| format!("{there}: no schema"))?;
+            let schema = header
+                .get("schema")
+                .ok_or_else(|| format!("{there}: no schema"))?;
             let translated = translate::translate(doc, schema, &there, View::Neutral)?;
             let kind = schema_kind(&translated);
             headers.insert(name.clone(), (kind, compile(&translated, &there)?));
@@ -803,7 +1121,9 @@ fn json_schema_of<'a>(holder: &'a Value, at: &str) -> Result<Option<&'a Value>, 
     if let Some(other) = content.keys().find(|k| *k != "application/json") {
         return Err(format!("{at}: media type {other} is not supported"));
     }
-    Ok(content.get("application/json").and_then(|m| m.get("schema")))
+    Ok(content
+        .get("application/json")
+        .and_then(|m| m.get("schema")))
 }
 
 fn compile(schema: &Value, at: &str) -> Result<jsonschema::Validator, String> {
@@ -824,7 +1144,11 @@ fn reject_examples_map(holder: &Value, at: &str) -> Result<(), String> {
 }
 
 fn operation_pointer(op: &Operation) -> String {
-    format!("/paths/{}/{}", translate::escape(&op.path), op.method.to_ascii_lowercase())
+    format!(
+        "/paths/{}/{}",
+        translate::escape(&op.path),
+        op.method.to_ascii_lowercase()
+    )
 }
 
 fn unwaived(violations: Vec<Violation>) -> Result<(), Vec<Violation>> {
@@ -838,7 +1162,11 @@ fn unwaived(violations: Vec<Violation>) -> Result<(), Vec<Violation>> {
 
 /// The `type` of a parameter or header schema (`string` when absent).
 fn schema_kind(schema: &Value) -> String {
-    schema.get("type").and_then(Value::as_str).unwrap_or("string").to_owned()
+    schema
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("string")
+        .to_owned()
 }
 
 /// Reads parameter text as the schema's type.

@@ -128,13 +128,22 @@ pub fn parse(text: &str) -> Result<Vec<Deviation>, String> {
             return Err(format!("deviations: id `{}` is listed twice", d.id));
         }
         if !["service", "spec-example", "spec-form"].contains(&d.kind.as_str()) {
-            return Err(format!("deviations: `{}` has unknown kind `{}`", d.id, d.kind));
+            return Err(format!(
+                "deviations: `{}` has unknown kind `{}`",
+                d.id, d.kind
+            ));
         }
         if d.evidence.is_empty() || d.spec_locations.is_empty() {
-            return Err(format!("deviations: `{}` needs evidence and spec_locations", d.id));
+            return Err(format!(
+                "deviations: `{}` needs evidence and spec_locations",
+                d.id
+            ));
         }
         if d.allows.is_empty() && d.prism.is_empty() && d.prism_patch.is_none() {
-            return Err(format!("deviations: `{}` allows nothing and patches nothing", d.id));
+            return Err(format!(
+                "deviations: `{}` allows nothing and patches nothing",
+                d.id
+            ));
         }
     }
     Ok(file.deviations)
@@ -161,7 +170,12 @@ impl Allow {
 impl PrismMatch {
     /// Whether this entry explains `finding`, one of `all` reported for a request to
     /// `operation`.
-    pub fn matches(&self, operation: &str, finding: &PrismFinding<'_>, all: &[PrismFinding<'_>]) -> bool {
+    pub fn matches(
+        &self,
+        operation: &str,
+        finding: &PrismFinding<'_>,
+        all: &[PrismFinding<'_>],
+    ) -> bool {
         glob(&self.operation, operation)
             && segments_match(&self.location, &finding.location.join("."), '.')
             && self.codes.iter().any(|c| c == finding.code)

@@ -223,7 +223,11 @@ impl Translator<'_> {
         at: &str,
     ) -> Result<Value, String> {
         if obj.len() != 1 {
-            let others: Vec<&str> = obj.keys().map(String::as_str).filter(|k| *k != "$ref").collect();
+            let others: Vec<&str> = obj
+                .keys()
+                .map(String::as_str)
+                .filter(|k| *k != "$ref")
+                .collect();
             return Err(format!(
                 "{at}: $ref has sibling keywords {others:?}, which OpenAPI 3.0 ignores; not supported"
             ));
@@ -315,7 +319,9 @@ impl Translator<'_> {
                     format!("{here}/mapping/{value}: must be a $ref string, not an inline schema")
                 })?;
                 if !member_refs.iter().any(|m| m == target) {
-                    return Err(format!("{here}/mapping/{value}: {target} is not a oneOf member"));
+                    return Err(format!(
+                        "{here}/mapping/{value}: {target} is not a oneOf member"
+                    ));
                 }
                 choices.insert(value.clone(), target.to_owned());
             }
@@ -333,7 +339,10 @@ impl Translator<'_> {
             "properties": { property: { "enum": values } }
         })];
         for (value, target) in &choices {
-            let then = self.schema(&json!({ "$ref": target }), &format!("{here}/mapping/{value}"))?;
+            let then = self.schema(
+                &json!({ "$ref": target }),
+                &format!("{here}/mapping/{value}"),
+            )?;
             out.push(json!({
                 "if": { "properties": { property: { "const": value } }, "required": [property] },
                 "then": then
@@ -396,8 +405,15 @@ fn integer_bounds(obj: &Map<String, Value>, out: &mut Map<String, Value>, low: i
 }
 
 /// OpenAPI 3.0's boolean `exclusiveMaximum`/`exclusiveMinimum` -> JSON Schema's numeric ones.
-fn exclusive_bounds(obj: &Map<String, Value>, out: &mut Map<String, Value>, at: &str) -> Result<(), String> {
-    for (flag, bound) in [("exclusiveMaximum", "maximum"), ("exclusiveMinimum", "minimum")] {
+fn exclusive_bounds(
+    obj: &Map<String, Value>,
+    out: &mut Map<String, Value>,
+    at: &str,
+) -> Result<(), String> {
+    for (flag, bound) in [
+        ("exclusiveMaximum", "maximum"),
+        ("exclusiveMinimum", "minimum"),
+    ] {
         if obj.get(flag).and_then(Value::as_bool) == Some(true) {
             let limit = out
                 .remove(bound)
