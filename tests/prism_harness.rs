@@ -7,12 +7,15 @@
 
 #[path = "support/prism.rs"]
 mod prism;
+#[path = "support/recorder.rs"]
+mod recorder;
 #[path = "support/spec_schema.rs"]
 mod spec_schema;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use prism::{Mode, Prism, SlViolation};
+use recorder::Recorder;
 use reqwest::Method;
 use serde_json::{json, Value};
 use spec_schema::{PrismFinding, Spec};
@@ -657,4 +660,113 @@ fn diff(a: &Value, b: &Value, at: String, out: &mut Vec<String>) {
         _ if a == b => {}
         _ => out.push(format!("{at} changed: {a} -> {b}")),
     }
+}
+
+#[tokio::test]
+async fn the_recorder_forwards_client_traffic_to_prism_and_records_it() {
+    let Some(prism) = Prism::start(Mode::Static) else {
+        return;
+    };
+    let spec = load();
+    let recorder = Recorder::start(prism.url()).await;
+    // One pooled client: several requests share a kept-alive connection.
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let mut no_spec = create_body();
+    no_spec.as_object_mut().unwrap().remove("spec");
+    let mut calls = valid_calls();
+    calls.push(call(
+        "createSqlv1Connection",
+        Method::POST,
+        collection(),
+        Some(no_spec),
+    ));
+    for c in &calls {
+        let direct = send(&client, &prism, c, None).await;
+        let mut request = client
+            .request(c.method.clone(), format!("{}{}", recorder.url(), c.target))
+            .basic_auth(KEY, Some(SECRET));
+        if let Some(body) = &c.body {
+            request = request.json(body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let violations = response
+            .headers()
+            .get("sl-violations")
+            .map(|v| prism::parse_sl_violations(v.to_str().unwrap()).unwrap())
+            .unwrap_or_default();
+        let body = response.bytes().await.unwrap().to_vec();
+        // The client sees what it would see talking to Prism directly.
+        assert_eq!(
+            (status, &body, &violations),
+            (direct.status, &direct.body, &direct.violations),
+            "{}",
+            c.op
+        );
+    }
+    // A chunked request body is decoded before it is forwarded and recorded.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![
+        Ok(b"{\"name\":\"x\",".to_vec()),
+        Ok(b"\"spec\":{}}".to_vec()),
+    ];
+    let response = client
+        .post(format!("{}{}", recorder.url(), collection()))
+        .basic_auth(KEY, Some(SECRET))
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(futures::stream::iter(chunks)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+
+    let exchanges = recorder.exchanges();
+    assert_eq!(exchanges.len(), calls.len() + 1);
+    for (ex, c) in exchanges.iter().zip(&calls) {
+        assert_eq!(
+            (ex.method.as_str(), ex.target.as_str()),
+            (c.method.as_str(), c.target.as_str())
+        );
+        let sent: Option<Value> = (!ex.request_body.is_empty())
+            .then(|| serde_json::from_slice(&ex.request_body).unwrap());
+        assert_eq!(sent.as_ref(), c.body.as_ref());
+        assert!(ex
+            .request_header("authorization")
+            .is_some_and(|a| a.starts_with("Basic ")));
+        assert!(
+            !format!("{ex:?}").contains("Basic"),
+            "Debug shows no header values"
+        );
+    }
+    let chunked = exchanges.last().unwrap();
+    assert_eq!(chunked.request_body, b"{\"name\":\"x\",\"spec\":{}}");
+    assert_eq!(chunked.request_header("transfer-encoding"), Some("chunked"));
+
+    // The check finds the two invalid creates, by our validator and by Prism, and nothing
+    // in the valid traffic.
+    let problems = recorder::check(&spec, &exchanges);
+    let valid = calls.len() - 1;
+    assert!(
+        problems
+            .iter()
+            .all(|p| p.starts_with(&format!("exchange {valid} "))
+                || p.starts_with(&format!("exchange {} ", valid + 1))),
+        "{problems:#?}"
+    );
+    for i in [valid, valid + 1] {
+        let at = format!("exchange {i} (POST {})", collection());
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with(&format!("{at}: request createSqlv1Connection"))),
+            "ours, {i}: {problems:#?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with(&format!("{at}: Prism: request.body"))),
+            "Prism's, {i}: {problems:#?}"
+        );
+    }
+    assert!(recorder::check(&spec, &exchanges[..valid]).is_empty());
+    eprintln!("prism_harness (recorder): {} exchanges recorded and checked, {} problems found in the 2 invalid ones", exchanges.len(), problems.len());
 }
