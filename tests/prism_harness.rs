@@ -240,6 +240,11 @@ fn success(spec: &Spec, op: &str) -> u16 {
     ok[0].parse().unwrap()
 }
 
+/// A client that talks to 127.0.0.1 directly, whatever proxy the environment names.
+fn http() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
 fn load() -> Spec {
     Spec::load().unwrap_or_else(|e| panic!("{e}"))
 }
@@ -250,7 +255,7 @@ async fn static_prism_accepts_valid_requests_apart_from_the_listed_deviations() 
         return;
     };
     let spec = load();
-    let client = reqwest::Client::new();
+    let client = http();
     let mut hits: BTreeSet<(String, usize)> = BTreeSet::new();
     let mut calls = valid_calls();
     for query in valid_list_queries() {
@@ -347,7 +352,7 @@ async fn static_prism_flags_invalid_requests_as_our_validator_does() {
         return;
     };
     let spec = load();
-    let client = reqwest::Client::new();
+    let client = http();
     let item = format!("{}/c1", collection());
     let mut no_spec = create_body();
     no_spec.as_object_mut().unwrap().remove("spec");
@@ -483,7 +488,7 @@ async fn dynamic_prism_answers_match_the_spec_for_several_seeds() {
         return;
     }
     let spec = load();
-    let client = reqwest::Client::new();
+    let client = http();
     let mut checked = 0;
     let mut with_body = 0;
     let mut explained_by: BTreeMap<String, usize> = BTreeMap::new();
@@ -670,7 +675,7 @@ async fn the_recorder_forwards_client_traffic_to_prism_and_records_it() {
     let spec = load();
     let recorder = Recorder::start(prism.url()).await;
     // One pooled client: several requests share a kept-alive connection.
-    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let client = http();
     let mut no_spec = create_body();
     no_spec.as_object_mut().unwrap().remove("spec");
     let mut calls = valid_calls();

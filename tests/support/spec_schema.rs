@@ -33,6 +33,10 @@
 //! | `example`, `deprecated`, `externalDocs`, `xml`, `x-*` | removed (`x-extensible-enum` included: such enums stay open, as the service means them) |
 //! | `type`, `enum`, `properties`, `required`, `items`, `allOf`, `anyOf`, `oneOf`, `not`, `additionalProperties`, length/size/number limits, `pattern`, `uniqueItems`, `default`, `description`, `title` | unchanged |
 //!
+//! Refused rather than skipped: media types other than `application/json`, `examples` (the
+//! map form), non-local `$ref`s, a `discriminator` without `oneOf`/`anyOf` or with an inline
+//! (docs-form) mapping.
+//!
 //! Query and path parameters are checked against their schemas after the text is read as the
 //! schema's type (`integer`, `number`, `boolean`, `string`); a query parameter the operation
 //! does not declare is a violation (keyword `undeclared`).
