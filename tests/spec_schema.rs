@@ -1,0 +1,848 @@
+//! The spec validator (`tests/support/spec_schema.rs`): the spec's own examples, the OpenAPI
+//! keywords it translates, and the deviation list being exact.
+
+#[path = "support/spec_schema.rs"]
+mod spec_schema;
+
+use serde_json::{json, Value};
+use spec_schema::{Spec, Violation, DEVIATIONS_PATH, SPEC_PATH};
+
+const ORG: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+/// `{"API_KEY":"sk-test"}` in base64.
+const B64: &str = "eyJBUElfS0VZIjoic2stdGVzdCJ9";
+
+fn spec() -> Spec {
+    Spec::load().unwrap_or_else(|e| panic!("loading the spec: {e}"))
+}
+
+fn texts() -> (String, String) {
+    let root = spec_schema::crate_root();
+    (
+        std::fs::read_to_string(root.join(SPEC_PATH)).unwrap(),
+        std::fs::read_to_string(root.join(DEVIATIONS_PATH)).unwrap(),
+    )
+}
+
+/// Replaces exactly one occurrence, so a test cannot pass because its edit missed.
+fn replace_once(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "expected exactly one `{from}`"
+    );
+    text.replacen(from, to, 1)
+}
+
+fn create_body() -> Value {
+    json!({
+        "name": "my-openai-connection",
+        "spec": {
+            "connection_type": "OPENAI",
+            "endpoint": "https://api.openai.com/v1/chat/completions",
+            "auth_data": { "kind": "PlaintextProvider", "data": B64 }
+        }
+    })
+}
+
+fn update_body() -> Value {
+    let mut body = create_body();
+    body["metadata"] = json!({ "resource_version": "a23av" });
+    body
+}
+
+fn connection() -> Value {
+    json!({
+        "api_version": "sql/v1",
+        "kind": "Connection",
+        "metadata": {
+            "self": format!("https://flink.us-west1.aws.confluent.cloud/sql/v1/organizations/{ORG}/environments/env-123/connections/c1"),
+            "created_at": "2006-01-02T15:04:05-07:00",
+            "resource_version": "a23av"
+        },
+        "name": "c1",
+        "spec": {
+            "connection_type": "OPENAI",
+            "endpoint": "https://api.openai.com/v1/chat/completions",
+            "auth_data": { "kind": "PlaintextProvider", "data": B64 }
+        },
+        "status": { "phase": "ACTIVE" }
+    })
+}
+
+fn list(items: Vec<Value>) -> Value {
+    json!({
+        "api_version": "sql/v1",
+        "kind": "ConnectionList",
+        "metadata": { "self": "https://flink.example/connections", "next": "https://flink.example/connections?page_token=x" },
+        "data": items
+    })
+}
+
+/// The one violation in `violations`, or a panic that lists them.
+fn only(violations: Vec<Violation>) -> Violation {
+    assert_eq!(
+        violations.len(),
+        1,
+        "expected one violation, got {violations:#?}"
+    );
+    violations.into_iter().next().unwrap()
+}
+
+fn strict(violations: &[Violation]) -> Vec<&Violation> {
+    violations.iter().filter(|v| !v.is_allowed()).collect()
+}
+
+#[test]
+fn the_spec_has_the_five_operations_with_their_statuses() {
+    let spec = spec();
+    assert_eq!(
+        spec.operation_ids(),
+        [
+            "createSqlv1Connection",
+            "deleteSqlv1Connection",
+            "getSqlv1Connection",
+            "listSqlv1Connections",
+            "updateSqlv1Connection"
+        ]
+    );
+    let list = spec.operation("listSqlv1Connections").unwrap();
+    assert_eq!(
+        (list.method.as_str(), list.statuses()),
+        ("GET", vec!["200", "400", "401", "403", "404", "429", "500"])
+    );
+    assert!(list.response_has_body(200) && !list.response_has_body(429));
+    let create = spec.operation("createSqlv1Connection").unwrap();
+    assert_eq!(
+        create.statuses(),
+        ["201", "400", "401", "403", "409", "422", "429", "500"]
+    );
+    assert!(create.has_request_body());
+    assert_eq!(create.response_headers(201), ["Location", "X-Request-Id"]);
+    for id in ["updateSqlv1Connection", "deleteSqlv1Connection"] {
+        let op = spec.operation(id).unwrap();
+        assert!(!op.response_has_body(200), "{id} 200 declares no body");
+    }
+}
+
+#[test]
+fn every_example_in_the_spec_matches_its_schema() {
+    let spec = spec();
+    let examples = spec.examples().unwrap();
+    let mut waived = Vec::new();
+    let mut failures = Vec::new();
+    for example in &examples {
+        let violations = spec.check_example(example).unwrap();
+        failures.extend(
+            strict(&violations)
+                .into_iter()
+                .map(|v| format!("{}: {v}", example.location)),
+        );
+        waived.extend(violations.iter().filter_map(|v| v.allowed_by.clone()));
+    }
+    assert!(
+        failures.is_empty(),
+        "examples that break their schema:\n{}",
+        failures.join("\n")
+    );
+    // Media-type examples of all five operations are among them, and the request examples
+    // are checked as requests.
+    let contexts: Vec<&str> = examples.iter().map(|e| e.context.as_str()).collect();
+    for context in [
+        "request createSqlv1Connection",
+        "request updateSqlv1Connection",
+        "response getSqlv1Connection 200",
+        "response deleteSqlv1Connection 404",
+    ] {
+        assert!(
+            contexts.contains(&context),
+            "no example checked as {context}"
+        );
+    }
+    waived.sort();
+    eprintln!(
+        "spec_schema: {} examples checked, {} violations waived by listed deviations: {waived:?}",
+        examples.len(),
+        waived.len()
+    );
+    assert!(
+        examples.len() >= 60,
+        "the spec has 67 examples; found {}",
+        examples.len()
+    );
+}
+
+#[test]
+fn a_wrong_type_is_reported_at_its_json_pointer() {
+    let spec = spec();
+    let mut body = create_body();
+    body["spec"]["endpoint"] = json!(42);
+    let v = only(
+        spec.validate_request("createSqlv1Connection", &body)
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (v.pointer.as_str(), v.keyword.as_str()),
+        ("/spec/endpoint", "type")
+    );
+    assert_eq!(v.context, "request createSqlv1Connection");
+
+    let mut response = list(vec![connection()]);
+    response["data"][0]["status"]["phase"] = json!(["ACTIVE"]);
+    let v = only(
+        spec.validate_response("listSqlv1Connections", 200, &response)
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (v.pointer.as_str(), v.keyword.as_str()),
+        ("/data/0/status/phase", "type")
+    );
+}
+
+#[test]
+fn a_missing_required_field_is_reported_with_its_parent_pointer_and_name() {
+    let spec = spec();
+    let mut body = create_body();
+    body["spec"]
+        .as_object_mut()
+        .unwrap()
+        .remove("connection_type");
+    let v = only(
+        spec.validate_request("createSqlv1Connection", &body)
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (
+            v.pointer.as_str(),
+            v.keyword.as_str(),
+            v.argument.as_deref()
+        ),
+        ("/spec", "required", Some("connection_type"))
+    );
+
+    let v = only(
+        spec.validate_request("createSqlv1Connection", &json!({ "name": "x" }))
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (v.pointer.as_str(), v.argument.as_deref()),
+        ("", Some("spec"))
+    );
+
+    let mut item = connection();
+    item.as_object_mut().unwrap().remove("status");
+    let v = only(
+        spec.validate_response("listSqlv1Connections", 200, &list(vec![item]))
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (v.pointer.as_str(), v.argument.as_deref()),
+        ("/data/0", Some("status"))
+    );
+}
+
+#[test]
+fn nullable_allows_null_exactly_where_the_spec_says_nullable() {
+    let spec = spec();
+    let mut page = list(vec![]);
+    for key in ["next", "first", "last", "prev"] {
+        page["metadata"][key] = Value::Null;
+    }
+    spec.validate_response("listSqlv1Connections", 200, &page)
+        .unwrap();
+
+    // total_size and self are not nullable.
+    for key in ["total_size", "self"] {
+        let mut page = list(vec![]);
+        page["metadata"][key] = Value::Null;
+        let v = only(
+            spec.validate_response("listSqlv1Connections", 200, &page)
+                .unwrap_err(),
+        );
+        assert_eq!(
+            (v.pointer, v.keyword),
+            (format!("/metadata/{key}"), "type".to_owned())
+        );
+    }
+    // Nullable adds null; the type still holds.
+    let mut page = list(vec![]);
+    page["metadata"]["next"] = json!(7);
+    let v = only(
+        spec.validate_response("listSqlv1Connections", 200, &page)
+            .unwrap_err(),
+    );
+    assert_eq!(v.pointer, "/metadata/next");
+}
+
+#[test]
+fn read_only_properties_must_be_absent_from_requests_only() {
+    let spec = spec();
+    for (key, value) in [
+        ("status", json!({})),
+        ("kind", json!("Connection")),
+        ("api_version", json!("sql/v1")),
+    ] {
+        let mut body = create_body();
+        body[key] = value;
+        let v = only(
+            spec.validate_request("createSqlv1Connection", &body)
+                .unwrap_err(),
+        );
+        assert_eq!(
+            (v.pointer, v.keyword, v.argument),
+            (
+                format!("/{key}"),
+                "readOnly".to_owned(),
+                Some(key.to_owned())
+            )
+        );
+    }
+    // A readOnly object is forbidden whole; its readOnly members are reported too.
+    let mut body = create_body();
+    body["status"] = json!({ "phase": "ACTIVE", "detail": "" });
+    let pointers: Vec<String> = spec
+        .validate_request("createSqlv1Connection", &body)
+        .unwrap_err()
+        .into_iter()
+        .map(|v| v.pointer)
+        .collect();
+    assert_eq!(pointers, ["/status", "/status/detail", "/status/phase"]);
+    // In responses the same properties are required, and fine.
+    spec.validate_response("getSqlv1Connection", 200, &connection())
+        .unwrap();
+    let mut response = connection();
+    response.as_object_mut().unwrap().remove("kind");
+    let v = only(
+        spec.validate_response("getSqlv1Connection", 200, &response)
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (v.keyword.as_str(), v.argument.as_deref()),
+        ("required", Some("kind"))
+    );
+}
+
+#[test]
+fn the_discriminator_chooses_the_member_the_value_must_match() {
+    let spec = spec();
+    let mut body = create_body();
+    body["spec"]["auth_data"]
+        .as_object_mut()
+        .unwrap()
+        .remove("kind");
+    let v = only(
+        spec.validate_request("createSqlv1Connection", &body)
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (
+            v.pointer.as_str(),
+            v.keyword.as_str(),
+            v.argument.as_deref()
+        ),
+        ("/spec/auth_data", "required", Some("kind"))
+    );
+
+    let mut body = create_body();
+    body["spec"]["auth_data"]["kind"] = json!("VaultProvider");
+    let v = only(
+        spec.validate_request("createSqlv1Connection", &body)
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (v.pointer.as_str(), v.keyword.as_str()),
+        ("/spec/auth_data/kind", "enum")
+    );
+
+    // Errors inside the chosen member point inside it (not at a bare oneOf).
+    let mut body = create_body();
+    body["spec"]["auth_data"]["data"] = json!(5);
+    let v = only(
+        spec.validate_request("createSqlv1Connection", &body)
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (v.pointer.as_str(), v.keyword.as_str()),
+        ("/spec/auth_data/data", "type")
+    );
+}
+
+#[test]
+fn format_byte_is_a_base64_check_that_the_listed_deviation_waives() {
+    let spec = spec();
+    // Base64 passes with no deviation at all.
+    assert_eq!(
+        spec.check_request("createSqlv1Connection", &create_body()),
+        []
+    );
+    for bad in ["YWJ", "YW=j", "not base64", "{\"API_KEY\":\"sk-test\"}"] {
+        let mut body = create_body();
+        body["spec"]["auth_data"]["data"] = json!(bad);
+        let v = only(spec.check_request("createSqlv1Connection", &body));
+        assert_eq!(
+            (
+                v.pointer.as_str(),
+                v.keyword.as_str(),
+                v.argument.as_deref()
+            ),
+            ("/spec/auth_data/data", "format", Some("byte"))
+        );
+        assert_eq!(
+            v.allowed_by.as_deref(),
+            Some("auth-data-plain-json"),
+            "{bad}"
+        );
+        spec.validate_request("createSqlv1Connection", &body)
+            .unwrap();
+    }
+    for good in ["", "YWJj", "YQ==", "YWI=", "+/+/"] {
+        let mut body = create_body();
+        body["spec"]["auth_data"]["data"] = json!(good);
+        assert_eq!(
+            spec.check_request("createSqlv1Connection", &body),
+            [],
+            "{good:?} is base64"
+        );
+    }
+}
+
+#[test]
+fn listed_deviations_pass_and_anything_else_fails() {
+    let spec = spec();
+    // resource-name-empty: '' is waived, another non-URI is not.
+    let mut response = connection();
+    response["metadata"]["resource_name"] = json!("");
+    let v = only(spec.check_response("getSqlv1Connection", 200, &response));
+    assert_eq!(v.allowed_by.as_deref(), Some("resource-name-empty"));
+    response["metadata"]["resource_name"] = json!("not a uri");
+    let v = only(
+        spec.validate_response("getSqlv1Connection", 200, &response)
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (v.pointer.as_str(), v.argument.as_deref()),
+        ("/metadata/resource_name", Some("uri"))
+    );
+
+    // read-omits-auth-data: for the GET only, not for the 201 of a create.
+    let mut read = connection();
+    read["spec"].as_object_mut().unwrap().remove("auth_data");
+    spec.validate_response("getSqlv1Connection", 200, &read)
+        .unwrap();
+    let v = only(
+        spec.validate_response("createSqlv1Connection", 201, &read)
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (v.pointer.as_str(), v.argument.as_deref()),
+        ("/spec", Some("auth_data"))
+    );
+
+    // put-metadata-read-only: metadata with resource_version only is fine in a PUT...
+    let waived: Vec<_> = spec
+        .check_request("updateSqlv1Connection", &update_body())
+        .into_iter()
+        .map(|v| (v.keyword, v.allowed_by))
+        .collect();
+    let id = Some("put-metadata-read-only".to_owned());
+    assert_eq!(
+        waived,
+        [
+            ("readOnly".to_owned(), id.clone()),
+            ("required".to_owned(), id)
+        ]
+    );
+    // ...but not in a create, and its content is still checked.
+    let mut body = create_body();
+    body["metadata"] = json!({ "resource_version": "a23av" });
+    let found = spec
+        .validate_request("createSqlv1Connection", &body)
+        .unwrap_err();
+    assert!(
+        found
+            .iter()
+            .any(|v| v.pointer == "/metadata" && v.keyword == "readOnly"),
+        "{found:#?}"
+    );
+    let mut body = update_body();
+    body["metadata"]["resource_version"] = json!(12);
+    let v = only(
+        spec.validate_request("updateSqlv1Connection", &body)
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (v.pointer.as_str(), v.keyword.as_str()),
+        ("/metadata/resource_version", "type")
+    );
+    let mut body = update_body();
+    body["metadata"]["resource_name"] = json!("crn://x");
+    let v = only(
+        spec.validate_request("updateSqlv1Connection", &body)
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (v.pointer.as_str(), v.keyword.as_str()),
+        ("/metadata/resource_name", "readOnly")
+    );
+    let mut body = update_body();
+    body["metadata"] = json!({});
+    let v = only(
+        spec.validate_request("updateSqlv1Connection", &body)
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (v.pointer.as_str(), v.argument.as_deref()),
+        ("/metadata", Some("resource_version"))
+    );
+}
+
+#[test]
+fn the_deviation_list_is_exact_for_the_spec_as_published() {
+    let spec = spec();
+    let problems = spec.audit_deviations().unwrap();
+    assert!(
+        problems.is_empty(),
+        "deviations.json is out of step:\n{}",
+        problems.join("\n")
+    );
+    let rules: usize = spec.deviations().iter().map(|d| d.allows.len()).sum();
+    let samples: usize = spec.deviations().iter().map(|d| d.samples.len()).sum();
+    eprintln!(
+        "spec_schema: {} deviations, {rules} waiver rules, {samples} samples, all exercised",
+        spec.deviations().len()
+    );
+}
+
+#[test]
+fn a_deviation_that_no_longer_matches_the_spec_is_reported() {
+    let (yaml, deviations) = texts();
+    // The spec stops saying format: byte -> the deviation is stale.
+    let edited = replace_once(&yaml, "          format: byte\n", "");
+    let spec = Spec::from_texts(&edited, &deviations).unwrap();
+    let problems = spec.audit_deviations().unwrap();
+    assert!(problems.iter().any(|p| p.starts_with("`auth-data-plain-json`: #/components/schemas/sql.v1.PlaintextProvider/properties/data/format is not in the spec")), "{problems:#?}");
+    // ...and its rules and samples no longer match anything either.
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("sample 0 (request createSqlv1Connection) breaks nothing")),
+        "{problems:#?}"
+    );
+
+    // A waiver rule that no sample and no example of the spec exercises is reported.
+    let mut list: Value = serde_json::from_str(&deviations).unwrap();
+    list["deviations"][2]["allows"].as_array_mut().unwrap().push(json!({
+        "where": "response getSqlv1Connection 200", "instance": "/status", "keyword": "required", "argument": "phase"
+    }));
+    let spec = Spec::from_texts(&yaml, &list.to_string()).unwrap();
+    let problems = spec.audit_deviations().unwrap();
+    assert_eq!(problems, ["`read-omits-auth-data`: rule 1 (response getSqlv1Connection 200 /status required) is exercised by no sample and no example"]);
+}
+
+#[test]
+fn a_sample_must_show_its_own_deviation_and_nothing_else() {
+    let (yaml, deviations) = texts();
+    let mut list: Value = serde_json::from_str(&deviations).unwrap();
+    // A sample of read-omits-auth-data that also has an empty resource_name.
+    let mut sample = connection();
+    sample["spec"].as_object_mut().unwrap().remove("auth_data");
+    sample["metadata"]["resource_name"] = json!("");
+    list["deviations"][2]["samples"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "where": "response getSqlv1Connection 200", "body": sample }));
+    // And one that breaks nothing.
+    list["deviations"][3]["samples"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "where": "request createSqlv1Connection", "body": create_body() }));
+    let spec = Spec::from_texts(&yaml, &list.to_string()).unwrap();
+    let problems = spec.audit_deviations().unwrap();
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(problems[0].starts_with("`read-omits-auth-data`: sample 1 shows something else: response getSqlv1Connection 200: /metadata/resource_name"), "{problems:#?}");
+    assert_eq!(problems[1], "`put-metadata-read-only`: sample 1 (request createSqlv1Connection) breaks nothing in the spec");
+}
+
+#[test]
+fn without_its_deviation_a_waived_violation_fails() {
+    let (yaml, deviations) = texts();
+    let mut list: Value = serde_json::from_str(&deviations).unwrap();
+    list["deviations"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|d| d["id"] != "auth-data-plain-json");
+    let spec = Spec::from_texts(&yaml, &list.to_string()).unwrap();
+    let example = spec
+        .examples()
+        .unwrap()
+        .into_iter()
+        .find(|e| e.context == "request createSqlv1Connection")
+        .unwrap();
+    let v = only(spec.check_example(&example).unwrap());
+    assert_eq!(
+        (v.pointer.as_str(), v.allowed_by),
+        ("/spec/auth_data/data", None)
+    );
+}
+
+#[test]
+fn the_deviation_file_is_checked_for_shape() {
+    let (yaml, deviations) = texts();
+    let mut list: Value = serde_json::from_str(&deviations).unwrap();
+    let first = list["deviations"][0].clone();
+    list["deviations"].as_array_mut().unwrap().push(first);
+    let err = Spec::from_texts(&yaml, &list.to_string()).unwrap_err();
+    assert_eq!(err, "deviations: id `auth-data-plain-json` is listed twice");
+
+    let mut list: Value = serde_json::from_str(&deviations).unwrap();
+    list["deviations"][0]["evidence"] = json!([]);
+    let err = Spec::from_texts(&yaml, &list.to_string()).unwrap_err();
+    assert!(err.contains("needs evidence"), "{err}");
+
+    let mut list: Value = serde_json::from_str(&deviations).unwrap();
+    list["deviations"][0]["typo_field"] = json!(1);
+    let err = Spec::from_texts(&yaml, &list.to_string()).unwrap_err();
+    assert!(err.contains("unknown field `typo_field`"), "{err}");
+}
+
+#[test]
+fn parameters_are_checked_against_their_schemas() {
+    let spec = spec();
+    let op = "listSqlv1Connections";
+    let path = [("organization_id", ORG), ("environment_id", "env-123")];
+    let mut combinations = 0;
+    let mut check = |query: &[(&str, &str)]| {
+        combinations += 1;
+        spec.validate_parameters(op, &path, query)
+    };
+    for query in [
+        &[][..],
+        &[("page_size", "1")],
+        &[("page_size", "100")],
+        &[("page_size", "100"), ("page_token", "UvmDWOB1iwfAIBPj6EYb")],
+        &[("spec.connection_type", "OPENAI")],
+        // Open enum (x-extensible-enum): a type the spec does not list yet is fine.
+        &[
+            ("spec.connection_type", "SOMETHING_NEW"),
+            ("page_size", "99"),
+        ],
+    ] {
+        check(query).unwrap_or_else(|v| panic!("{query:?}: {v:#?}"));
+    }
+    // maximum is 100 (x-max-page-items: 500 is an extension, not a limit we may use).
+    let v = only(check(&[("page_size", "101")]).unwrap_err());
+    assert_eq!(
+        (v.pointer.as_str(), v.keyword.as_str()),
+        ("/query/page_size", "maximum")
+    );
+    let v = only(check(&[("page_size", "ten")]).unwrap_err());
+    assert_eq!(
+        (v.pointer.as_str(), v.keyword.as_str()),
+        ("/query/page_size", "type")
+    );
+    let v = only(check(&[("page_token", &"x".repeat(256))]).unwrap_err());
+    assert_eq!(v.keyword, "maxLength");
+    let v = only(check(&[("page-size", "10")]).unwrap_err());
+    assert_eq!(
+        (v.pointer.as_str(), v.keyword.as_str()),
+        ("/query/page-size", "undeclared")
+    );
+    let v = only(check(&[("page_size", "10"), ("page_size", "20")]).unwrap_err());
+    assert_eq!(v.keyword, "repeated");
+
+    let v = only(
+        spec.validate_parameters(
+            op,
+            &[("organization_id", "org-1"), ("environment_id", "e")],
+            &[],
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(
+        (v.pointer.as_str(), v.argument.as_deref()),
+        ("/path/organization_id", Some("uuid"))
+    );
+    let v = only(
+        spec.validate_parameters(op, &[("organization_id", ORG)], &[])
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (v.pointer.as_str(), v.keyword.as_str()),
+        ("/path/environment_id", "required")
+    );
+    eprintln!(
+        "spec_schema: {} parameter combinations of listSqlv1Connections checked",
+        combinations + 2
+    );
+}
+
+#[test]
+fn a_request_target_is_matched_to_its_operation_and_checked() {
+    let spec = spec();
+    let base = format!("/sql/v1/organizations/{ORG}/environments/env-123/connections");
+    assert_eq!(
+        spec.validate_request_target(
+            "GET",
+            &format!("{base}?spec.connection_type=OPENAI&page_size=100&page_token=a%2Bb")
+        )
+        .unwrap(),
+        "listSqlv1Connections"
+    );
+    assert_eq!(
+        spec.validate_request_target("POST", &base).unwrap(),
+        "createSqlv1Connection"
+    );
+    for (method, id) in [
+        ("GET", "getSqlv1Connection"),
+        ("PUT", "updateSqlv1Connection"),
+        ("DELETE", "deleteSqlv1Connection"),
+    ] {
+        assert_eq!(
+            spec.validate_request_target(method, &format!("{base}/my.conn-1"))
+                .unwrap(),
+            id
+        );
+    }
+    let v = only(
+        spec.validate_request_target("GET", &format!("{base}?page_size=500"))
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (v.context.as_str(), v.keyword.as_str()),
+        ("parameters listSqlv1Connections", "maximum")
+    );
+    let v = only(
+        spec.validate_request_target("PATCH", &format!("{base}/c"))
+            .unwrap_err(),
+    );
+    assert_eq!(v.keyword, "operation");
+    let v = only(
+        spec.validate_request_target(
+            "GET",
+            "/sql/v1/organizations/not-a-uuid/environments/e/connections",
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(v.pointer, "/path/organization_id");
+}
+
+#[test]
+fn bodiless_responses_and_headers_are_checked() {
+    let spec = spec();
+    spec.validate_response_bytes("updateSqlv1Connection", 200, b"")
+        .unwrap();
+    spec.validate_response_bytes("deleteSqlv1Connection", 200, b"")
+        .unwrap();
+    spec.validate_response_bytes("listSqlv1Connections", 429, b"")
+        .unwrap();
+    let v = only(
+        spec.validate_response_bytes("deleteSqlv1Connection", 200, b"{}")
+            .unwrap_err(),
+    );
+    assert_eq!(v.keyword, "content");
+    let v = only(
+        spec.validate_response_bytes("getSqlv1Connection", 200, b"")
+            .unwrap_err(),
+    );
+    assert_eq!(v.keyword, "content");
+    let v = only(
+        spec.validate_response_bytes(
+            "getSqlv1Connection",
+            404,
+            b"{\"errors\":[{\"status\":404}]}",
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(
+        (v.pointer.as_str(), v.keyword.as_str()),
+        ("/errors/0/status", "type")
+    );
+    let v = only(
+        spec.validate_response("getSqlv1Connection", 418, &json!({}))
+            .unwrap_err(),
+    );
+    assert_eq!(v.keyword, "status");
+
+    let headers = [
+        ("Retry-After", "3"),
+        ("x-ratelimit-reset", "12"),
+        ("X-Request-Id", "abc"),
+        ("X-Other", "no schema"),
+    ];
+    spec.validate_response_headers("getSqlv1Connection", 429, &headers)
+        .unwrap();
+    let v = only(
+        spec.validate_response_headers("getSqlv1Connection", 429, &[("Retry-After", "soon")])
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (v.pointer.as_str(), v.keyword.as_str()),
+        ("/Retry-After", "type")
+    );
+    let v = only(
+        spec.validate_response_headers("createSqlv1Connection", 201, &[("location", "not a uri")])
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (v.pointer.as_str(), v.argument.as_deref()),
+        ("/Location", Some("uri"))
+    );
+}
+
+#[test]
+fn constructs_the_translation_does_not_know_are_refused_not_skipped() {
+    let (yaml, deviations) = texts();
+    let anchor = "    sql.v1.ConnectionStatus:\n      description: The status of the Connection\n";
+    for (extra, expected) in [
+        (
+            "      unevaluatedProperties: false\n",
+            "unsupported schema keyword `unevaluatedProperties`",
+        ),
+        (
+            "      examples: [{}]\n",
+            "unsupported schema keyword `examples`",
+        ),
+        ("      format: hex\n", "unknown format `hex`"),
+        (
+            "      exclusiveMaximum: 5\n",
+            "OpenAPI 3.0 uses a boolean here",
+        ),
+    ] {
+        let edited = replace_once(&yaml, anchor, &format!("{anchor}{extra}"));
+        let err = Spec::from_texts(&edited, &deviations).unwrap_err();
+        assert!(err.contains(expected), "{extra}: {err}");
+        assert!(
+            err.contains("/components/schemas/sql.v1.ConnectionStatus"),
+            "{err}"
+        );
+    }
+    let edited = replace_once(&yaml, "        status:\n          $ref: '#/components/schemas/sql.v1.ConnectionStatus'\n", "        status:\n          $ref: '#/components/schemas/sql.v1.ConnectionStatus'\n          nullable: true\n");
+    let err = Spec::from_texts(&edited, &deviations).unwrap_err();
+    assert!(
+        err.contains("$ref has sibling keywords [\"nullable\"]"),
+        "{err}"
+    );
+    let edited = replace_once(
+        &yaml,
+        "          $ref: '#/components/schemas/sql.v1.ConnectionStatus'\n",
+        "          $ref: '#/components/schemas/Nope'\n",
+    );
+    let err = Spec::from_texts(&edited, &deviations).unwrap_err();
+    assert!(err.contains("does not resolve"), "{err}");
+}
+
+#[test]
+fn violations_never_show_the_checked_values() {
+    let spec = spec();
+    let secret = "sk-live-DO-NOT-PRINT";
+    let mut body = create_body();
+    body["spec"]["auth_data"]["data"] = json!(secret);
+    body["spec"]["endpoint"] = json!({ "token": secret });
+    body["name"] = json!([secret]);
+    let found = spec.check_request("createSqlv1Connection", &body);
+    assert_eq!(found.len(), 3, "{found:#?}");
+    for v in found {
+        for text in [v.to_string(), format!("{v:?}"), v.message.clone()] {
+            assert!(!text.contains(secret), "{text}");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+// Writes the copy of the spec that Prism serves: the published spec, unchanged except that
+// the example-only allOf overlay properties listed in openapi/deviations.json (deviation
+// `untyped-example-overlays`, prism_patch `type-untyped-overlays`) get a `type`.
+//
+// usage: node prepare-spec.mjs SPEC.yaml DEVIATIONS.json OUT.json
+//
+// The YAML is read with the YAML 1.2 core schema, as the Rust tests read it (serde_yaml):
+// an unquoted `1996-03-19 01:02:03-04:05` stays a string instead of becoming a Date.
+// Fails (exit 1) when the overlays found in the spec and the listed ones differ, so the
+// list cannot go stale.
+
+import fs from "node:fs";
+import yaml from "js-yaml";
+
+const PATCH = "type-untyped-overlays";
+
+function fail(message) {
+  process.stderr.write(`prepare-spec: ${message}\n`);
+  process.exit(1);
+}
+
+function escape(segment) {
+  return String(segment).replaceAll("~", "~0").replaceAll("/", "~1");
+}
+
+function resolve(doc, pointer) {
+  if (!pointer.startsWith("#/")) return undefined;
+  let node = doc;
+  for (const raw of pointer.slice(2).split("/")) {
+    const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    if (node === null || typeof node !== "object" || !(key in node)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+const ANNOTATIONS = new Set(["example", "description"]);
+
+function isUntyped(schema) {
+  return (
+    schema !== null &&
+    typeof schema === "object" &&
+    !Array.isArray(schema) &&
+    Object.keys(schema).length > 0 &&
+    Object.keys(schema).every((k) => ANNOTATIONS.has(k))
+  );
+}
+
+// Every property of an inline allOf member whose schema is only an example/description.
+function findUntypedOverlays(node, pointer, found) {
+  if (node === null || typeof node !== "object") return;
+  if (Array.isArray(node.allOf)) {
+    node.allOf.forEach((member, i) => {
+      if (member && typeof member === "object" && !("$ref" in member) && member.properties) {
+        for (const [name, schema] of Object.entries(member.properties)) {
+          if (isUntyped(schema)) found.push(`${pointer}/allOf/${i}/properties/${escape(name)}`);
+        }
+      }
+    });
+  }
+  for (const [key, child] of Object.entries(node)) {
+    findUntypedOverlays(child, `${pointer}/${escape(key)}`, found);
+  }
+}
+
+// The same property in the other members of the allOf (through one $ref).
+function baseProperty(doc, pointer) {
+  const match = pointer.match(/^(.*)\/allOf\/(\d+)\/properties\/([^/]+)$/);
+  if (!match) return undefined;
+  const [, prefix, index, name] = match;
+  const members = resolve(doc, `${prefix}/allOf`) || [];
+  for (const [i, member] of members.entries()) {
+    if (String(i) === index) continue;
+    const base = member && member.$ref ? resolve(doc, member.$ref) : member;
+    const property = base && base.properties && base.properties[name.replaceAll("~1", "/").replaceAll("~0", "~")];
+    if (property && property.type) return property;
+  }
+  return undefined;
+}
+
+const [specPath, deviationsPath, outPath] = process.argv.slice(2);
+if (!specPath || !deviationsPath || !outPath) fail("usage: prepare-spec.mjs SPEC.yaml DEVIATIONS.json OUT.json");
+
+let doc;
+let deviations;
+try {
+  doc = yaml.load(fs.readFileSync(specPath, "utf8"), { schema: yaml.CORE_SCHEMA });
+  deviations = JSON.parse(fs.readFileSync(deviationsPath, "utf8")).deviations;
+} catch (e) {
+  fail(e.message);
+}
+
+const listed = [];
+for (const d of deviations) {
+  if (d.prism_patch === undefined) continue;
+  if (d.prism_patch !== PATCH) fail(`${d.id}: unknown prism_patch ${JSON.stringify(d.prism_patch)}`);
+  listed.push(...d.spec_locations.map((l) => l.pointer));
+}
+const found = [];
+findUntypedOverlays(doc, "#", found);
+const missing = found.filter((p) => !listed.includes(p));
+const extra = listed.filter((p) => !found.includes(p));
+if (missing.length || extra.length) {
+  fail(
+    "the untyped overlay properties in the spec and in openapi/deviations.json differ\n" +
+      missing.map((p) => `  in the spec, not listed: ${p}\n`).join("") +
+      extra.map((p) => `  listed, not an untyped overlay in the spec: ${p}\n`).join(""),
+  );
+}
+
+for (const pointer of listed) {
+  const schema = resolve(doc, pointer);
+  const base = baseProperty(doc, pointer);
+  schema.type = base ? base.type : "string";
+  if (base && base.nullable === true) schema.nullable = true;
+  process.stderr.write(`prepare-spec: ${pointer}: type ${schema.type}${schema.nullable ? ", nullable" : ""}\n`);
+}
+fs.writeFileSync(outPath, JSON.stringify(doc, null, 2) + "\n");
+process.stderr.write(`prepare-spec: wrote ${outPath} (${listed.length} overlay properties typed)\n`);
