@@ -15,7 +15,7 @@ use confluent_flink_sql::connections::{
     AuthData, Connection, ConnectionType, McpTransport, NewConnection,
 };
 use confluent_flink_sql::fake::FakeServer;
-use confluent_flink_sql::{Client, Credentials, Error, ENV_VARS};
+use confluent_flink_sql::{Client, Error, ENV_VARS};
 use futures::TryStreamExt;
 
 #[tokio::main]
@@ -38,12 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("No Confluent credentials in the environment: using the embedded fake server.\n");
     let server = FakeServer::start().await?;
-    let client = Client::builder()
-        .base_url(server.base_url())
-        .credentials(Credentials::basic(server.api_key(), server.api_secret()))
-        .organization_id(server.organization_id())
-        .environment_id(server.environment_id())
-        .build()?;
+    let client = server.client_builder().build()?;
     println!(
         "fake server: {}  organization {}  environment {}\n",
         server.base_url(),

@@ -473,6 +473,26 @@ impl FakeServer {
         &self.shared.config.api_secret
     }
 
+    /// A [`ClientBuilder`](crate::ClientBuilder) pointed at this server, with its
+    /// credentials, organization and environment: add settings, then `build()`.
+    ///
+    /// ```
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use confluent_flink_sql::fake::FakeServer;
+    ///
+    /// let server = FakeServer::start().await?;
+    /// let client = server.client_builder().max_retries(0).build()?;
+    /// assert!(client.connections().list().first_page().await?.is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn client_builder(&self) -> crate::ClientBuilder {
+        crate::Client::builder()
+            .base_url(self.base_url())
+            .credentials(crate::Credentials::basic(self.api_key(), self.api_secret()))
+            .organization_id(self.organization_id())
+            .environment_id(self.environment_id())
+    }
+
     /// The connections collection URL of its organization and environment.
     pub fn connections_url(&self) -> String {
         format!(
