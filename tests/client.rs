@@ -427,6 +427,32 @@ async fn invalid_input_sends_no_request() {
 }
 
 #[tokio::test]
+async fn get_and_create_answers_without_a_name_are_the_connection_asked_for() {
+    // The spec requires `name` in list items only; a get or create answer may omit it.
+    let server = Scripted::start(|r| {
+        let mut body = connection("my-openai", "OPENAI", "v1");
+        body.as_object_mut().unwrap().remove("name");
+        match r.method.as_str() {
+            "POST" => Reply::json(201, body),
+            _ => Reply::json(200, body),
+        }
+    })
+    .await;
+    let conns = client(&server).connections();
+    assert_eq!(conns.get("my-openai").await.unwrap().name(), "my-openai");
+    let created = conns
+        .create(NewConnection::new(
+            "my-openai",
+            ConnectionType::OpenAi,
+            "https://api.openai.com/v1/chat/completions",
+            AuthData::api_key("sk-1"),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(created.name(), "my-openai");
+}
+
+#[tokio::test]
 async fn update_if_unchanged_sends_the_held_resource_version() {
     let server = Scripted::start(|_| Reply::empty(200)).await;
     let conns = client(&server).connections();

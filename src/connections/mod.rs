@@ -117,7 +117,7 @@ impl Connections {
         let (api, org, env) = self.client.parts();
         self.run(&what, async {
             match api.get_sqlv1_connection(org, env, name).await {
-                Ok(rv) => Connection::from_generated(rv.into_inner()),
+                Ok(rv) => Connection::from_generated_named(rv.into_inner(), Some(name)),
                 Err(e) => Err(into_error(&what, false, e).await),
             }
         })
@@ -133,7 +133,9 @@ impl Connections {
         let (api, org, env) = self.client.parts();
         self.run(&what, async {
             match api.create_sqlv1_connection(org, env, &body).await {
-                Ok(rv) => Connection::from_generated(rv.into_inner()),
+                Ok(rv) => {
+                    Connection::from_generated_named(rv.into_inner(), Some(connection.name()))
+                }
                 Err(e) => Err(into_error(&what, true, e).await),
             }
         })
