@@ -328,6 +328,12 @@ async fn every_exchange_of_every_operation_matches_the_spec() {
     for ex in &exchanges {
         let op = operation(&spec, ex);
         seen.entry(op.clone()).or_default().insert(ex.status);
+        // Every answer of the service carries one (NOTES.md section 1).
+        assert!(
+            ex.response_header("x-request-id")
+                .is_some_and(|id| !id.is_empty()),
+            "{ex:?}"
+        );
         if let Some(body) = ex.request_json() {
             requests += 1;
             for v in spec.check_request(&op, &body) {
@@ -458,7 +464,7 @@ async fn the_traffic_matches_the_domain_types_own_schemas() {
     assert!(!auth.is_valid(&serde_json::json!({"kind": "VaultProvider", "data": "{}"})));
     assert!(!connection.is_valid(&serde_json::json!({"name": "x"})));
     figures::record(
-        "conformance_fake",
+        "conformance_fake_domain_schemas",
         &[format!(
             "the same traffic against the domain types' JSON Schemas (schemars): {counts:?}"
         )],
@@ -511,7 +517,7 @@ async fn unknown_properties_in_every_answer_are_tolerated() {
     let text = serde_json::to_string(&c).unwrap();
     assert!(!text.contains("x_unknown_property"), "{text}");
     figures::record(
-        "conformance_fake",
+        "conformance_fake_unknown_properties",
         &[format!(
             "unknown properties injected into every object of {rewritten} answers: every operation and error path still decodes the same"
         )],
