@@ -6,7 +6,6 @@ use schemars::JsonSchema;
 
 use super::auth_data::AuthData;
 use super::model::ConnectionType;
-use crate::generated::types;
 use crate::Error;
 
 /// The longest connection name the service accepts.
@@ -96,23 +95,6 @@ impl NewConnection {
         self.auth_data
             .validate_for(&self.connection_type)
             .map_err(|e| e.prefix(&format!("connection `{}`", self.name)))
-    }
-
-    pub(crate) fn to_body(&self) -> Result<types::CreateSqlv1ConnectionBody, Error> {
-        Ok(types::CreateSqlv1ConnectionBody {
-            name: self
-                .name
-                .parse()
-                .map_err(|e| Error::validation(format!("invalid name: {e}")))?,
-            spec: types::CreateSqlv1ConnectionBodySpec {
-                auth_data: self.auth_data.to_wire(),
-                connection_type: self.connection_type.as_str().to_string(),
-                endpoint: self
-                    .endpoint
-                    .parse()
-                    .map_err(|e| Error::validation(format!("invalid endpoint: {e}")))?,
-            },
-        })
     }
 }
 
