@@ -624,3 +624,25 @@ async fn throttled_reads_are_retried_and_creates_only_when_nothing_happened() {
         "a create that may have acted is not retried"
     );
 }
+
+#[tokio::test]
+async fn a_next_link_without_a_token_keeps_the_page_and_ends_with_an_error() {
+    let server = Scripted::start(|_| {
+        Reply::json(
+            200,
+            json!({"api_version": "sql/v1", "kind": "ConnectionList",
+                "metadata": {"next": "https://x/sql/v1/connections?cursor=abc"},
+                "data": [connection("a", "OPENAI", "v"), connection("b", "OPENAI", "v")]}),
+        )
+        .header("x-request-id", "rid-bad-next")
+    })
+    .await;
+    let results: Vec<_> = client(&server).connections().list().items().collect().await;
+    assert_eq!(results.len(), 3, "both items, then the error");
+    assert_eq!(results[1].as_ref().unwrap().name(), "b");
+    let err = results[2].as_ref().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert!(err.to_string().contains("no page_token"), "{err}");
+    assert_eq!(err.request_id(), Some("rid-bad-next"));
+    assert_eq!(server.requests().len(), 1);
+}
