@@ -28,6 +28,11 @@ scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
 echo "==> cargo doc --no-deps --all-features"
+target="$(cargo metadata --format-version 1 --no-deps --locked |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+# Documented afresh: another build sharing target/ (tests/downstream) may have written
+# these pages with other features.
+rm -rf "$target/doc/confluent_flink_sql"
 if ! cargo doc --quiet --no-deps --all-features --locked --message-format=json >"$scratch/doc.json"; then
     # The compiler's messages are in the JSON output.
     python3 -c 'import json, sys
@@ -42,8 +47,6 @@ for line in open(sys.argv[1]):
     exit 1
 fi
 
-target="$(cargo metadata --format-version 1 --no-deps --locked |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
 python3 - "$mode" "$expected" "$scratch/doc.json" "$target/doc/confluent_flink_sql" <<'EOF'
 import html.parser, json, os, re, sys
 
