@@ -153,9 +153,13 @@ async fn ensure_reads_back_when_the_answer_to_the_create_is_lost() {
 #[tokio::test]
 async fn ensure_reports_the_services_refusal() {
     let (server, _) = start().await;
-    let stranger = server
-        .client_builder()
+    // Built by hand, as for the real service, with credentials the service refuses.
+    let stranger = Client::builder()
+        .base_url(server.base_url())
         .credentials(Credentials::basic("not-the-key", "not-the-secret"))
+        .organization_id(server.organization_id())
+        .environment_id(server.environment_id())
+        .max_retries(0)
         .build()
         .unwrap();
 
