@@ -92,6 +92,7 @@ pub(crate) fn accepted_groups(t: &ConnectionType) -> Option<&'static [SecretGrou
 
 /// How an MCP server connection talks to its server.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum McpTransport {
     /// Server-sent events (the service's default), optionally at its own endpoint.
     Sse {
