@@ -215,6 +215,36 @@ impl Error {
         self
     }
 
+    /// Replaces every form of `secrets` in the text this error shows.
+    pub(crate) fn scrub(mut self, secrets: &crate::redact::Secrets) -> Self {
+        let fix = |s: &mut String| {
+            if let Some(clean) = secrets.scrub(s) {
+                *s = clean;
+            }
+        };
+        let fix_opt = |s: &mut Option<String>| {
+            if let Some(s) = s {
+                fix(s);
+            }
+        };
+        let i = &mut *self.inner;
+        fix(&mut i.message);
+        fix_opt(&mut i.request_id);
+        fix_opt(&mut i.snippet);
+        for d in &mut i.details {
+            fix_opt(&mut d.id);
+            fix_opt(&mut d.status);
+            fix_opt(&mut d.code);
+            fix_opt(&mut d.title);
+            fix_opt(&mut d.detail);
+            if let Some(source) = &mut d.source {
+                fix_opt(&mut source.pointer);
+                fix_opt(&mut source.parameter);
+            }
+        }
+        self
+    }
+
     pub(crate) fn prefix(mut self, context: &str) -> Self {
         self.inner.message = if self.inner.message.is_empty() {
             context.to_string()

@@ -14,6 +14,7 @@ mod generated;
 mod outcome;
 #[cfg(test)]
 mod proptests;
+mod redact;
 pub mod retry;
 mod transport;
 

@@ -59,13 +59,15 @@ impl Connections {
         self.client.base_url()
     }
 
-    /// Runs one operation under the client's overall timeout.
+    /// Runs one operation under the client's overall timeout; its error never shows
+    /// the client's credentials nor `sent` (the secret the call carries).
     async fn run<T>(
         &self,
         what: &str,
+        sent: Option<&AuthData>,
         call: impl Future<Output = Result<T, Error>>,
     ) -> Result<T, Error> {
-        match self.client.total_timeout() {
+        let result = match self.client.total_timeout() {
             Some(limit) => tokio::time::timeout(limit, call).await.unwrap_or_else(|_| {
                 Err(Error::new(
                     crate::ErrorKind::Timeout,
@@ -73,7 +75,15 @@ impl Connections {
                 ))
             }),
             None => call.await,
-        }
+        };
+        result.map_err(|e| match sent {
+            None => e.scrub(self.client.secrets()),
+            Some(auth) => {
+                let mut secrets = auth.secrets();
+                secrets.extend(self.client.secrets());
+                e.scrub(&secrets)
+            }
+        })
     }
 
     /// Lists the connections: see [`ListRequest`].
@@ -89,7 +99,7 @@ impl Connections {
     ) -> Result<(types::SqlV1ConnectionList, Option<String>), Error> {
         let what = "list connections";
         let (api, org, env) = self.client.parts();
-        self.run(what, async {
+        self.run(what, None, async {
             match api
                 .list_sqlv1_connections(
                     org,
@@ -115,7 +125,7 @@ impl Connections {
         let what = format!("get connection `{}`", shorten(name));
         require_name(name)?;
         let (api, org, env) = self.client.parts();
-        self.run(&what, async {
+        self.run(&what, None, async {
             match api.get_sqlv1_connection(org, env, name).await {
                 Ok(rv) => Connection::from_generated(rv.into_inner()),
                 Err(e) => Err(into_error(&what, false, e).await),
@@ -131,7 +141,7 @@ impl Connections {
         connection.validate()?;
         let body = connection.to_body()?;
         let (api, org, env) = self.client.parts();
-        self.run(&what, async {
+        self.run(&what, Some(connection.auth_data()), async {
             match api.create_sqlv1_connection(org, env, &body).await {
                 Ok(rv) => Connection::from_generated(rv.into_inner()),
                 Err(e) => Err(into_error(&what, true, e).await),
@@ -184,7 +194,7 @@ impl Connections {
                 },
             };
         let (api, org, env) = self.client.parts();
-        self.run(&what, async {
+        self.run(&what, Some(&auth_data), async {
             match api.update_sqlv1_connection(org, env, name, &body).await {
                 Ok(_) => Ok(()),
                 Err(e) => accept_any_success(&what, true, e).await,
@@ -193,15 +203,19 @@ impl Connections {
         .await
     }
 
-    /// Deletes a connection. Any 2xx answer is success.
+    /// Deletes a connection. Any 2xx answer is success, and so is a 404 that answers
+    /// a retry after an attempt whose answer was lost (that attempt deleted it).
     pub async fn delete(&self, name: &str) -> Result<(), Error> {
         let what = format!("delete connection `{}`", shorten(name));
         require_name(name)?;
         let (api, org, env) = self.client.parts();
-        self.run(&what, async {
+        self.run(&what, None, async {
             match api.delete_sqlv1_connection(org, env, name).await {
                 Ok(_) => Ok(()),
-                Err(e) => accept_any_success(&what, false, e).await,
+                Err(e) => match accept_any_success(&what, false, e).await {
+                    Err(e) if e.is_not_found() && e.outcome_unknown() => Ok(()),
+                    other => other,
+                },
             }
         })
         .await

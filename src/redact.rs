@@ -1,0 +1,131 @@
+//! Removes the secrets a call sent from the text of its error, in case the service
+//! echoes them (in an error detail, or a body the crate could not read).
+//!
+//! Bodies are already cut down to a snippet without any `auth_data` member; this is the
+//! second line: the secret values themselves (the API secret, the `Authorization`
+//! value, each `auth_data` value), in their plain, JSON-escaped and Rust-escaped forms.
+
+use secrecy::{ExposeSecret, SecretString};
+
+/// The shortest value searched for: shorter ones would mangle ordinary words and are
+/// not secrets worth the name.
+const MIN_SECRET_CHARS: usize = 4;
+
+/// `auth_data` members whose values name a kind (`API_KEY`, `SSE`), not a secret.
+const NOT_SECRET: [&str; 2] = ["AUTH_TYPE", "TRANSPORT_TYPE"];
+
+/// The secret values of one call, in every form they may appear in. Zeroised on drop.
+#[derive(Default)]
+pub(crate) struct Secrets {
+    forms: Vec<SecretString>,
+}
+
+impl Secrets {
+    /// Adds `value` (and its escaped forms) if it is long enough to be searched for.
+    pub(crate) fn add(&mut self, value: &str) {
+        if value.chars().count() < MIN_SECRET_CHARS {
+            return;
+        }
+        let json = serde_json::to_string(value).unwrap_or_default();
+        let json_inner = json
+            .get(1..json.len().saturating_sub(1))
+            .unwrap_or_default()
+            .to_string();
+        let escaped: String = value.chars().flat_map(char::escape_default).collect();
+        let json_escaped: String = json_inner.chars().flat_map(char::escape_default).collect();
+        for form in [value.to_string(), json_inner, escaped, json_escaped] {
+            if !self.forms.iter().any(|f| f.expose_secret() == form) {
+                self.forms.push(SecretString::from(form));
+            }
+        }
+    }
+
+    /// Adds the text of an `auth_data.data` and every string inside it, except the
+    /// values of the members that name a kind rather than hold a secret.
+    pub(crate) fn add_json_text(&mut self, text: &str) {
+        self.add(text);
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+            self.add_json_strings(&value);
+        }
+    }
+
+    fn add_json_strings(&mut self, value: &serde_json::Value) {
+        match value {
+            serde_json::Value::String(s) => self.add(s),
+            serde_json::Value::Array(a) => a.iter().for_each(|v| self.add_json_strings(v)),
+            serde_json::Value::Object(m) => m
+                .iter()
+                .filter(|(k, _)| !NOT_SECRET.contains(&k.as_str()))
+                .for_each(|(_, v)| self.add_json_strings(v)),
+            _ => {}
+        }
+    }
+
+    /// Adds every form of `other`.
+    pub(crate) fn extend(&mut self, other: &Secrets) {
+        for form in &other.forms {
+            if !self
+                .forms
+                .iter()
+                .any(|f| f.expose_secret() == form.expose_secret())
+            {
+                self.forms.push(form.clone());
+            }
+        }
+    }
+
+    /// `text` with every secret form replaced by `[redacted]`, longest first (so that a
+    /// form containing another is removed whole).
+    pub(crate) fn scrub(&self, text: &str) -> Option<String> {
+        let mut forms: Vec<&str> = self
+            .forms
+            .iter()
+            .map(|f| f.expose_secret())
+            .filter(|f| text.contains(*f))
+            .collect();
+        if forms.is_empty() {
+            return None;
+        }
+        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        let mut out = text.to_string();
+        for form in forms {
+            out = out.replace(form, "[redacted]");
+        }
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_form_of_a_secret_is_removed() {
+        let mut s = Secrets::default();
+        s.add("sk-\"quoted\"-canary");
+        let json = serde_json::to_string("sk-\"quoted\"-canary").unwrap();
+        for text in [
+            "plain sk-\"quoted\"-canary end".to_string(),
+            format!("json {json} end"),
+            format!("escaped {} end", json.escape_default()),
+        ] {
+            let out = s.scrub(&text).expect("found");
+            assert!(!out.contains("canary"), "{out}");
+            assert!(out.contains("[redacted]"), "{out}");
+        }
+        assert_eq!(s.scrub("nothing here"), None);
+    }
+
+    #[test]
+    fn json_text_values_and_short_values() {
+        let mut s = Secrets::default();
+        s.add_json_text(r#"{"API_KEY":"sk-inner-1","AUTH_TYPE":"API_KEY","X":"abc"}"#);
+        assert_eq!(
+            s.scrub("key sk-inner-1 seen").as_deref(),
+            Some("key [redacted] seen")
+        );
+        // Too short to be searched for without mangling messages, and kinds are kept.
+        assert_eq!(s.scrub("abc"), None);
+        assert_eq!(s.scrub("missing API_KEY"), None);
+    }
+}

@@ -1,0 +1,65 @@
+//! Figures a test run records for RELIABILITY.md: `target/figures/<group>.txt`, one
+//! `test.key: value` line per figure, rewritten whole on every record so that the file
+//! holds exactly what this run measured. `scripts/reliability-report` renders them.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+
+/// Every figure recorded by this process, by group, then by `test.key`.
+fn all() -> &'static Mutex<BTreeMap<String, BTreeMap<String, String>>> {
+    static ALL: OnceLock<Mutex<BTreeMap<String, BTreeMap<String, String>>>> = OnceLock::new();
+    ALL.get_or_init(Default::default)
+}
+
+/// `$CARGO_TARGET_DIR/figures`, else `target/figures` in the crate.
+pub fn dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("figures")
+}
+
+/// Records `key: value` figures of `test` in `group` and rewrites the group's file.
+pub fn record(group: &str, test: &str, figures: &[(&str, String)]) {
+    let mut all = all().lock().unwrap_or_else(|p| p.into_inner());
+    let entries = all.entry(group.to_string()).or_default();
+    for (key, value) in figures {
+        let one_line: String = value.replace(['\n', '\r'], " ");
+        entries.insert(format!("{test}.{key}"), one_line);
+    }
+    write(group, entries);
+}
+
+/// Adds `n` to the counter `test.key` of `group` (for inputs tried by property tests).
+pub fn add(group: &str, test: &str, key: &str, n: u64) {
+    let mut all = all().lock().unwrap_or_else(|p| p.into_inner());
+    let entries = all.entry(group.to_string()).or_default();
+    let slot = entries
+        .entry(format!("{test}.{key}"))
+        .or_insert_with(|| "0".into());
+    let now = slot.parse::<u64>().unwrap_or(0) + n;
+    *slot = now.to_string();
+    write(group, entries);
+}
+
+fn write(group: &str, entries: &BTreeMap<String, String>) {
+    let dir = dir();
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let mut text = String::new();
+    for (k, v) in entries {
+        text.push_str(k);
+        text.push_str(": ");
+        text.push_str(v);
+        text.push('\n');
+    }
+    // Write then rename, so that a reader never sees half a file.
+    let tmp = dir.join(format!(".{group}.txt.{}", std::process::id()));
+    if std::fs::write(&tmp, text).is_ok() {
+        let _ = std::fs::rename(&tmp, dir.join(format!("{group}.txt")));
+    }
+}
