@@ -84,7 +84,7 @@ pub(crate) async fn into_error(what: &str, writes: bool, e: GenError<Failure>) -
 /// Why a body could not be decoded, without any value from it: serde's messages quote
 /// the offending value (`invalid type: string "sk-..."`), which may be a secret.
 #[derive(Debug)]
-struct DecodeFailure(String);
+pub(crate) struct DecodeFailure(String);
 
 impl From<&serde_json::Error> for DecodeFailure {
     fn from(e: &serde_json::Error) -> Self {

@@ -75,25 +75,39 @@ impl Secrets {
     }
 
     /// `text` with every secret form replaced by `[redacted]`, longest first (so that a
-    /// form containing another is removed whole).
+    /// form containing another is removed whole); `None` if there was none. Should the
+    /// replacements themselves form a secret with the text around them, a few passes
+    /// remove that too, and past those the whole text is withheld.
     pub(crate) fn scrub(&self, text: &str) -> Option<String> {
-        let mut forms: Vec<&str> = self
-            .forms
-            .iter()
-            .map(|f| f.expose_secret())
-            .filter(|f| text.contains(*f))
-            .collect();
+        let found = |t: &str| {
+            let mut forms: Vec<&str> = self
+                .forms
+                .iter()
+                .map(|f| f.expose_secret())
+                .filter(|f| t.contains(*f))
+                .collect();
+            forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+            forms
+        };
+        let mut forms = found(text);
         if forms.is_empty() {
             return None;
         }
-        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
         let mut out = text.to_string();
-        for form in forms {
-            out = out.replace(form, "[redacted]");
+        for _ in 0..4 {
+            for form in &forms {
+                out = out.replace(form, REDACTED);
+            }
+            forms = found(&out);
+            if forms.is_empty() {
+                return Some(out);
+            }
         }
-        Some(out)
+        Some(REDACTED.to_string())
     }
 }
+
+const REDACTED: &str = "[redacted]";
 
 #[cfg(test)]
 mod tests {
@@ -124,6 +138,14 @@ mod tests {
             s.scrub("key sk-inner-1 seen").as_deref(),
             Some("key [redacted] seen")
         );
+        // A replacement that would rebuild a secret with its neighbours is caught.
+        let mut s2 = Secrets::default();
+        s2.add("d]]a");
+        let out = s2.scrub("d]]a]a").unwrap();
+        assert!(!out.contains("d]]a"), "{out}");
+        let mut s3 = Secrets::default();
+        s3.add("[redacted]");
+        assert_eq!(s3.scrub("x [redacted] y").as_deref(), Some("[redacted]"));
         // Too short to be searched for without mangling messages, and kinds are kept.
         assert_eq!(s.scrub("abc"), None);
         assert_eq!(s.scrub("missing API_KEY"), None);
