@@ -285,9 +285,11 @@ impl Error {
         self.inner.snippet.as_deref()
     }
 
-    /// True when a write may or may not have been applied by the service (the
-    /// connection broke after the request was sent). Read the resource before
-    /// trying again.
+    /// True when a write may or may not have been applied by the service: the
+    /// connection broke or timed out after the request was sent, or a retry after
+    /// such an attempt was refused in a way that attempt explains (409 for a create,
+    /// a stale `resource_version` for an update). Read the resource before trying
+    /// again.
     pub fn outcome_unknown(&self) -> bool {
         self.inner.outcome_unknown
     }

@@ -168,10 +168,11 @@ async fn sixty_four_tasks_sharing_one_client_under_throttling() {
         "sixty_four_tasks_sharing_one_client_under_throttling",
         &[
             ("what", format!("{TASKS} tasks sharing one Client, each creating {PER_TASK} connections, listing all (pages of 50), reading one, rotating two secrets and deleting one, over {SEEDED} seeded connections, with 429s and 503s injected throughout")),
+            ("client", "every task finished; each write applied once; the pool reused its connections".into()),
             ("tasks_finished", TASKS.to_string()),
             ("requests", requests.to_string()),
             ("faults_injected", st.faults_injected.to_string()),
-            ("creates_asked", (TASKS * PER_TASK).to_string()),
+            ("creates_expected", (TASKS * PER_TASK).to_string()),
             ("creates_committed", st.creates_committed.to_string()),
             ("updates_asked", (TASKS * 2).to_string()),
             ("updates_committed", st.updates_committed.to_string()),

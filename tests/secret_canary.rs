@@ -45,13 +45,24 @@ impl Write for Capture {
     }
 }
 
-/// Every formatted value of the run, labelled.
+/// Every formatted value of the run, labelled, and how many paths ran.
 #[derive(Default)]
-struct Shown(Vec<(String, String)>);
+struct Shown {
+    texts: Vec<(String, String)>,
+    paths: usize,
+    succeeded: usize,
+}
 
 impl Shown {
     fn add(&mut self, label: &str, text: String) {
-        self.0.push((label.to_string(), text));
+        self.texts.push((label.to_string(), text));
+    }
+    /// Records the outcome of one path.
+    fn path<T: std::fmt::Debug>(&mut self, label: &str, r: &Result<T, Error>) {
+        self.paths += 1;
+        if self.result(label, r) {
+            self.succeeded += 1;
+        }
     }
     fn value<T: std::fmt::Debug>(&mut self, label: &str, v: &T) {
         self.add(label, format!("{v:?}"));
@@ -142,7 +153,7 @@ fn no_secret_in_any_output_of_any_path() {
     let canaries = canaries();
     let mut leaks = Vec::new();
     for (label, text) in shown
-        .0
+        .texts
         .iter()
         .chain([&("trace".to_string(), traced.clone())])
     {
@@ -160,7 +171,7 @@ fn no_secret_in_any_output_of_any_path() {
             ("what", "every operation and error path with canary secrets in the credentials and in auth_data: success, 401, 403, 404, 409, 422, 400, 429, 5xx, timeouts, cut-off bodies, dropped and refused connections, undecodable answers, and a server echoing the secrets back".into()),
             ("paths", paths.to_string()),
             ("succeeded", successes.to_string()),
-            ("formatted_values_checked", shown.0.len().to_string()),
+            ("formatted_values_checked", shown.texts.len().to_string()),
             ("trace_lines_checked", traced.lines().count().to_string()),
             ("dependency_log_lines", dependency_lines.to_string()),
             ("canaries", canaries.len().to_string()),
@@ -183,34 +194,25 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
     shown.value("client", &client);
     shown.value("connections", &conns);
     shown.value("list request", &conns.list().page_size(5));
-    let mut paths = 0;
-    let mut ok = 0;
-    let mut go = |shown: &mut Shown, label: &str, r: &dyn Fn(&mut Shown) -> bool| {
-        paths += 1;
-        if r(shown) {
-            ok += 1;
-        }
-        let _ = label;
-    };
 
     // Success of every operation.
     let new = new_openai("canary", AUTH_SECRET);
     shown.value("new connection", &new);
     let r = conns.create(new).await;
-    go(shown, "create", &|s| s.result("create", &r));
+    shown.path("create", &r);
     let r = conns.get("canary").await;
-    go(shown, "get", &|s| s.result("get", &r));
+    shown.path("get", &r);
     if let Ok(c) = &r {
         shown.add("get serde", serde_json::to_string(c).unwrap());
     }
     let r: Result<Vec<Connection>, Error> = conns.list().page_size(5).items().try_collect().await;
-    go(shown, "list", &|s| s.result("list", &r));
+    shown.path("list", &r);
     let r = conns.list().first_page().await;
-    go(shown, "page", &|s| s.result("page", &r));
+    shown.path("page", &r);
     let r = conns
         .update("canary", AuthData::api_key(AUTH_SECRET_2))
         .await;
-    go(shown, "update", &|s| s.result("update", &r));
+    shown.path("update", &r);
     let bedrock = NewConnection::new(
         "canary-aws",
         ConnectionType::Bedrock,
@@ -219,9 +221,9 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
     );
     shown.value("new aws connection", &bedrock);
     let r = conns.create(bedrock).await;
-    go(shown, "create aws", &|s| s.result("create aws", &r));
+    shown.path("create aws", &r);
     let r = conns.delete("canary-aws").await;
-    go(shown, "delete", &|s| s.result("delete", &r));
+    shown.path("delete", &r);
 
     // 401, with a wrong secret that is a canary too.
     let wrong = base()
@@ -233,7 +235,7 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
         .connections()
         .create(new_openai("x401", AUTH_SECRET))
         .await;
-    go(shown, "401", &|s| s.result("401", &r));
+    shown.path("401", &r);
     // 403.
     let r = base()
         .environment_id("env-nope")
@@ -242,17 +244,17 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
         .connections()
         .update("canary", AuthData::api_key(AUTH_SECRET))
         .await;
-    go(shown, "403", &|s| s.result("403", &r));
+    shown.path("403", &r);
     // 404.
     let r = conns
         .update("missing", AuthData::api_key(AUTH_SECRET))
         .await;
-    go(shown, "404 update", &|s| s.result("404 update", &r));
+    shown.path("404 update", &r);
     let r = conns.delete("missing").await;
-    go(shown, "404 delete", &|s| s.result("404 delete", &r));
+    shown.path("404 delete", &r);
     // 409.
     let r = conns.create(new_openai("canary", AUTH_SECRET)).await;
-    go(shown, "409", &|s| s.result("409", &r));
+    shown.path("409", &r);
     // 422: keys the service refuses, values that are canaries.
     let r = conns
         .create(NewConnection::new(
@@ -262,7 +264,7 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
             AuthData::raw(format!(r#"{{"TOKEN":"{AUTH_SECRET}"}}"#)),
         ))
         .await;
-    go(shown, "422", &|s| s.result("422", &r));
+    shown.path("422", &r);
     // 400: a stale version, and a forged page token.
     let stale = conns.get("canary").await.unwrap();
     conns
@@ -272,24 +274,24 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
     let r = conns
         .update_if_unchanged(&stale, AuthData::api_key(AUTH_SECRET_2))
         .await;
-    go(shown, "400 stale", &|s| s.result("400 stale", &r));
+    shown.path("400 stale", &r);
     let r = conns.list().page_token("forged").first_page().await;
-    go(shown, "400 token", &|s| s.result("400 token", &r));
+    shown.path("400 token", &r);
     // 429 past the retries, on a create.
     server.inject_for(Operation::Create, Fault::rate_limited(0), 10);
     let r = conns.create(new_openai("x429", AUTH_SECRET)).await;
-    go(shown, "429", &|s| s.result("429", &r));
+    shown.path("429", &r);
     server.clear_faults();
     // 5xx.
     for status in [500, 503] {
         server.inject_for(Operation::Create, Fault::Status(status), 1);
         let r = conns.create(new_openai("x5xx", AUTH_SECRET)).await;
-        go(shown, "5xx", &|s| s.result("5xx", &r));
+        shown.path("5xx", &r);
         server.inject(Fault::Status(status), 10);
         let r = conns
             .update("canary", AuthData::api_key(AUTH_SECRET_2))
             .await;
-        go(shown, "5xx update", &|s| s.result("5xx update", &r));
+        shown.path("5xx update", &r);
         server.clear_faults();
     }
     // Timeouts: per request, and overall.
@@ -305,7 +307,7 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
         1,
     );
     let r = quick.create(new_openai("slow", AUTH_SECRET)).await;
-    go(shown, "timeout", &|s| s.result("timeout", &r));
+    shown.path("timeout", &r);
     let bounded = base()
         .total_timeout(Some(Duration::from_millis(150)))
         .build()
@@ -319,9 +321,7 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
     let r = bounded
         .update("canary", AuthData::api_key(AUTH_SECRET))
         .await;
-    go(shown, "overall timeout", &|s| {
-        s.result("overall timeout", &r)
-    });
+    shown.path("overall timeout", &r);
     tokio::time::sleep(Duration::from_millis(400)).await;
     // Cut-off bodies and dropped connections, with and without retrying creates.
     let retrying = base()
@@ -338,18 +338,20 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
             server.inject_for(Operation::Create, fault.clone(), 1);
             let name = format!("cut-{}-{i}", server.stats().faults_injected);
             let r = c.create(new_openai(&name, AUTH_SECRET)).await;
-            go(shown, "cut create", &|s| s.result("cut create", &r));
+            shown.path("cut create", &r);
             server.inject_for(Operation::Update, fault.clone(), 1);
             let r = c.update("canary", AuthData::api_key(AUTH_SECRET_2)).await;
-            go(shown, "cut update", &|s| s.result("cut update", &r));
+            shown.path("cut update", &r);
             server.inject_for(Operation::Get, fault.clone(), 5);
             let r = c.get("canary").await;
-            go(shown, "cut get", &|s| s.result("cut get", &r));
+            shown.path("cut get", &r);
             server.clear_faults();
         }
     }
     let r: Vec<_> = conns.list().page_size(3).pages().collect().await;
-    go(shown, "pages", &|s| r.iter().all(|p| s.result("pages", p)));
+    for p in &r {
+        shown.path("pages", p);
+    }
     // A refused connection.
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -361,7 +363,7 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
         .unwrap()
         .connections();
     let r = refused.create(new_openai("refused", AUTH_SECRET)).await;
-    go(shown, "refused", &|s| s.result("refused", &r));
+    shown.path("refused", &r);
 
     // A server that echoes every secret back: in error details, in bodies it cannot
     // decode, and where auth_data has the wrong type.
@@ -399,7 +401,7 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
         .unwrap()
         .connections();
     let r = echoing.create(new_openai("echo", AUTH_SECRET)).await;
-    go(shown, "echo create", &|s| s.result("echo create", &r));
+    shown.path("echo create", &r);
     let held: Connection = serde_json::from_value(serde_json::json!({
         "name": "echo", "metadata": {"resource_version": "1"},
         "spec": {"connection_type": "OPENAI", "endpoint": "https://e"}}))
@@ -407,19 +409,18 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
     let r = echoing
         .update_if_unchanged(&held, AuthData::api_key(AUTH_SECRET_2))
         .await;
-    go(shown, "echo update", &|s| s.result("echo update", &r));
+    shown.path("echo update", &r);
     let r = echoing.delete("echo").await;
-    go(shown, "echo delete", &|s| s.result("echo delete", &r));
+    shown.path("echo delete", &r);
     let r = echoing.list().first_page().await;
-    go(shown, "echo list", &|s| s.result("echo list", &r));
+    shown.path("echo list", &r);
     let r = echoing.get("echo").await;
-    go(shown, "echo get", &|s| s.result("echo get", &r));
+    shown.path("echo get", &r);
     let r = echoing.get("typed").await;
-    go(shown, "echo typed", &|s| s.result("echo typed", &r));
+    shown.path("echo typed", &r);
     assert!(echo.requests().len() >= 6);
 
-    drop(go);
-    (paths, ok)
+    (shown.paths, shown.succeeded)
 }
 
 /// The canary credentials and a fixed organization and environment.
