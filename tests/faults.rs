@@ -6,6 +6,8 @@
 
 #[path = "support/figures.rs"]
 mod figures;
+#[path = "support/scripted.rs"]
+mod scripted;
 
 use std::time::{Duration, Instant};
 
@@ -154,12 +156,30 @@ async fn the_client_waits_as_long_as_the_service_asks_and_no_longer_than_allowed
     c.inject_for(Operation::Get, Fault::rate_limited(1), 1);
     // A wait past the overall timeout too.
     d.inject_for(Operation::Get, Fault::rate_limited(1), 1);
+    // Retry-After as an HTTP date two seconds ahead (whole seconds: a wait of 1 to 2 s),
+    // from a scripted server, as the fake only sends seconds.
+    let dated = scripted::Scripted::start({
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        move |_| {
+            if calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                let at = std::time::SystemTime::now() + Duration::from_secs(2);
+                scripted::Reply::empty(429).header("retry-after", &httpdate::fmt_http_date(at))
+            } else {
+                scripted::Reply::json(
+                    200,
+                    serde_json::json!({"name": "seed-000000",
+                        "spec": {"connection_type": "OPENAI", "endpoint": "https://e"}}),
+                )
+            }
+        }
+    })
+    .await;
     let timed = |client: Client| async move {
         let start = Instant::now();
         let r = client.connections().get("seed-000000").await;
         (r, start.elapsed())
     };
-    let ((ra, ta), (rb, tb), (rc, tc), (rd, td)) = tokio::join!(
+    let ((ra, ta), (rb, tb), (rc, tc), (rd, td), (re, te)) = tokio::join!(
         timed(client(&a)),
         timed(client(&b)),
         timed(
@@ -174,7 +194,14 @@ async fn the_client_waits_as_long_as_the_service_asks_and_no_longer_than_allowed
                 .build()
                 .unwrap()
         ),
+        timed(builder(&a).base_url(&dated.base_url).build().unwrap()),
     );
+    assert!(re.is_ok(), "{re:?}");
+    assert!(
+        te >= Duration::from_millis(900),
+        "waited until the date: {te:?}"
+    );
+    assert_eq!(dated.requests().len(), 2);
     assert!(ra.is_ok() && ta >= Duration::from_secs(1), "{ta:?}");
     assert!(rb.is_ok() && tb >= Duration::from_secs(1), "{tb:?}");
     assert_eq!(a.stats().get_requests, 2);
@@ -191,11 +218,12 @@ async fn the_client_waits_as_long_as_the_service_asks_and_no_longer_than_allowed
     }
     record(
         "the_client_waits_as_long_as_the_service_asks_and_no_longer_than_allowed",
-        "429 with Retry-After: 1; 429 with only X-RateLimit-Reset: 1; the same past max_wait and past the overall timeout",
+        "429 with Retry-After: 1; with Retry-After as an HTTP date 2 s ahead; with only X-RateLimit-Reset: 1; the same past max_wait and past the overall timeout",
         &[&a, &b, &c, &d],
         Expected::default(),
         &[
             ("waited_retry_after_ms", ta.as_millis().to_string()),
+            ("waited_retry_after_http_date_ms", te.as_millis().to_string()),
             ("waited_ratelimit_reset_ms", tb.as_millis().to_string()),
             ("gave_up_past_max_wait_ms", tc.as_millis().to_string()),
             ("gave_up_past_total_timeout_ms", td.as_millis().to_string()),
