@@ -397,8 +397,8 @@ const SNIPPET_CHARS: usize = 160;
 /// A short start of `body` with every `auth_data` value removed, for error messages.
 ///
 /// A JSON body is re-serialised without any `auth_data` member; any other body is cut
-/// before the first `auth_data`, then to [`SNIPPET_CHARS`] characters, control
-/// characters escaped.
+/// before the first `auth_data`, then to [`SNIPPET_CHARS`] characters with control
+/// characters, quotes and backslashes escaped.
 pub(crate) fn redacted_snippet(body: &[u8]) -> String {
     let text = match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(mut v) => {
@@ -413,13 +413,19 @@ pub(crate) fn redacted_snippet(body: &[u8]) -> String {
             }
         }
     };
-    let mut out: String = text
-        .chars()
-        .take(SNIPPET_CHARS)
-        .flat_map(char::escape_default)
-        .collect();
-    if text.chars().count() > SNIPPET_CHARS {
-        out.push('…');
+    // At most SNIPPET_CHARS characters once escaped (an escape such as `\u{1b}` counts
+    // for its length), so that no body makes a long message.
+    let mut out = String::new();
+    let mut shown = 0;
+    for c in text.chars() {
+        let escaped: String = c.escape_debug().collect();
+        let n = escaped.chars().count();
+        if shown + n > SNIPPET_CHARS {
+            out.push('…');
+            break;
+        }
+        out.push_str(&escaped);
+        shown += n;
     }
     out
 }
@@ -460,8 +466,24 @@ mod tests {
     fn snippets_are_short_and_escaped() {
         let body = "x\n".repeat(1000);
         let s = redacted_snippet(body.as_bytes());
-        assert!(s.chars().count() <= SNIPPET_CHARS * 2 + 1, "{}", s.len());
+        assert!(s.chars().count() <= SNIPPET_CHARS + 1, "{}", s.len());
         assert!(!s.contains('\n'));
+        // Found by fuzzing: escapes used to make a snippet of 160 characters ten times
+        // longer.
+        let bad = [0x92u8; 400];
+        let s = redacted_snippet(&bad);
+        assert!(
+            s.chars().count() <= SNIPPET_CHARS + 1,
+            "{}",
+            s.chars().count()
+        );
+        let s = redacted_snippet("\u{1b}".repeat(400).as_bytes());
+        assert!(
+            s.chars().count() <= SNIPPET_CHARS + 1,
+            "{}",
+            s.chars().count()
+        );
+        assert!(s.starts_with("\\u{1b}"), "{s}");
     }
 
     #[test]

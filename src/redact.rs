@@ -10,6 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 /// The shortest value searched for: shorter ones would mangle ordinary words and are
 /// not secrets worth the name.
 const MIN_SECRET_CHARS: usize = 4;
+const _: () = assert!(LAST_MARKER.len() < MIN_SECRET_CHARS);
 
 /// `auth_data` members whose values name a kind (`API_KEY`, `SSE`), not a secret.
 const NOT_SECRET: [&str; 2] = ["AUTH_TYPE", "TRANSPORT_TYPE"];
@@ -31,9 +32,13 @@ impl Secrets {
             .get(1..json.len().saturating_sub(1))
             .unwrap_or_default()
             .to_string();
-        let escaped: String = value.chars().flat_map(char::escape_default).collect();
-        let json_escaped: String = json_inner.chars().flat_map(char::escape_default).collect();
-        for form in [value.to_string(), json_inner, escaped, json_escaped] {
+        // Snippets escape with `escape_debug`; older text may use `escape_default`.
+        let mut forms = vec![value.to_string(), json_inner.clone()];
+        for text in [value, json_inner.as_str()] {
+            forms.push(text.chars().flat_map(char::escape_debug).collect());
+            forms.push(text.chars().flat_map(char::escape_default).collect());
+        }
+        for form in forms {
             if !self.forms.iter().any(|f| f.expose_secret() == form) {
                 self.forms.push(SecretString::from(form));
             }
@@ -77,7 +82,8 @@ impl Secrets {
     /// `text` with every secret form replaced by `[redacted]`, longest first (so that a
     /// form containing another is removed whole); `None` if there was none. Should the
     /// replacements themselves form a secret with the text around them, a few passes
-    /// remove that too, and past those the whole text is withheld.
+    /// remove that too, and past those the whole text is withheld. A secret that is
+    /// part of the marker itself gets another marker.
     pub(crate) fn scrub(&self, text: &str) -> Option<String> {
         let found = |t: &str| {
             let mut forms: Vec<&str> = self
@@ -93,21 +99,29 @@ impl Secrets {
         if forms.is_empty() {
             return None;
         }
+        let marker = MARKERS
+            .iter()
+            .copied()
+            .find(|m| found(m).is_empty())
+            .unwrap_or(LAST_MARKER);
         let mut out = text.to_string();
         for _ in 0..4 {
             for form in &forms {
-                out = out.replace(form, REDACTED);
+                out = out.replace(form, marker);
             }
             forms = found(&out);
             if forms.is_empty() {
                 return Some(out);
             }
         }
-        Some(REDACTED.to_string())
+        Some(marker.to_string())
     }
 }
 
-const REDACTED: &str = "[redacted]";
+/// What replaces a secret: the first that contains none of the secrets.
+const MARKERS: [&str; 2] = ["[redacted]", "[hidden]"];
+/// Shorter than the shortest secret searched for, so it can contain none.
+const LAST_MARKER: &str = "***";
 
 #[cfg(test)]
 mod tests {
@@ -145,7 +159,13 @@ mod tests {
         assert!(!out.contains("d]]a"), "{out}");
         let mut s3 = Secrets::default();
         s3.add("[redacted]");
-        assert_eq!(s3.scrub("x [redacted] y").as_deref(), Some("[redacted]"));
+        assert_eq!(s3.scrub("x [redacted] y").as_deref(), Some("x [hidden] y"));
+        // A secret inside the marker (found by fuzzing) gets another marker.
+        let mut s4 = Secrets::default();
+        s4.add("dact");
+        assert_eq!(s4.scrub("dact").as_deref(), Some("[hidden]"));
+        s4.add("hidden");
+        assert_eq!(s4.scrub("a dact hidden").as_deref(), Some("a *** ***"));
         // Too short to be searched for without mangling messages, and kinds are kept.
         assert_eq!(s.scrub("abc"), None);
         assert_eq!(s.scrub("missing API_KEY"), None);

@@ -34,9 +34,9 @@ pub use new::{NewConnection, MAX_ENDPOINT_LEN, MAX_NAME_LEN};
 
 use std::future::Future;
 
-#[cfg(test)]
+#[cfg(any(test, fuzzing))]
 pub(crate) use list::next_token as next_token_for_tests;
-#[cfg(test)]
+#[cfg(any(test, fuzzing))]
 pub(crate) use new::validate_name as validate_name_for_tests;
 
 use crate::client::Client;
