@@ -8,7 +8,7 @@
 mod figures;
 
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -88,10 +88,13 @@ async fn sixty_four_tasks_sharing_one_client_under_throttling() {
         .unwrap();
 
     // Throttling all along: 429s (Retry-After: 0) for any operation, 503s for the
-    // operations that are retried on them (not create, which may have acted).
+    // operations that are retried on them (not create, which may have acted). It stops
+    // when few tasks are left, so that no lone request meets a run of faults longer
+    // than its retries.
     let done = Arc::new(AtomicBool::new(false));
+    let running = Arc::new(AtomicUsize::new(TASKS));
     let throttler = {
-        let (server, done) = (server.clone(), done.clone());
+        let (server, done, running) = (server.clone(), done.clone(), running.clone());
         tokio::spawn(async move {
             let others = [
                 Operation::List,
@@ -101,7 +104,10 @@ async fn sixty_four_tasks_sharing_one_client_under_throttling() {
             ];
             let mut queued = 0usize;
             let mut round = 0usize;
-            while !done.load(Ordering::SeqCst) && queued < 600 {
+            while !done.load(Ordering::SeqCst)
+                && running.load(Ordering::SeqCst) >= TASKS / 4
+                && queued < 600
+            {
                 if server.pending_faults() < 8 {
                     server.inject(Fault::rate_limited(0), 3);
                     server.inject_for(others[round % 4], Fault::Status(503), 1);
@@ -115,7 +121,14 @@ async fn sixty_four_tasks_sharing_one_client_under_throttling() {
 
     let start = Instant::now();
     let tasks: Vec<_> = (0..TASKS)
-        .map(|t| tokio::spawn(work(client.clone(), t)))
+        .map(|t| {
+            let (client, running) = (client.clone(), running.clone());
+            tokio::spawn(async move {
+                let listed = work(client, t).await;
+                running.fetch_sub(1, Ordering::SeqCst);
+                listed
+            })
+        })
         .collect();
     let mut listed = 0;
     for t in tasks {
