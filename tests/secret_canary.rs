@@ -169,6 +169,7 @@ fn no_secret_in_any_output_of_any_path() {
         "no_secret_in_any_output_of_any_path",
         &[
             ("what", "every operation and error path with canary secrets in the credentials and in auth_data: success, 401, 403, 404, 409, 422, 400, 429, 5xx, timeouts, cut-off bodies, dropped and refused connections, undecodable answers, and a server echoing the secrets back".into()),
+            ("client", "shows none of the secrets in any result, error, source, Debug or Display, and traces and logs none".into()),
             ("paths", paths.to_string()),
             ("succeeded", successes.to_string()),
             ("formatted_values_checked", shown.texts.len().to_string()),
