@@ -4,7 +4,10 @@ use std::fmt;
 
 use base64::Engine;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION};
+use secrecy::zeroize::Zeroizing;
 use secrecy::{ExposeSecret, SecretString};
+
+use crate::redact::Secrets;
 
 use crate::Error;
 
@@ -96,12 +99,12 @@ impl Credentials {
                         "the API key and its secret must not be empty",
                     ));
                 }
-                let raw = format!("{key}:{}", secret.expose_secret());
-                let mut encoded = base64::engine::general_purpose::STANDARD.encode(raw.as_bytes());
-                drop(SecretString::from(raw));
-                let value = HeaderValue::from_str(&format!("Basic {encoded}"));
-                secrecy::zeroize::Zeroize::zeroize(&mut encoded);
-                value
+                let raw = Zeroizing::new(format!("{key}:{}", secret.expose_secret()));
+                let encoded = Zeroizing::new(
+                    base64::engine::general_purpose::STANDARD.encode(raw.as_bytes()),
+                );
+                let text = Zeroizing::new(format!("Basic {}", encoded.as_str()));
+                HeaderValue::from_str(&text)
             }
             Scheme::Bearer {
                 token,
@@ -116,7 +119,8 @@ impl Credentials {
                 if token.expose_secret().is_empty() {
                     return Err(Error::config("the bearer token must not be empty"));
                 }
-                HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
+                let text = Zeroizing::new(format!("Bearer {}", token.expose_secret()));
+                HeaderValue::from_str(&text)
             }
         }
         .map_err(|_| {
@@ -125,6 +129,25 @@ impl Credentials {
         value.set_sensitive(true);
         headers.insert(AUTHORIZATION, value);
         Ok(headers)
+    }
+}
+
+impl Credentials {
+    /// The secret and the `Authorization` value it becomes, to be kept out of errors.
+    pub(crate) fn secrets(&self) -> Secrets {
+        let mut secrets = Secrets::default();
+        match &self.scheme {
+            Scheme::Basic { key, secret } => {
+                secrets.add(secret.expose_secret());
+                let raw = Zeroizing::new(format!("{key}:{}", secret.expose_secret()));
+                let encoded = Zeroizing::new(
+                    base64::engine::general_purpose::STANDARD.encode(raw.as_bytes()),
+                );
+                secrets.add(&encoded);
+            }
+            Scheme::Bearer { token, .. } => secrets.add(token.expose_secret()),
+        }
+        secrets
     }
 }
 

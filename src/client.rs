@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::connections::Connections;
 use crate::generated;
+use crate::redact::Secrets;
 use crate::transport::Transport;
 use crate::{Credentials, Endpoint, Error, RetryPolicy};
 
@@ -33,6 +34,8 @@ struct Inner {
     organization_id: Uuid,
     environment_id: String,
     credentials: Credentials,
+    /// The forms of the credentials' secret, kept out of every error.
+    secrets: Secrets,
     total_timeout: Option<Duration>,
 }
 
@@ -111,6 +114,10 @@ impl Client {
             &self.inner.organization_id,
             &self.inner.environment_id,
         )
+    }
+
+    pub(crate) fn secrets(&self) -> &Secrets {
+        &self.inner.secrets
     }
 
     pub(crate) fn total_timeout(&self) -> Option<Duration> {
@@ -374,6 +381,7 @@ impl ClientBuilder {
                 base_url,
                 organization_id,
                 environment_id,
+                secrets: credentials.secrets(),
                 credentials,
                 total_timeout: self.total_timeout,
             }),

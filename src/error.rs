@@ -216,6 +216,36 @@ impl Error {
         self
     }
 
+    /// Replaces every form of `secrets` in the text this error shows.
+    pub(crate) fn scrub(mut self, secrets: &crate::redact::Secrets) -> Self {
+        let fix = |s: &mut String| {
+            if let Some(clean) = secrets.scrub(s) {
+                *s = clean;
+            }
+        };
+        let fix_opt = |s: &mut Option<String>| {
+            if let Some(s) = s {
+                fix(s);
+            }
+        };
+        let i = &mut *self.inner;
+        fix(&mut i.message);
+        fix_opt(&mut i.request_id);
+        fix_opt(&mut i.snippet);
+        for d in &mut i.details {
+            fix_opt(&mut d.id);
+            fix_opt(&mut d.status);
+            fix_opt(&mut d.code);
+            fix_opt(&mut d.title);
+            fix_opt(&mut d.detail);
+            if let Some(source) = &mut d.source {
+                fix_opt(&mut source.pointer);
+                fix_opt(&mut source.parameter);
+            }
+        }
+        self
+    }
+
     pub(crate) fn prefix(mut self, context: &str) -> Self {
         self.inner.message = if self.inner.message.is_empty() {
             context.to_string()
@@ -256,9 +286,11 @@ impl Error {
         self.inner.snippet.as_deref()
     }
 
-    /// True when a write may or may not have been applied by the service (the
-    /// connection broke after the request was sent). Read the resource before
-    /// trying again.
+    /// True when a write may or may not have been applied by the service: the
+    /// connection broke or timed out after the request was sent, or a retry after
+    /// such an attempt was refused in a way that attempt explains (409 for a create,
+    /// a stale `resource_version` for an update). Read the resource before trying
+    /// again.
     pub fn outcome_unknown(&self) -> bool {
         self.inner.outcome_unknown
     }
@@ -366,8 +398,8 @@ const SNIPPET_CHARS: usize = 160;
 /// A short start of `body` with every `auth_data` value removed, for error messages.
 ///
 /// A JSON body is re-serialised without any `auth_data` member; any other body is cut
-/// before the first `auth_data`, then to [`SNIPPET_CHARS`] characters, control
-/// characters escaped.
+/// before the first `auth_data`, then to [`SNIPPET_CHARS`] characters with control
+/// characters, quotes and backslashes escaped.
 pub(crate) fn redacted_snippet(body: &[u8]) -> String {
     let text = match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(mut v) => {
@@ -382,13 +414,19 @@ pub(crate) fn redacted_snippet(body: &[u8]) -> String {
             }
         }
     };
-    let mut out: String = text
-        .chars()
-        .take(SNIPPET_CHARS)
-        .flat_map(char::escape_default)
-        .collect();
-    if text.chars().count() > SNIPPET_CHARS {
-        out.push('…');
+    // At most SNIPPET_CHARS characters once escaped (an escape such as `\u{1b}` counts
+    // for its length), so that no body makes a long message.
+    let mut out = String::new();
+    let mut shown = 0;
+    for c in text.chars() {
+        let escaped: String = c.escape_debug().collect();
+        let n = escaped.chars().count();
+        if shown + n > SNIPPET_CHARS {
+            out.push('…');
+            break;
+        }
+        out.push_str(&escaped);
+        shown += n;
     }
     out
 }
@@ -429,8 +467,24 @@ mod tests {
     fn snippets_are_short_and_escaped() {
         let body = "x\n".repeat(1000);
         let s = redacted_snippet(body.as_bytes());
-        assert!(s.chars().count() <= SNIPPET_CHARS * 2 + 1, "{}", s.len());
+        assert!(s.chars().count() <= SNIPPET_CHARS + 1, "{}", s.len());
         assert!(!s.contains('\n'));
+        // Found by fuzzing: escapes used to make a snippet of 160 characters ten times
+        // longer.
+        let bad = [0x92u8; 400];
+        let s = redacted_snippet(&bad);
+        assert!(
+            s.chars().count() <= SNIPPET_CHARS + 1,
+            "{}",
+            s.chars().count()
+        );
+        let s = redacted_snippet("\u{1b}".repeat(400).as_bytes());
+        assert!(
+            s.chars().count() <= SNIPPET_CHARS + 1,
+            "{}",
+            s.chars().count()
+        );
+        assert!(s.starts_with("\\u{1b}"), "{s}");
     }
 
     #[test]

@@ -10,10 +10,14 @@ mod error;
 #[cfg(feature = "fake")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
 mod generated;
 mod outcome;
 #[cfg(test)]
 mod proptests;
+mod redact;
 pub mod retry;
 mod transport;
 

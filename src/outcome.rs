@@ -51,7 +51,7 @@ pub(crate) async fn into_error(what: &str, writes: bool, e: GenError<Failure>) -
         GenError::InvalidResponsePayload(body, e) => {
             Error::decode(format!("{what}: the service's answer could not be read"))
                 .with_snippet(redacted_snippet(&body))
-                .with_source(e)
+                .with_source(DecodeFailure::from(&e))
         }
         GenError::CommunicationError(e)
         | GenError::ResponseBodyError(e)
@@ -81,6 +81,37 @@ pub(crate) async fn into_error(what: &str, writes: bool, e: GenError<Failure>) -
     }
 }
 
+/// Why a body could not be decoded, without any value from it: serde's messages quote
+/// the offending value (`invalid type: string "sk-..."`), which may be a secret.
+#[derive(Debug)]
+pub(crate) struct DecodeFailure(String);
+
+impl From<&serde_json::Error> for DecodeFailure {
+    fn from(e: &serde_json::Error) -> Self {
+        use serde_json::error::Category;
+        let text = e.to_string();
+        // These name a member of the schema, never a value of the body.
+        if text.starts_with("missing field") || text.starts_with("duplicate field") {
+            return DecodeFailure(text);
+        }
+        let what = match e.classify() {
+            Category::Io => "the body could not be read",
+            Category::Syntax => "the body is not valid JSON",
+            Category::Data => "a value does not have the type the API declares",
+            Category::Eof => "the body ends too early",
+        };
+        DecodeFailure(format!("{what} (line {} column {})", e.line(), e.column()))
+    }
+}
+
+impl std::fmt::Display for DecodeFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DecodeFailure {}
+
 fn api_error(what: &str, status: u16, headers: &HeaderMap) -> Error {
     let request_id = headers
         .get("x-request-id")
@@ -88,11 +119,17 @@ fn api_error(what: &str, status: u16, headers: &HeaderMap) -> Error {
         .map(String::from);
     let mut message = format!("{what} failed");
     let mut err = Error::new(ErrorKind::Api, String::new());
-    if status == 409 && headers.contains_key(EARLIER_OUTCOME_UNKNOWN) {
-        message.push_str(
-            ": it already exists, possibly created by an earlier attempt whose outcome was unknown; \
-             read it before trying again",
-        );
+    if headers.contains_key(EARLIER_OUTCOME_UNKNOWN) {
+        message.push_str(match status {
+            409 => {
+                ": it already exists, possibly created by an earlier attempt whose outcome was unknown; \
+                 read it before trying again"
+            }
+            _ => {
+                ": an earlier attempt was sent but its answer was lost, so it may have been applied; \
+                 read the connection before trying again"
+            }
+        });
         err = err.with_outcome_unknown();
     }
     let wait = (status == 429)
@@ -102,4 +139,31 @@ fn api_error(what: &str, status: u16, headers: &HeaderMap) -> Error {
         .with_status(status)
         .with_request_id(request_id)
         .with_retry_after(wait)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_failures_never_quote_the_body() {
+        let e = serde_json::from_str::<u32>(r#""sk-canary-decode""#).unwrap_err();
+        assert!(
+            e.to_string().contains("sk-canary-decode"),
+            "serde quotes it"
+        );
+        let shown = DecodeFailure::from(&e).to_string();
+        assert!(!shown.contains("sk-canary"), "{shown}");
+        assert!(shown.contains("line 1 column"), "{shown}");
+
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Named {
+            name: String,
+        }
+        let e = serde_json::from_str::<Named>("{}").unwrap_err();
+        assert!(DecodeFailure::from(&e)
+            .to_string()
+            .contains("missing field `name`"));
+    }
 }

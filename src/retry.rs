@@ -10,6 +10,19 @@
 //! retried only when the service cannot have acted on it: a 429, or a connection that
 //! was refused before anything was sent.
 //!
+//! When a write was sent but its answer was lost (the connection broke, the body was cut
+//! off, the request timed out), the retry's answer is read in that light: a delete that
+//! then finds nothing (404) succeeded; an update refused for a stale `resource_version`,
+//! or a create (when [`RetryPolicy::retry_creates_on_unknown_outcome`] allows retrying it)
+//! refused with 409, is an error whose
+//! [`outcome_unknown`](crate::Error::outcome_unknown) is true and whose message says the
+//! earlier attempt may have been applied.
+//!
+//! The wait before each retry is capped by [`RetryPolicy::max_wait`], and all attempts
+//! and waits of one operation by the client's overall timeout
+//! ([`ClientBuilder::total_timeout`](crate::ClientBuilder::total_timeout)): a wait that
+//! would pass it is not started, and the last answer is returned instead.
+//!
 //! ```
 //! use std::time::Duration;
 //! use confluent_flink_sql::RetryPolicy;

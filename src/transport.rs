@@ -82,6 +82,7 @@ impl Transport {
         let started = Instant::now();
         let deadline = self.total_timeout.map(|t| started + t);
         let is_create = request.method() == Method::POST;
+        let request_writes = request.method() != Method::GET;
         let mut attempt: u32 = 0;
         let mut earlier_unknown = false;
         let mut pending = request;
@@ -139,7 +140,9 @@ impl Transport {
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         match result {
             Attempt::Answer(mut r) => {
-                if earlier_unknown && is_create {
+                // A write whose earlier attempt may have been applied: the answer to
+                // the retry (409 for a create, a stale version for an update) must say so.
+                if earlier_unknown && request_writes {
                     r.headers_mut().insert(
                         EARLIER_OUTCOME_UNKNOWN,
                         reqwest::header::HeaderValue::from_static("1"),

@@ -1,6 +1,8 @@
 //! Whatever bytes the service answers with, every operation returns a typed result:
 //! never a panic, and a body it cannot read is an error with a secret-free snippet.
 
+#[path = "support/figures.rs"]
+mod figures;
 #[path = "support/scripted.rs"]
 mod scripted;
 
@@ -56,6 +58,7 @@ proptest! {
         ],
         status in prop_oneof![Just(200u16), Just(201), Just(400), Just(404), Just(409), Just(500), Just(502), Just(418)],
     ) {
+        figures::add("proptests_responses", "every_operation_types_any_body", "inputs_tried", 1);
         let f = fixture();
         *f.reply.lock().unwrap() = Reply { status, headers: vec![("content-type".into(), "application/json".into())], body: body.clone() };
         let conns = f.client.connections();

@@ -395,7 +395,7 @@ async fn every_exchange_of_every_operation_matches_the_spec() {
     );
 
     let pairs: usize = seen.values().map(BTreeSet::len).sum();
-    figures::record(
+    figures::report(
         "conformance_fake",
         &[
             format!(
@@ -463,7 +463,7 @@ async fn the_traffic_matches_the_domain_types_own_schemas() {
     assert!(!new.is_valid(&serde_json::json!({"name": "Bad Name", "spec": {}})));
     assert!(!auth.is_valid(&serde_json::json!({"kind": "VaultProvider", "data": "{}"})));
     assert!(!connection.is_valid(&serde_json::json!({"name": "x"})));
-    figures::record(
+    figures::report(
         "conformance_fake_domain_schemas",
         &[format!(
             "the same traffic against the domain types' JSON Schemas (schemars): {counts:?}"
@@ -516,7 +516,7 @@ async fn unknown_properties_in_every_answer_are_tolerated() {
         .unwrap();
     let text = serde_json::to_string(&c).unwrap();
     assert!(!text.contains("x_unknown_property"), "{text}");
-    figures::record(
+    figures::report(
         "conformance_fake_unknown_properties",
         &[format!(
             "unknown properties injected into every object of {rewritten} answers: every operation and error path still decodes the same"

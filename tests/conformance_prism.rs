@@ -349,7 +349,7 @@ async fn static_prism_sees_only_the_listed_deviations_in_what_the_client_sends()
         })
         .collect();
     assert_eq!(ops.len(), 5);
-    figures::record(
+    figures::report(
         "conformance_prism_static",
         &[
             format!(
@@ -374,7 +374,7 @@ async fn static_prism_on_the_relaxed_copy_accepts_every_call_and_its_answers_dec
     let calls = drive_static(&rig, true).await;
     let exchanges = rig.recorder.exchanges();
     let by = check_static(&spec, &exchanges, true);
-    figures::record(
+    figures::report(
         "conformance_prism_relaxed",
         &[format!(
             "relaxed copy: {calls} calls ({} exchanges), create and update succeed for {} kinds of AuthData; Prism's findings (all on its own example answers, all explained): {by:?}",
@@ -738,7 +738,7 @@ async fn random_answers_of_dynamic_prism_decode_or_give_explained_typed_errors()
             assert_eq!(n, SEEDS.len(), "{op}: {:?}", tally.decoded_by_op);
         }
     }
-    figures::record(
+    figures::report(
         "conformance_prism_random",
         &[
             format!(

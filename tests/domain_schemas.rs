@@ -562,7 +562,7 @@ fn the_domain_types_match_the_spec_apart_from_the_allowed_differences() {
     // The comparison reaches into every level: nested objects and their properties.
     assert!(compared > 40, "only {compared} properties compared");
     let types: BTreeSet<&str> = cases.iter().map(|c| c.ty).collect();
-    figures::record(
+    figures::report(
         "domain_schemas",
         &[format!(
             "{} public types ({}) compared with {} spec schemas: {compared} properties, {} allowed differences (each with its reason), 0 others",

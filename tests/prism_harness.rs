@@ -338,7 +338,7 @@ async fn static_prism_accepts_valid_requests_apart_from_the_listed_deviations() 
     }
 
     assert_all_fired(&spec, "static", &hits);
-    figures::record(
+    figures::report(
         "prism_harness_static",
         &[format!(
             "raw HTTP: {} operations, {} requests ({} list parameter combinations, {} deviation samples), {} deviation matchers fired",
@@ -481,7 +481,7 @@ async fn static_prism_flags_invalid_requests_as_our_validator_does() {
             .collect::<Vec<_>>(),
         [("request".to_owned(), "401")]
     );
-    figures::record(
+    figures::report(
         "prism_harness_invalid",
         &[format!(
             "raw HTTP: {} invalid requests flagged by Prism and by our validator alike",
@@ -568,7 +568,7 @@ async fn dynamic_prism_answers_match_the_spec_for_several_seeds() {
         assert!(bodies.len() > 1, "{case:?}: every seed gave the same body");
     }
     let distinct_bodies: usize = distinct.values().map(BTreeSet::len).sum();
-    figures::record(
+    figures::report(
         "prism_harness_dynamic",
         &[format!(
             "raw HTTP: {} seeds x {} operations: {checked} random responses checked against our validator ({with_body} with a body, {} distinct), Prism findings explained by deviations: {explained_by:?}",
@@ -784,7 +784,7 @@ async fn the_recorder_forwards_client_traffic_to_prism_and_records_it() {
         );
     }
     assert!(recorder::check(&spec, &exchanges[..valid]).is_empty());
-    figures::record(
+    figures::report(
         "prism_harness_recorder",
         &[format!(
             "{} exchanges recorded and checked, {} problems found in the 2 invalid ones",

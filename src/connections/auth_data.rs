@@ -341,6 +341,20 @@ impl AuthData {
         Ok(())
     }
 
+    /// Every secret value, to be kept out of the errors of the call that sends it.
+    pub(crate) fn secrets(&self) -> crate::redact::Secrets {
+        let mut secrets = crate::redact::Secrets::default();
+        match &self.repr {
+            Repr::Fields(_, fields) => {
+                for (_, v) in fields {
+                    secrets.add(v.expose_secret());
+                }
+            }
+            Repr::Raw(text) => secrets.add_json_text(text.expose_secret()),
+        }
+        secrets
+    }
+
     /// The wire form: `{"kind":"PlaintextProvider","data":"<JSON text>"}`.
     pub(crate) fn to_wire(&self) -> PlaintextProvider {
         PlaintextProvider {

@@ -35,9 +35,9 @@ pub use new::{NewConnection, MAX_ENDPOINT_LEN, MAX_NAME_LEN};
 
 use std::future::Future;
 
-#[cfg(test)]
+#[cfg(any(test, fuzzing))]
 pub(crate) use list::next_token as next_token_for_tests;
-#[cfg(test)]
+#[cfg(any(test, fuzzing))]
 pub(crate) use new::validate_name as validate_name_for_tests;
 
 use crate::client::Client;
@@ -60,13 +60,15 @@ impl Connections {
         self.client.base_url()
     }
 
-    /// Runs one operation under the client's overall timeout.
+    /// Runs one operation under the client's overall timeout; its error never shows
+    /// the client's credentials nor `sent` (the secret the call carries).
     async fn run<T>(
         &self,
         what: &str,
+        sent: Option<&AuthData>,
         call: impl Future<Output = Result<T, Error>>,
     ) -> Result<T, Error> {
-        match self.client.total_timeout() {
+        let result = match self.client.total_timeout() {
             Some(limit) => tokio::time::timeout(limit, call).await.unwrap_or_else(|_| {
                 Err(Error::new(
                     crate::ErrorKind::Timeout,
@@ -74,7 +76,15 @@ impl Connections {
                 ))
             }),
             None => call.await,
-        }
+        };
+        result.map_err(|e| match sent {
+            None => e.scrub(self.client.secrets()),
+            Some(auth) => {
+                let mut secrets = auth.secrets();
+                secrets.extend(self.client.secrets());
+                e.scrub(&secrets)
+            }
+        })
     }
 
     /// Lists the connections: see [`ListRequest`].
@@ -90,7 +100,7 @@ impl Connections {
     ) -> Result<(types::SqlV1ConnectionList, Option<String>), Error> {
         let what = "list connections";
         let (api, org, env) = self.client.parts();
-        self.run(what, async {
+        self.run(what, None, async {
             match api
                 .list_sqlv1_connections(
                     org,
@@ -116,7 +126,7 @@ impl Connections {
         let what = format!("get connection `{}`", shorten(name));
         require_name(name)?;
         let (api, org, env) = self.client.parts();
-        self.run(&what, async {
+        self.run(&what, None, async {
             match api.get_sqlv1_connection(org, env, name).await {
                 Ok(rv) => Connection::from_generated_named(rv.into_inner(), Some(name)),
                 Err(e) => Err(into_error(&what, false, e).await),
@@ -132,7 +142,7 @@ impl Connections {
         connection.validate()?;
         let body = body::create(&connection)?;
         let (api, org, env) = self.client.parts();
-        self.run(&what, async {
+        self.run(&what, Some(connection.auth_data()), async {
             match api.create_sqlv1_connection(org, env, &body).await {
                 Ok(rv) => {
                     Connection::from_generated_named(rv.into_inner(), Some(connection.name()))
@@ -167,7 +177,7 @@ impl Connections {
             .map_err(|e| e.prefix(&what))?;
         let body = body::update(current, &auth_data).map_err(|e| e.prefix(&what))?;
         let (api, org, env) = self.client.parts();
-        self.run(&what, async {
+        self.run(&what, Some(&auth_data), async {
             match api.update_sqlv1_connection(org, env, name, &body).await {
                 Ok(_) => Ok(()),
                 Err(e) => accept_any_success(&what, true, e).await,
@@ -176,15 +186,19 @@ impl Connections {
         .await
     }
 
-    /// Deletes a connection. Any 2xx answer is success.
+    /// Deletes a connection. Any 2xx answer is success, and so is a 404 that answers
+    /// a retry after an attempt whose answer was lost (that attempt deleted it).
     pub async fn delete(&self, name: &str) -> Result<(), Error> {
         let what = format!("delete connection `{}`", shorten(name));
         require_name(name)?;
         let (api, org, env) = self.client.parts();
-        self.run(&what, async {
+        self.run(&what, None, async {
             match api.delete_sqlv1_connection(org, env, name).await {
                 Ok(_) => Ok(()),
-                Err(e) => accept_any_success(&what, false, e).await,
+                Err(e) => match accept_any_success(&what, false, e).await {
+                    Err(e) if e.is_not_found() && e.outcome_unknown() => Ok(()),
+                    other => other,
+                },
             }
         })
         .await
