@@ -100,7 +100,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     ];
 
     for new in examples {
-        let fields = new.auth_data().field_names().join(", ");
+        let fields = match new.auth_data().field_names() {
+            names if names.is_empty() => "(raw JSON)".to_owned(),
+            names => names.join(", "),
+        };
         let created = conns.create(new).await?;
         println!(
             "created {:<10} {:<12} secret fields: {fields}",

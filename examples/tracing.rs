@@ -20,7 +20,8 @@
 //! Inside it, a `retrying` event for each retry (with the status or kind of network
 //! failure and the wait), and a `not retrying` event when a retry is given up. Headers,
 //! bodies, names of connections and secrets are never recorded. Everything is at
-//! `INFO` level, under the target `confluent_flink_sql`.
+//! `INFO` level, with targets under `confluent_flink_sql` (so a filter such as
+//! `confluent_flink_sql=info` selects it).
 //!
 //! This example runs against the embedded fake server, told to throttle and fail a
 //! few requests so that retries show.

@@ -2,7 +2,7 @@
 //!
 //! [`Client::connections`](crate::Client::connections) gives a [`Connections`] handle
 //! for the client's organization and environment; its methods are the five
-//! operations of the API. Every one returns [`Error`](crate::Error) on failure and is
+//! operations of the API. Every one returns [`Error`] on failure and is
 //! retried by the client's [`RetryPolicy`](crate::RetryPolicy) where that is safe.
 //!
 //! # Listing and pagination
