@@ -31,6 +31,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// What kind of failure an [`Error`] is.
@@ -60,7 +61,7 @@ pub enum ErrorKind {
 /// ).unwrap();
 /// assert_eq!(d.source_pointer(), Some("/spec"));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ErrorDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     id: Option<String>,
@@ -76,7 +77,7 @@ pub struct ErrorDetail {
     source: Option<ErrorSource>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 struct ErrorSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pointer: Option<String>,

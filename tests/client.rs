@@ -427,6 +427,32 @@ async fn invalid_input_sends_no_request() {
 }
 
 #[tokio::test]
+async fn get_and_create_answers_without_a_name_are_the_connection_asked_for() {
+    // The spec requires `name` in list items only; a get or create answer may omit it.
+    let server = Scripted::start(|r| {
+        let mut body = connection("my-openai", "OPENAI", "v1");
+        body.as_object_mut().unwrap().remove("name");
+        match r.method.as_str() {
+            "POST" => Reply::json(201, body),
+            _ => Reply::json(200, body),
+        }
+    })
+    .await;
+    let conns = client(&server).connections();
+    assert_eq!(conns.get("my-openai").await.unwrap().name(), "my-openai");
+    let created = conns
+        .create(NewConnection::new(
+            "my-openai",
+            ConnectionType::OpenAi,
+            "https://api.openai.com/v1/chat/completions",
+            AuthData::api_key("sk-1"),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(created.name(), "my-openai");
+}
+
+#[tokio::test]
 async fn update_if_unchanged_sends_the_held_resource_version() {
     let server = Scripted::start(|_| Reply::empty(200)).await;
     let conns = client(&server).connections();
@@ -597,4 +623,26 @@ async fn throttled_reads_are_retried_and_creates_only_when_nothing_happened() {
         4,
         "a create that may have acted is not retried"
     );
+}
+
+#[tokio::test]
+async fn a_next_link_without_a_token_keeps_the_page_and_ends_with_an_error() {
+    let server = Scripted::start(|_| {
+        Reply::json(
+            200,
+            json!({"api_version": "sql/v1", "kind": "ConnectionList",
+                "metadata": {"next": "https://x/sql/v1/connections?cursor=abc"},
+                "data": [connection("a", "OPENAI", "v"), connection("b", "OPENAI", "v")]}),
+        )
+        .header("x-request-id", "rid-bad-next")
+    })
+    .await;
+    let results: Vec<_> = client(&server).connections().list().items().collect().await;
+    assert_eq!(results.len(), 3, "both items, then the error");
+    assert_eq!(results[1].as_ref().unwrap().name(), "b");
+    let err = results[2].as_ref().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert!(err.to_string().contains("no page_token"), "{err}");
+    assert_eq!(err.request_id(), Some("rid-bad-next"));
+    assert_eq!(server.requests().len(), 1);
 }

@@ -5,6 +5,8 @@
 //! Needs `scripts/prism.sh install`; skipped with a printed reason otherwise, unless
 //! `REQUIRE_PRISM=1`.
 
+#[path = "support/figures.rs"]
+mod figures;
 #[path = "support/prism.rs"]
 mod prism;
 #[path = "support/recorder.rs"]
@@ -336,13 +338,16 @@ async fn static_prism_accepts_valid_requests_apart_from_the_listed_deviations() 
     }
 
     assert_all_fired(&spec, "static", &hits);
-    eprintln!(
-        "prism_harness (static): {} operations, {} requests ({} list parameter combinations, {} deviation samples), {} deviation matchers fired",
-        spec.operation_ids().len(),
-        calls.len() + samples,
-        valid_list_queries().len(),
-        samples,
-        hits.len()
+    figures::record(
+        "prism_harness_static",
+        &[format!(
+            "raw HTTP: {} operations, {} requests ({} list parameter combinations, {} deviation samples), {} deviation matchers fired",
+            spec.operation_ids().len(),
+            calls.len() + samples,
+            valid_list_queries().len(),
+            samples,
+            hits.len()
+        )],
     );
 }
 
@@ -476,9 +481,12 @@ async fn static_prism_flags_invalid_requests_as_our_validator_does() {
             .collect::<Vec<_>>(),
         [("request".to_owned(), "401")]
     );
-    eprintln!(
-        "prism_harness (static): {} invalid requests flagged by Prism and by our validator alike",
-        cases.len() + 1
+    figures::record(
+        "prism_harness_invalid",
+        &[format!(
+            "raw HTTP: {} invalid requests flagged by Prism and by our validator alike",
+            cases.len() + 1
+        )],
     );
 }
 
@@ -560,11 +568,14 @@ async fn dynamic_prism_answers_match_the_spec_for_several_seeds() {
         assert!(bodies.len() > 1, "{case:?}: every seed gave the same body");
     }
     let distinct_bodies: usize = distinct.values().map(BTreeSet::len).sum();
-    eprintln!(
-        "prism_harness (dynamic): {} seeds x {} operations: {checked} random responses checked ({with_body} with a body, {} distinct), Prism findings explained by deviations: {explained_by:?}",
-        SEEDS.len(),
-        spec.operation_ids().len(),
-        distinct_bodies
+    figures::record(
+        "prism_harness_dynamic",
+        &[format!(
+            "raw HTTP: {} seeds x {} operations: {checked} random responses checked against our validator ({with_body} with a body, {} distinct), Prism findings explained by deviations: {explained_by:?}",
+            SEEDS.len(),
+            spec.operation_ids().len(),
+            distinct_bodies
+        )],
     );
 }
 
@@ -773,5 +784,12 @@ async fn the_recorder_forwards_client_traffic_to_prism_and_records_it() {
         );
     }
     assert!(recorder::check(&spec, &exchanges[..valid]).is_empty());
-    eprintln!("prism_harness (recorder): {} exchanges recorded and checked, {} problems found in the 2 invalid ones", exchanges.len(), problems.len());
+    figures::record(
+        "prism_harness_recorder",
+        &[format!(
+            "{} exchanges recorded and checked, {} problems found in the 2 invalid ones",
+            exchanges.len(),
+            problems.len()
+        )],
+    );
 }

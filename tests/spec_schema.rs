@@ -602,6 +602,77 @@ fn the_deviation_file_is_checked_for_shape() {
     list["deviations"][0]["typo_field"] = json!(1);
     let err = Spec::from_texts(&yaml, &list.to_string()).unwrap_err();
     assert!(err.contains("unknown field `typo_field`"), "{err}");
+
+    // answered_as only goes with a waived status; the relaxed copy removes only listed places.
+    let mut list: Value = serde_json::from_str(&deviations).unwrap();
+    list["deviations"][0]["answered_as"] = json!(500);
+    let err = Spec::from_texts(&yaml, &list.to_string()).unwrap_err();
+    assert!(err.contains("waives no undeclared status"), "{err}");
+    let mut list: Value = serde_json::from_str(&deviations).unwrap();
+    list["deviations"][0]["relaxed_copy_removes"] = json!(["#/components/schemas/Error"]);
+    let err = Spec::from_texts(&yaml, &list.to_string()).unwrap_err();
+    assert!(err.contains("not one of its spec_locations"), "{err}");
+}
+
+#[test]
+fn an_undeclared_gateway_status_is_waived_and_checked_as_the_declared_500() {
+    let spec = spec();
+    let failure = json!({"errors": [{"id": "e", "status": "503", "code": "service_unavailable"}]});
+    for op in spec.operation_ids() {
+        for status in [502, 503, 504] {
+            // The status alone is waived, by the listed deviation.
+            let all = spec.check_response(op, status, &failure);
+            assert_eq!(all.len(), 1, "{op} {status}: {all:#?}");
+            assert_eq!(
+                (all[0].keyword.as_str(), all[0].allowed_by.as_deref()),
+                ("status", Some("undeclared-gateway-statuses"))
+            );
+            spec.validate_response(op, status, &failure).unwrap();
+            spec.validate_response_bytes(op, status, failure.to_string().as_bytes())
+                .unwrap();
+            spec.validate_response_headers(op, status, &[("X-Request-Id", "r")])
+                .unwrap();
+        }
+    }
+    // The body is still checked, as the 500's Failure.
+    let v = only(
+        spec.validate_response("getSqlv1Connection", 503, &json!({"errors": "down"}))
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (v.pointer.as_str(), v.keyword.as_str()),
+        ("/errors", "type")
+    );
+    let v = only(
+        spec.validate_response_bytes("getSqlv1Connection", 503, b"")
+            .unwrap_err(),
+    );
+    assert_eq!(v.keyword, "content");
+    // Other undeclared statuses are not waived.
+    for status in [501, 505, 418] {
+        let v = only(
+            spec.validate_response("listSqlv1Connections", status, &failure)
+                .unwrap_err(),
+        );
+        assert_eq!(
+            (v.keyword.as_str(), v.allowed_by.as_deref()),
+            ("status", None)
+        );
+    }
+    // Without the deviation, a 503 fails.
+    let (yaml, deviations) = texts();
+    let mut list: Value = serde_json::from_str(&deviations).unwrap();
+    list["deviations"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|d| d["id"] != "undeclared-gateway-statuses");
+    let without = Spec::from_texts(&yaml, &list.to_string()).unwrap();
+    let v = only(
+        without
+            .validate_response("getSqlv1Connection", 503, &failure)
+            .unwrap_err(),
+    );
+    assert_eq!(v.keyword, "status");
 }
 
 #[test]

@@ -219,7 +219,13 @@ impl State {
                 r.connection_type.as_ref().map(ConnectionType::as_str),
             )
             .await?;
-        let next = next_token(list.metadata.next.as_deref(), r.connections.base_url())?;
+        // A next link the crate cannot read ends the list with an error, after this
+        // page's items: they are good and must not be lost.
+        let (next, bad_link) =
+            match next_token(list.metadata.next.as_deref(), r.connections.base_url()) {
+                Ok(next) => (next, None),
+                Err(e) => (None, Some(e.with_request_id(request_id.clone()))),
+            };
         let total_size = list.metadata.total_size.and_then(|n| u32::try_from(n).ok());
         let mut items = list
             .data
@@ -229,6 +235,16 @@ impl State {
         if let Some(rem) = &mut self.remaining {
             items.truncate(*rem);
             *rem -= items.len();
+        }
+        if let Some(err) = bad_link {
+            self.done = true;
+            self.deferred = Some(err);
+            return Ok(Page {
+                items,
+                next_page_token: None,
+                total_size,
+                request_id,
+            });
         }
         match &next {
             None => self.done = true,

@@ -55,6 +55,7 @@
 //! ```
 
 mod auth_data;
+mod body;
 mod list;
 mod model;
 mod new;
@@ -150,7 +151,7 @@ impl Connections {
         let (api, org, env) = self.client.parts();
         self.run(&what, async {
             match api.get_sqlv1_connection(org, env, name).await {
-                Ok(rv) => Connection::from_generated(rv.into_inner()),
+                Ok(rv) => Connection::from_generated_named(rv.into_inner(), Some(name)),
                 Err(e) => Err(into_error(&what, false, e).await),
             }
         })
@@ -162,11 +163,13 @@ impl Connections {
     pub async fn create(&self, connection: NewConnection) -> Result<Connection, Error> {
         let what = format!("create connection `{}`", shorten(connection.name()));
         connection.validate()?;
-        let body = connection.to_body()?;
+        let body = body::create(&connection)?;
         let (api, org, env) = self.client.parts();
         self.run(&what, async {
             match api.create_sqlv1_connection(org, env, &body).await {
-                Ok(rv) => Connection::from_generated(rv.into_inner()),
+                Ok(rv) => {
+                    Connection::from_generated_named(rv.into_inner(), Some(connection.name()))
+                }
                 Err(e) => Err(into_error(&what, true, e).await),
             }
         })
@@ -195,27 +198,7 @@ impl Connections {
         auth_data
             .validate_for(current.connection_type())
             .map_err(|e| e.prefix(&what))?;
-        let resource_version = current.resource_version().ok_or_else(|| {
-            Error::validation(format!(
-                "{what}: the connection has no resource_version to update from"
-            ))
-        })?;
-        let body =
-            types::UpdateSqlv1ConnectionBody {
-                metadata: types::UpdateSqlv1ConnectionBodyMetadata {
-                    resource_version: resource_version.to_string(),
-                },
-                name: name
-                    .parse()
-                    .map_err(|e| Error::validation(format!("{what}: invalid name: {e}")))?,
-                spec: types::UpdateSqlv1ConnectionBodySpec {
-                    auth_data: auth_data.to_wire(),
-                    connection_type: Some(current.connection_type().as_str().to_string()),
-                    endpoint: Some(current.endpoint().parse().map_err(|e| {
-                        Error::validation(format!("{what}: invalid endpoint: {e}"))
-                    })?),
-                },
-            };
+        let body = body::update(current, &auth_data).map_err(|e| e.prefix(&what))?;
         let (api, org, env) = self.client.parts();
         self.run(&what, async {
             match api.update_sqlv1_connection(org, env, name, &body).await {

@@ -332,11 +332,22 @@ impl Connection {
     }
 
     /// Converts the generated response type; a connection without a name, type or
-    /// endpoint is an error (every response of the spec has them).
+    /// endpoint is an error (every list item of the spec has them).
     pub(crate) fn from_generated(c: types::SqlV1Connection) -> Result<Self, Error> {
+        Self::from_generated_named(c, None)
+    }
+
+    /// [`from_generated`](Self::from_generated) for the answer to a request that named the
+    /// connection (get, create): the spec does not require `name` in those answers, so a
+    /// connection without one is the connection `asked` for.
+    pub(crate) fn from_generated_named(
+        c: types::SqlV1Connection,
+        asked: Option<&str>,
+    ) -> Result<Self, Error> {
         let name = c
             .name
             .map(String::from)
+            .or_else(|| asked.map(str::to_owned))
             .ok_or_else(|| Error::decode("the service returned a connection without a name"))?;
         let spec = c.spec.ok_or_else(|| {
             Error::decode(format!(

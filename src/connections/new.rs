@@ -1,8 +1,11 @@
 //! [`NewConnection`]: what `create` sends, checked before any request.
 
+use schemars::gen::SchemaGenerator;
+use schemars::schema::Schema;
+use schemars::JsonSchema;
+
 use super::auth_data::AuthData;
 use super::model::ConnectionType;
-use crate::generated::types;
 use crate::Error;
 
 /// The longest connection name the service accepts.
@@ -93,23 +96,53 @@ impl NewConnection {
             .validate_for(&self.connection_type)
             .map_err(|e| e.prefix(&format!("connection `{}`", self.name)))
     }
+}
 
-    pub(crate) fn to_body(&self) -> Result<types::CreateSqlv1ConnectionBody, Error> {
-        Ok(types::CreateSqlv1ConnectionBody {
-            name: self
-                .name
-                .parse()
-                .map_err(|e| Error::validation(format!("invalid name: {e}")))?,
-            spec: types::CreateSqlv1ConnectionBodySpec {
-                auth_data: self.auth_data.to_wire(),
-                connection_type: self.connection_type.as_str().to_string(),
-                endpoint: self
-                    .endpoint
-                    .parse()
-                    .map_err(|e| Error::validation(format!("invalid endpoint: {e}")))?,
-            },
-        })
+/// The JSON Schema of the body [`Connections::create`](super::Connections::create) sends
+/// for a `NewConnection`: the spec's create request body without its read-only members.
+/// `NewConnection` has no `Serialize` (its secret is only ever written into that body).
+impl JsonSchema for NewConnection {
+    fn schema_name() -> String {
+        "NewConnection".to_string()
     }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed(concat!(module_path!(), "::NewConnection"))
+    }
+
+    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
+        CreateBodyShape::json_schema(gen)
+    }
+}
+
+// The shape `NewConnection`'s schema describes. Never built: it only carries the derive.
+#[derive(JsonSchema)]
+#[schemars(
+    description = "A connection to create, as `create` sends it (the spec's create request body)."
+)]
+#[allow(dead_code)]
+struct CreateBodyShape {
+    /// The connection's name, unique within its environment.
+    #[schemars(
+        length(min = 1, max = 100),
+        regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+    )]
+    name: String,
+    spec: NewConnectionSpec,
+}
+
+// `spec` of the create request body.
+#[derive(JsonSchema)]
+#[schemars(description = "What the connection points at and how it authenticates.")]
+#[allow(dead_code)]
+struct NewConnectionSpec {
+    /// The kind of service the connection points at.
+    connection_type: ConnectionType,
+    /// The URL of that service.
+    #[schemars(length(min = 1, max = 16384))]
+    endpoint: String,
+    /// The secret.
+    auth_data: AuthData,
 }
 
 /// The spec's name pattern `[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*`,

@@ -8,6 +8,9 @@
 //! let url = prism.url();        // http://127.0.0.1:<port chosen by the OS>
 //! // ... send requests; read `sl-violations` with prism::parse_sl_violations ...
 //! // Prism is killed when `prism` is dropped (also when the test panics).
+//!
+//! // The relaxed copy (see openapi/DEVIATIONS.md): Prism accepts what the service accepts.
+//! let relaxed = prism::Prism::start_serving(prism::Mode::Static, prism::Served::Relaxed);
 //! ```
 //!
 //! When Prism is not installed the test is skipped with a printed reason, unless the
@@ -40,11 +43,23 @@ pub enum Mode {
     },
 }
 
+/// Which copy of the spec Prism serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Served {
+    /// The published spec (with the untyped overlays typed): what the tests hold the client to.
+    Published,
+    /// The same without the places `openapi/deviations.json` lists in `relaxed_copy_removes`
+    /// (`prepare-spec.mjs --relaxed`): Prism then accepts the plain-JSON `auth_data.data` the
+    /// service takes, and answers create and update with their success responses.
+    Relaxed,
+}
+
 /// A running Prism; killed on drop.
 pub struct Prism {
     child: Child,
     url: String,
     mode: Mode,
+    served: Served,
     dir: PathBuf,
     log: Arc<Mutex<Vec<String>>>,
 }
@@ -89,8 +104,22 @@ pub fn skip_unless_installed() -> bool {
 /// Writes the copy of `spec` that Prism serves (`tools/prism/prepare-spec.mjs`, the same
 /// code `scripts/prism.sh` uses) to `out`. Returns what the script reported.
 pub fn prepare_spec(spec: &Path, deviations: &Path, out: &Path) -> Result<String, String> {
-    let output = Command::new("node")
-        .arg(root().join("tools/prism/prepare-spec.mjs"))
+    prepare_spec_served(Served::Published, spec, deviations, out)
+}
+
+/// [`prepare_spec`] for either copy.
+pub fn prepare_spec_served(
+    served: Served,
+    spec: &Path,
+    deviations: &Path,
+    out: &Path,
+) -> Result<String, String> {
+    let mut command = Command::new("node");
+    command.arg(root().join("tools/prism/prepare-spec.mjs"));
+    if served == Served::Relaxed {
+        command.arg("--relaxed");
+    }
+    let output = command
         .args([spec, deviations, out])
         .output()
         .map_err(|e| format!("cannot run node: {e}"))?;
@@ -110,13 +139,18 @@ impl Prism {
     /// is not set. Panics with Prism's output when it is required but missing, or when it
     /// does not start.
     pub fn start(mode: Mode) -> Option<Prism> {
+        Prism::start_serving(mode, Served::Published)
+    }
+
+    /// [`Prism::start`], serving the given copy of the spec.
+    pub fn start_serving(mode: Mode, served: Served) -> Option<Prism> {
         if skip_unless_installed() {
             return None;
         }
-        Some(Prism::start_installed(mode).unwrap_or_else(|e| panic!("{e}")))
+        Some(Prism::start_installed(mode, served).unwrap_or_else(|e| panic!("{e}")))
     }
 
-    fn start_installed(mode: Mode) -> Result<Prism, String> {
+    fn start_installed(mode: Mode, served: Served) -> Result<Prism, String> {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
             "prism-{}-{}",
@@ -124,11 +158,12 @@ impl Prism {
             COUNTER.fetch_add(1, Ordering::SeqCst)
         ));
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let served = dir.join("spec.json");
-        prepare_spec(
+        let spec_copy = dir.join("spec.json");
+        prepare_spec_served(
+            served,
             &root().join("openapi/sql-v1-connections.yaml"),
             &root().join("openapi/deviations.json"),
-            &served,
+            &spec_copy,
         )
         .map_err(|report| format!("preparing the spec for Prism failed:\n{report}"))?;
 
@@ -138,7 +173,7 @@ impl Prism {
             command.args(["--dynamic", "--seed", &seed.to_string()]);
         }
         let mut child = command
-            .arg(&served)
+            .arg(&spec_copy)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -158,6 +193,7 @@ impl Prism {
             child,
             url: String::new(),
             mode,
+            served,
             dir,
             log,
         };
@@ -181,6 +217,16 @@ impl Prism {
     /// The mode it runs in.
     pub fn mode(&self) -> Mode {
         self.mode
+    }
+
+    /// The copy of the spec it serves.
+    pub fn served(&self) -> Served {
+        self.served
+    }
+
+    /// The process id of the Prism child (killed and reaped on drop).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// The copy of the spec it serves.

@@ -12,6 +12,12 @@
 //! let problems = recorder::check(&spec, &recorder.exchanges());
 //! assert!(problems.is_empty(), "{problems:#?}");
 //! ```
+//!
+//! The upstream can be any HTTP/1.1 server (the crate's fake too): [`check_responses`]
+//! judges the answers by the spec. Tests can also steer the traffic without touching the
+//! client: [`Recorder::set_request_headers`] adds headers to every forwarded request (Prism's
+//! `Prefer: code=404`), [`Recorder::set_json_rewrite`] edits JSON response bodies before the
+//! client sees them (unknown properties, say).
 
 #![allow(dead_code)]
 
@@ -59,6 +65,12 @@ pub struct Exchange {
     pub response_body: Vec<u8>,
     /// The upstream's `sl-violations` (Prism), parsed; empty when absent.
     pub violations: Vec<SlViolation>,
+    /// Headers the recorder added to the forwarded request ([`Recorder::set_request_headers`]);
+    /// `request_headers` are the client's own.
+    pub added_request_headers: Vec<(String, String)>,
+    /// The upstream's body, when [`Recorder::set_json_rewrite`] changed it; `response_body`
+    /// is what the client received.
+    pub upstream_response_body: Option<Vec<u8>>,
 }
 
 impl Exchange {
@@ -71,6 +83,26 @@ impl Exchange {
     pub fn response_header(&self, name: &str) -> Option<&str> {
         find(&self.response_headers, name)
     }
+
+    /// The request body as JSON; `None` when empty or not JSON.
+    pub fn request_json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.request_body).ok()
+    }
+
+    /// The response body (as the client received it) as JSON; `None` when empty or not JSON.
+    pub fn response_json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.response_body).ok()
+    }
+}
+
+/// Edits a JSON response body in place (see [`Recorder::set_json_rewrite`]).
+pub type JsonRewrite = Arc<dyn Fn(&mut serde_json::Value) + Send + Sync>;
+
+/// What the recorder changes in the traffic; shared with the connection tasks.
+#[derive(Default)]
+struct Steering {
+    request_headers: Vec<(String, String)>,
+    json_rewrite: Option<JsonRewrite>,
 }
 
 fn find<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -93,6 +125,8 @@ impl fmt::Debug for Exchange {
             .field("response_headers", &names(&self.response_headers))
             .field("response_body_len", &self.response_body.len())
             .field("violations", &self.violations)
+            .field("added_request_headers", &names(&self.added_request_headers))
+            .field("rewritten", &self.upstream_response_body.is_some())
             .finish()
     }
 }
@@ -101,6 +135,7 @@ impl fmt::Debug for Exchange {
 pub struct Recorder {
     url: String,
     exchanges: Arc<Mutex<Vec<Exchange>>>,
+    steering: Arc<Mutex<Steering>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -120,11 +155,18 @@ impl Recorder {
             .expect("a reqwest client");
         let upstream = upstream.trim_end_matches('/').to_owned();
         let log = Arc::clone(&exchanges);
+        let steering = Arc::new(Mutex::new(Steering::default()));
+        let steer = Arc::clone(&steering);
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let (client, upstream, log) = (client.clone(), upstream.clone(), Arc::clone(&log));
+                let (client, upstream, log, steer) = (
+                    client.clone(),
+                    upstream.clone(),
+                    Arc::clone(&log),
+                    Arc::clone(&steer),
+                );
                 tokio::spawn(async move {
-                    if let Err(e) = serve(stream, &client, &upstream, &log).await {
+                    if let Err(e) = serve(stream, &client, &upstream, &log, &steer).await {
                         eprintln!("recorder: connection ended with an error: {e}");
                     }
                 });
@@ -133,7 +175,28 @@ impl Recorder {
         Recorder {
             url,
             exchanges,
+            steering,
             task,
+        }
+    }
+
+    /// Adds these headers (replacing the client's of the same name) to every request
+    /// forwarded from now on; an empty list stops adding. Names are compared
+    /// case-insensitively.
+    pub fn set_request_headers(&self, headers: &[(&str, &str)]) {
+        if let Ok(mut steering) = self.steering.lock() {
+            steering.request_headers = headers
+                .iter()
+                .map(|(n, v)| (n.to_ascii_lowercase(), (*v).to_owned()))
+                .collect();
+        }
+    }
+
+    /// Applies `rewrite` to every JSON response body from now on (`None` stops). Bodies that
+    /// are not JSON pass unchanged; the exchange keeps the upstream's original.
+    pub fn set_json_rewrite(&self, rewrite: Option<JsonRewrite>) {
+        if let Ok(mut steering) = self.steering.lock() {
+            steering.json_rewrite = rewrite;
         }
     }
 
@@ -214,11 +277,45 @@ pub fn check(spec: &Spec, exchanges: &[Exchange]) -> Vec<String> {
     problems
 }
 
+/// What is wrong with the recorded *answers*, judged by the spec and its deviation list: a
+/// status the operation does not declare, a body that breaks the status's schema (or a body
+/// where none is declared, or none where one is), or a declared header that breaks its
+/// schema. Requests that match no operation are left to [`check`]. Empty when all is well.
+pub fn check_responses(spec: &Spec, exchanges: &[Exchange]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (i, ex) in exchanges.iter().enumerate() {
+        let at = format!(
+            "exchange {i} ({} {} -> {})",
+            ex.method, ex.target, ex.status
+        );
+        let Ok(op) = spec.validate_request_target(&ex.method, &ex.target) else {
+            continue;
+        };
+        if let Err(violations) = spec.validate_response_bytes(&op, ex.status, &ex.response_body) {
+            problems.extend(violations.iter().map(|v| format!("{at}: {v}")));
+            if violations.iter().any(|v| v.keyword == "status") {
+                // An undeclared status has no headers to check either.
+                continue;
+            }
+        }
+        let headers: Vec<(&str, &str)> = ex
+            .response_headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        if let Err(violations) = spec.validate_response_headers(&op, ex.status, &headers) {
+            problems.extend(violations.iter().map(|v| format!("{at}: {v}")));
+        }
+    }
+    problems
+}
+
 async fn serve(
     stream: TcpStream,
     client: &reqwest::Client,
     upstream: &str,
     log: &Mutex<Vec<Exchange>>,
+    steering: &Mutex<Steering>,
 ) -> Result<(), String> {
     let (read, mut write) = stream.into_split();
     let mut read = BufReader::new(read);
@@ -235,7 +332,21 @@ async fn serve(
         };
         let close =
             find(&request.headers, "connection").is_some_and(|v| v.eq_ignore_ascii_case("close"));
-        let exchange = forward(client, upstream, request).await;
+        let (added, rewrite) = match steering.lock() {
+            Ok(s) => (s.request_headers.clone(), s.json_rewrite.clone()),
+            Err(_) => (Vec::new(), None),
+        };
+        let mut exchange = forward(client, upstream, request, &added).await;
+        if let Some(rewrite) = rewrite {
+            if let Ok(mut body) =
+                serde_json::from_slice::<serde_json::Value>(&exchange.response_body)
+            {
+                rewrite(&mut body);
+                let rewritten = serde_json::to_vec(&body).map_err(|e| e.to_string())?;
+                exchange.upstream_response_body =
+                    Some(std::mem::replace(&mut exchange.response_body, rewritten));
+            }
+        }
         write_response(&mut write, &exchange, close).await?;
         if let Ok(mut log) = log.lock() {
             log.push(exchange);
@@ -353,15 +464,23 @@ async fn read_chunked(
     }
 }
 
-async fn forward(client: &reqwest::Client, upstream: &str, request: Request) -> Exchange {
+async fn forward(
+    client: &reqwest::Client,
+    upstream: &str,
+    request: Request,
+    added: &[(String, String)],
+) -> Exchange {
     let method =
         reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::GET);
     let mut builder = client.request(method, format!("{upstream}{}", request.target));
     for (name, value) in request
         .headers
         .iter()
-        .filter(|(n, _)| !HOP_BY_HOP.contains(&n.as_str()))
+        .filter(|(n, _)| !HOP_BY_HOP.contains(&n.as_str()) && !added.iter().any(|(a, _)| a == n))
     {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    for (name, value) in added {
         builder = builder.header(name.as_str(), value.as_str());
     }
     let mut exchange = Exchange {
@@ -373,6 +492,8 @@ async fn forward(client: &reqwest::Client, upstream: &str, request: Request) -> 
         response_headers: Vec::new(),
         response_body: Vec::new(),
         violations: Vec::new(),
+        added_request_headers: added.to_vec(),
+        upstream_response_body: None,
     };
     match builder.body(request.body).send().await {
         Ok(response) => {

@@ -47,6 +47,11 @@
 //! `check_*` return all violations, each with `allowed_by` set when a deviation waives it;
 //! `validate_*` return only the ones no deviation waives. [`Spec::audit_deviations`] reports a
 //! deviation that no longer matches the spec or that no sample or example exercises.
+//!
+//! A response status the operation does not declare is a violation (keyword `status`). When
+//! the deviation that waives it names a declared status in `answered_as`, the body and
+//! headers are checked against that status's response instead (an undeclared 503 as the
+//! declared 500), so waiving the status never leaves the body unchecked.
 
 #![allow(dead_code)]
 
@@ -322,13 +327,23 @@ impl Spec {
     /// Checks a JSON response body for `status`; every violation, waived ones marked.
     pub fn check_response(&self, operation: &str, status: u16, body: &Value) -> Vec<Violation> {
         let context = format!("response {operation} {status}");
-        match self.response(operation, status, &context) {
+        match self.response(operation, status) {
             Err(v) => v,
-            Ok(Response {
-                body: Some(validator),
-                ..
-            }) => self.run(validator, body, &context, View::Response),
-            Ok(_) => vec![self.plain(&context, "", "content", "the response declares no body")],
+            Ok((response, waived)) => {
+                let mut found: Vec<Violation> = waived.into_iter().collect();
+                match &response.body {
+                    Some(validator) => {
+                        found.extend(self.run(validator, body, &context, View::Response))
+                    }
+                    None => found.push(self.plain(
+                        &context,
+                        "",
+                        "content",
+                        "the response declares no body",
+                    )),
+                }
+                found
+            }
         }
     }
 
@@ -351,7 +366,9 @@ impl Spec {
         bytes: &[u8],
     ) -> Result<(), Vec<Violation>> {
         let context = format!("response {operation} {status}");
-        let response = self.response(operation, status, &context)?;
+        // An undeclared status that a deviation maps to a declared one is checked as that
+        // one; validate_response below reports (and waives) the status again.
+        let (response, _) = self.response(operation, status)?;
         match (&response.body, bytes.iter().all(u8::is_ascii_whitespace)) {
             (None, true) => Ok(()),
             (None, false) => Err(vec![self.plain(
@@ -387,7 +404,7 @@ impl Spec {
         headers: &[(&str, &str)],
     ) -> Result<(), Vec<Violation>> {
         let context = format!("headers {operation} {status}");
-        let response = self.response(operation, status, &context)?;
+        let (response, _waived) = self.response(operation, status)?;
         let mut found = Vec::new();
         for (name, (kind, validator)) in &response.headers {
             for (_, text) in headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)) {
@@ -750,24 +767,38 @@ impl Spec {
         }
     }
 
+    /// The declared response for `status`. A status the operation does not declare is a
+    /// violation (context `response <op> <status>`, keyword `status`); when a deviation with
+    /// `answered_as` waives it, the response of that declared status is returned instead,
+    /// together with the waived violation.
     fn response(
         &self,
         operation: &str,
         status: u16,
-        context: &str,
-    ) -> Result<&Response, Vec<Violation>> {
+    ) -> Result<(&Response, Option<Violation>), Vec<Violation>> {
+        let context = format!("response {operation} {status}");
         let op = self
             .operations
             .get(operation)
-            .ok_or_else(|| vec![self.unknown_operation(context, operation)])?;
-        op.response(status).map(|(_, r)| r).ok_or_else(|| {
-            vec![self.plain(
-                context,
-                "",
-                "status",
-                &format!("status {status} is not declared"),
-            )]
-        })
+            .ok_or_else(|| vec![self.unknown_operation(&context, operation)])?;
+        if let Some((_, r)) = op.response(status) {
+            return Ok((r, None));
+        }
+        let undeclared = self.plain(
+            &context,
+            "",
+            "status",
+            &format!("status {status} is not declared"),
+        );
+        let answered_as = undeclared
+            .allowed_by
+            .as_deref()
+            .and_then(|id| self.deviations.iter().find(|d| d.id == id))
+            .and_then(|d| d.answered_as);
+        match answered_as.and_then(|declared| op.response(declared)) {
+            Some((_, r)) => Ok((r, Some(undeclared))),
+            None => Err(vec![undeclared]),
+        }
     }
 
     fn run(

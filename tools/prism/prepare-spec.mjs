@@ -2,7 +2,12 @@
 // the example-only allOf overlay properties listed in openapi/deviations.json (deviation
 // `untyped-example-overlays`, prism_patch `type-untyped-overlays`) get a `type`.
 //
-// usage: node prepare-spec.mjs SPEC.yaml DEVIATIONS.json OUT.json
+// With --relaxed it also removes the places the deviations list in `relaxed_copy_removes`
+// (today: `format: byte` of auth_data.data, deviation `auth-data-plain-json`), each checked
+// to still hold the value its spec_locations entry records. Prism then accepts what the
+// service accepts and answers create and update with their success responses.
+//
+// usage: node prepare-spec.mjs [--relaxed] SPEC.yaml DEVIATIONS.json OUT.json
 //
 // The YAML is read with the YAML 1.2 core schema, as the Rust tests read it (serde_yaml):
 // an unquoted `1996-03-19 01:02:03-04:05` stays a string instead of becoming a Date.
@@ -78,8 +83,12 @@ function baseProperty(doc, pointer) {
   return undefined;
 }
 
-const [specPath, deviationsPath, outPath] = process.argv.slice(2);
-if (!specPath || !deviationsPath || !outPath) fail("usage: prepare-spec.mjs SPEC.yaml DEVIATIONS.json OUT.json");
+const args = process.argv.slice(2);
+const relaxed = args[0] === "--relaxed";
+if (relaxed) args.shift();
+const [specPath, deviationsPath, outPath] = args;
+if (!specPath || !deviationsPath || !outPath || args.length !== 3)
+  fail("usage: prepare-spec.mjs [--relaxed] SPEC.yaml DEVIATIONS.json OUT.json");
 
 let doc;
 let deviations;
@@ -115,5 +124,26 @@ for (const pointer of listed) {
   if (base && base.nullable === true) schema.nullable = true;
   process.stderr.write(`prepare-spec: ${pointer}: type ${schema.type}${schema.nullable ? ", nullable" : ""}\n`);
 }
+let removed = 0;
+if (relaxed) {
+  for (const d of deviations) {
+    for (const pointer of d.relaxed_copy_removes || []) {
+      const location = (d.spec_locations || []).find((l) => l.pointer === pointer);
+      if (!location) fail(`${d.id}: relaxed_copy_removes ${pointer} is not one of its spec_locations`);
+      const current = resolve(doc, pointer);
+      if (current === undefined) fail(`${d.id}: ${pointer} is not in the spec`);
+      if ("value" in location && JSON.stringify(current) !== JSON.stringify(location.value))
+        fail(`${d.id}: ${pointer} is ${JSON.stringify(current)}, the deviation records ${JSON.stringify(location.value)}`);
+      const cut = pointer.lastIndexOf("/");
+      const key = pointer.slice(cut + 1).replaceAll("~1", "/").replaceAll("~0", "~");
+      delete resolve(doc, pointer.slice(0, cut))[key];
+      removed += 1;
+      process.stderr.write(`prepare-spec: relaxed: removed ${pointer} (deviation ${d.id})\n`);
+    }
+  }
+}
 fs.writeFileSync(outPath, JSON.stringify(doc, null, 2) + "\n");
-process.stderr.write(`prepare-spec: wrote ${outPath} (${listed.length} overlay properties typed)\n`);
+process.stderr.write(
+  `prepare-spec: wrote ${outPath} (${listed.length} overlay properties typed` +
+    (relaxed ? `, relaxed: ${removed} places removed)\n` : ")\n"),
+);

@@ -33,6 +33,15 @@ pub struct Deviation {
     /// For `spec-form` entries: how the copy Prism serves is fixed (`type-untyped-overlays`).
     #[serde(default)]
     pub prism_patch: Option<String>,
+    /// For a deviation that waives undeclared statuses: the declared status whose response
+    /// (body schema and headers) they are checked as.
+    #[serde(default)]
+    pub answered_as: Option<u16>,
+    /// Places (`#/...`, each one of `spec_locations`) removed from the *relaxed* copy Prism
+    /// can serve (`tools/prism/prepare-spec.mjs --relaxed`), so that requests showing this
+    /// deviation get Prism's success answers. The published copy keeps them.
+    #[serde(default)]
+    pub relaxed_copy_removes: Vec<String>,
 }
 
 /// A place in the spec (`#/...` JSON pointer) and, optionally, the value it must still hold.
@@ -142,6 +151,22 @@ pub fn parse(text: &str) -> Result<Vec<Deviation>, String> {
         if d.allows.is_empty() && d.prism.is_empty() && d.prism_patch.is_none() {
             return Err(format!(
                 "deviations: `{}` allows nothing and patches nothing",
+                d.id
+            ));
+        }
+        if d.answered_as.is_some() && !d.allows.iter().any(|a| a.keyword == "status") {
+            return Err(format!(
+                "deviations: `{}` has answered_as but waives no undeclared status",
+                d.id
+            ));
+        }
+        if let Some(p) = d
+            .relaxed_copy_removes
+            .iter()
+            .find(|p| !d.spec_locations.iter().any(|l| &l.pointer == *p))
+        {
+            return Err(format!(
+                "deviations: `{}` removes {p} from the relaxed copy, which is not one of its spec_locations",
                 d.id
             ));
         }
