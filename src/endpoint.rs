@@ -18,6 +18,11 @@ use crate::Error;
 /// the host is a loopback address (`127.0.0.1`, `::1`, `localhost`) or the user opts in
 /// with [`ClientBuilder::allow_insecure_http`](crate::ClientBuilder::allow_insecure_http).
 ///
+/// `https` needs one of the crate's TLS features, `rustls` (the default) or
+/// `native-tls`. Built with `default-features = false` and neither, the client
+/// refuses an `https` endpoint when it is built, with an error that names the
+/// features, instead of failing (and retrying) every request.
+///
 /// ```
 /// use confluent_flink_sql::Endpoint;
 ///
@@ -65,8 +70,14 @@ impl Endpoint {
     }
 
     /// Parses and checks the URL: http(s), a host, no query or fragment, no user info,
-    /// and plain http only where allowed. Returns it without a trailing slash.
+    /// plain http only where allowed, and https only when a TLS feature is compiled in.
+    /// Returns it without a trailing slash.
     pub(crate) fn resolve(&self, allow_insecure_http: bool) -> Result<String, Error> {
+        self.resolve_with(allow_insecure_http, TLS)
+    }
+
+    /// [`resolve`](Self::resolve), with whether TLS is available given (for tests).
+    fn resolve_with(&self, allow_insecure_http: bool, tls: bool) -> Result<String, Error> {
         let url = Url::parse(self.url.trim()).map_err(|e| {
             Error::config(format!(
                 "the endpoint `{}` is not a valid URL: {e}",
@@ -88,6 +99,15 @@ impl Endpoint {
             )));
         }
         match url.scheme() {
+            "https" if !tls => {
+                // Without TLS, reqwest would fail each attempt as a connection error,
+                // which the retry policy would then retry: refuse it here, once, clearly.
+                return Err(Error::config(format!(
+                    "the endpoint `{}` is https, but this build of confluent-flink-sql has \
+                     no TLS: enable its `rustls` (default) or `native-tls` feature",
+                    self.url
+                )));
+            }
             "https" => {}
             "http" if allow_insecure_http || is_loopback(host) => {}
             "http" => {
@@ -105,6 +125,9 @@ impl Endpoint {
         Ok(url.as_str().trim_end_matches('/').to_string())
     }
 }
+
+/// Whether a TLS implementation is compiled in (feature `rustls` or `native-tls`).
+const TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
 
 fn is_loopback(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
@@ -160,6 +183,27 @@ mod tests {
         assert!(Endpoint::url("http://localhost.evil.com")
             .resolve(false)
             .is_err());
+    }
+
+    #[test]
+    fn https_without_tls_is_a_config_error_naming_the_features() {
+        let e = Endpoint::public("aws", "us-east-1")
+            .resolve_with(false, false)
+            .unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Config);
+        let text = e.to_string();
+        assert!(text.contains("no TLS"), "{text}");
+        assert!(
+            text.contains("`rustls`") && text.contains("`native-tls`"),
+            "{text}"
+        );
+        // Loopback http still works without TLS (tests, the fake server).
+        assert!(Endpoint::url("http://127.0.0.1:9")
+            .resolve_with(false, false)
+            .is_ok());
+        assert!(Endpoint::public("aws", "us-east-1")
+            .resolve_with(false, true)
+            .is_ok());
     }
 
     #[test]

@@ -1,4 +1,21 @@
 #![doc = include_str!("../README.md")]
+//!
+//! ## Where to read on
+//!
+//! - [`Client`] and [`ClientBuilder`]: configuration; [`Credentials`] for
+//!   authentication (API keys, OAuth tokens) and [`Endpoint`] for regions.
+//! - [`connections`]: the five operations, pagination ([`connections::ListRequest`]),
+//!   secrets ([`connections::AuthData`]) and safe updates.
+//! - [`retry`]: which failures are retried and how long the client waits.
+//! - [`Error`]: what went wrong, and what to tell Confluent support.
+#![cfg_attr(
+    feature = "fake",
+    doc = "- [`fake`]: the in-memory fake service, to test your code without an account."
+)]
+#![cfg_attr(
+    not(feature = "fake"),
+    doc = "- `fake` (feature `fake`): the in-memory fake service, to test your code without an account."
+)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 

@@ -5,8 +5,9 @@
 //! (so a body cut off mid-way is a network failure that can be retried, not a decode
 //! error), and retries what [`RetryPolicy`] allows. Each operation is one tracing span
 //! named `confluent_flink_sql.operation` with the operation id, method, path template,
-//! status, request id, attempt count and duration; each retry is an event. Headers,
-//! bodies and secrets are never traced.
+//! status, request id, attempt count and duration; each retry is an event with the
+//! wait before it, and so is a retry given up (the wait too long for the policy or the
+//! overall timeout). Headers, bodies and secrets are never traced.
 
 use std::time::{Duration, Instant};
 
@@ -108,9 +109,18 @@ impl Transport {
                 _ => break outcome,
             };
             let Some(wait) = self.policy.wait(attempt, headers.as_ref()) else {
+                tracing::info!(
+                    attempt,
+                    "not retrying: the service asks for a longer wait than the policy allows"
+                );
                 break outcome;
             };
             if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+                tracing::info!(
+                    attempt,
+                    wait_ms = wait.as_millis() as u64,
+                    "not retrying: the wait would pass the overall timeout"
+                );
                 break outcome;
             }
             match &outcome {

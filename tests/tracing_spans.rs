@@ -41,15 +41,7 @@ fn connection(name: &str) -> serde_json::Value {
 
 #[tokio::test]
 async fn spans_carry_operation_fields_and_no_secret() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (capture, _guard) = capture();
 
     let calls = Arc::new(AtomicUsize::new(0));
     let c = calls.clone();
@@ -115,9 +107,82 @@ async fn spans_carry_operation_fields_and_no_secret() {
         out.contains("path=\"/sql/v1/organizations/{organization_id}/environments/{environment_id}/connections/{connection_name}\""),
         "the path template, not the filled path:\n{out}"
     );
+    for method in ["GET", "POST", "PUT", "DELETE"] {
+        assert!(
+            out.contains(&format!("method=\"{method}\"")),
+            "{method} missing:\n{out}"
+        );
+    }
     assert!(out.contains("retrying"), "{out}");
+    assert!(
+        out.contains("wait_ms=0"),
+        "the wait the service asked for:\n{out}"
+    );
     assert!(out.contains("attempts=2"), "{out}");
     assert!(out.contains("status=404"), "{out}");
     assert!(out.contains("request_id=\"rid-"), "{out}");
     assert!(out.contains("duration_ms="), "{out}");
+}
+
+/// A subscriber writing everything to a buffer; the guard keeps it the default.
+fn capture() -> (Capture, tracing::subscriber::DefaultGuard) {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .finish();
+    (capture, tracing::subscriber::set_default(subscriber))
+}
+
+#[tokio::test]
+async fn a_retry_given_up_is_an_event_with_its_reason() {
+    let (capture, guard) = capture();
+    // Always throttled, asking for an hour: longer than any policy below allows.
+    let server = Scripted::start(|_| {
+        Reply::empty(429)
+            .header("retry-after", "3600")
+            .header("x-request-id", "rid-throttled")
+    })
+    .await;
+    let builder = Client::builder()
+        .base_url(&server.base_url)
+        .credentials(Credentials::basic("key", KEY_SECRET))
+        .organization_id("3fa85f64-5717-4562-b3fc-2c963f66afa6")
+        .environment_id("env-1");
+    let too_long = builder
+        .clone()
+        .retry_policy(RetryPolicy::default().max_wait(Duration::from_secs(60)))
+        .build()
+        .unwrap();
+    let err = too_long.connections().get("a").await.unwrap_err();
+    assert_eq!(err.status(), Some(429));
+    let past_deadline = builder
+        .retry_policy(RetryPolicy::default().max_wait(Duration::from_secs(7200)))
+        .total_timeout(Some(Duration::from_secs(10)))
+        .build()
+        .unwrap();
+    let err = past_deadline.connections().get("a").await.unwrap_err();
+    assert_eq!(err.status(), Some(429));
+    drop(guard);
+
+    let out = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(server.requests().len(), 2, "neither retried:\n{out}");
+    assert!(
+        out.contains("not retrying: the service asks for a longer wait than the policy allows"),
+        "{out}"
+    );
+    assert!(
+        out.contains("not retrying: the wait would pass the overall timeout")
+            && out.contains("wait_ms=3600000"),
+        "{out}"
+    );
+    assert!(
+        out.contains("status=429") && out.contains("attempts=1"),
+        "{out}"
+    );
+    assert!(out.contains("request_id=\"rid-throttled\""), "{out}");
+    assert!(!out.contains(KEY_SECRET), "{out}");
 }

@@ -1,5 +1,38 @@
 //! The Connections resource: list, create, get, update (rotate the secret), delete.
 //!
+//! [`Client::connections`](crate::Client::connections) gives a [`Connections`] handle
+//! for the client's organization and environment; its methods are the five
+//! operations of the API. Every one returns [`Error`] on failure and is
+//! retried by the client's [`RetryPolicy`](crate::RetryPolicy) where that is safe.
+//!
+//! # Listing and pagination
+//!
+//! The service returns connections a page at a time (10 by default, at most
+//! [`MAX_PAGE_SIZE`]). [`Connections::list`] gives a [`ListRequest`]: set the page
+//! size, a [`ConnectionType`] filter or a limit, then read it as a stream of
+//! [`Page`]s ([`ListRequest::pages`]), as a stream of [`Connection`]s
+//! ([`ListRequest::items`]), or one page at a time ([`ListRequest::first_page`]).
+//! Nothing is requested until the stream is polled. A page's
+//! [`next_page_token`](Page::next_page_token) resumes the list later with
+//! [`ListRequest::page_token`].
+//!
+//! # Secrets
+//!
+//! A connection authenticates to its endpoint with a secret, an [`AuthData`]: one
+//! constructor per secret group (API key, AWS keys, service key, user name and
+//! password, bearer token, OAuth2 client credentials, plus MCP transport options).
+//! Which groups a [`ConnectionType`] takes is checked before a create or update is
+//! sent. Secrets are never shown by `Debug`, written by serde, or traced. (The
+//! credentials the *client* authenticates with are [`Credentials`](crate::Credentials).)
+//!
+//! # Updates
+//!
+//! An update replaces a connection's secret; its type and endpoint stay as they are.
+//! [`Connections::update`] reads the connection and writes the new secret;
+//! [`Connections::update_if_unchanged`] writes only if the connection is still at the
+//! `resource_version` of the copy you hold, so a concurrent change is refused instead
+//! of overwritten.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), confluent_flink_sql::Error> {
 //! use confluent_flink_sql::Client;

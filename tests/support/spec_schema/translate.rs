@@ -445,7 +445,7 @@ fn nullable(out: &mut Map<String, Value>, at: &str) -> Result<(), String> {
 /// The check behind OpenAPI's `format: byte`: standard base64 (RFC 4648 section 4), padded.
 pub fn is_base64(text: &str) -> bool {
     let bytes = text.as_bytes();
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return false;
     }
     let padding = bytes.iter().rev().take_while(|b| **b == b'=').count();
