@@ -7,17 +7,18 @@
 //! `target/figures/secret_canary.txt`.
 #![cfg(feature = "fake")]
 
+#[path = "support/capture.rs"]
+mod capture;
 #[path = "support/figures.rs"]
 mod figures;
 #[path = "support/scripted.rs"]
 mod scripted;
 
 use std::error::Error as _;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
+use capture::Capture;
 use confluent_flink_sql::connections::{AuthData, Connection, ConnectionType, NewConnection};
 use confluent_flink_sql::fake::{FakeServer, Fault, Operation};
 use confluent_flink_sql::{Client, ClientBuilder, Credentials, Error, RetryPolicy};
@@ -31,19 +32,6 @@ const CRED_SECRET: &str = "cred-canary-Zx81Qp";
 const AUTH_SECRET: &str = "sk-canary-auth-77Ab";
 const AUTH_SECRET_2: &str = "sk-canary-rotated-31Kc";
 const AWS_SECRET: &str = "aws-canary-secret-9Hh";
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Every formatted value of the run, labelled, and how many paths ran.
 #[derive(Default)]

@@ -1,14 +1,16 @@
 //! One tracing span per operation with the fields the docs promise, retries as
 //! events, and never a header, body or secret in the captured output.
 
+#[path = "support/capture.rs"]
+mod capture;
 #[path = "support/scripted.rs"]
 mod scripted;
 
-use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
+use capture::Capture;
 use confluent_flink_sql::connections::{AuthData, ConnectionType, NewConnection};
 use confluent_flink_sql::{Client, Credentials, RetryPolicy};
 use futures::TryStreamExt;
@@ -17,19 +19,6 @@ use serde_json::json;
 
 const SECRET: &str = "sk-canary-trace-91";
 const KEY_SECRET: &str = "api-secret-canary-55";
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn connection(name: &str) -> serde_json::Value {
     json!({"api_version": "sql/v1", "kind": "Connection",
