@@ -20,6 +20,10 @@
 #![warn(missing_docs)]
 
 mod auth;
+#[cfg(feature = "bench-internals")]
+#[doc(hidden)]
+#[path = "bench_internals.rs"]
+pub mod __bench;
 mod client;
 pub mod connections;
 mod endpoint;

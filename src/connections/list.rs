@@ -227,11 +227,7 @@ impl State {
                 Err(e) => (None, Some(e.with_request_id(request_id.clone()))),
             };
         let total_size = list.metadata.total_size.and_then(|n| u32::try_from(n).ok());
-        let mut items = list
-            .data
-            .into_iter()
-            .map(Connection::from_generated)
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut items = page_items(list.data)?;
         if let Some(rem) = &mut self.remaining {
             items.truncate(*rem);
             *rem -= items.len();
@@ -275,6 +271,11 @@ impl State {
             request_id,
         })
     }
+}
+
+/// The connections of a decoded page, in the service's order.
+pub(crate) fn page_items(data: Vec<types::SqlV1Connection>) -> Result<Vec<Connection>, Error> {
+    data.into_iter().map(Connection::from_generated).collect()
 }
 
 /// The page token of a `metadata.next` link: `None` ends the list.

@@ -68,6 +68,8 @@ pub use new::{NewConnection, MAX_ENDPOINT_LEN, MAX_NAME_LEN};
 
 use std::future::Future;
 
+#[cfg(feature = "bench-internals")]
+pub(crate) use list::page_items;
 #[cfg(any(test, fuzzing))]
 pub(crate) use list::next_token as next_token_for_tests;
 #[cfg(any(test, fuzzing))]

@@ -1,0 +1,181 @@
+//! List throughput through `.items()` and `get` latency, each against the hand-written
+//! reqwest + serde_json baseline over the same local server, alternating the two sides.
+//!
+//! `cargo bench --bench http` prints `FIGURE|...` lines (see `benches/support/stats.rs`).
+//! For a profile of one side alone: `--only crate-get|raw-get|crate-list|raw-list`
+//! with `--count N` (used with valgrind's callgrind, see BENCHMARKS.md).
+
+mod support;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use confluent_flink_sql::{Client, Credentials};
+use futures::StreamExt;
+
+use support::baseline::Raw;
+use support::data::{self, ENV, KEY, ORG, SECRET};
+use support::stats::{arg, figure, micros, millis, median, percentile};
+
+const TOTAL: usize = 10_000;
+const PAGE: u32 = 100;
+const GETTABLE: usize = 100;
+
+fn main() {
+    let base =
+        support::server::start(|base| data::answers(base, TOTAL, PAGE as usize, GETTABLE));
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let client = Client::builder()
+        .base_url(&base)
+        .credentials(Credentials::basic(KEY, SECRET))
+        .organization_id(ORG)
+        .environment_id(ENV)
+        .build()
+        .expect("client");
+    let raw = Raw::new(&base);
+
+    if let Some(only) = arg("--only") {
+        let count: usize = arg("--count").and_then(|c| c.parse().ok()).unwrap_or(1000);
+        rt.block_on(profile_one_side(&client, &raw, &only, count));
+        return;
+    }
+
+    let rounds: usize = arg("--rounds").and_then(|c| c.parse().ok()).unwrap_or(21);
+    let gets: usize = arg("--gets").and_then(|c| c.parse().ok()).unwrap_or(5000);
+    rt.block_on(async {
+        // Warm both sides: connections open, pools and allocators settled.
+        for _ in 0..2 {
+            assert_eq!(crate_list(&client).await, TOTAL);
+            assert_eq!(raw_list(&raw).await, TOTAL);
+        }
+        for i in 0..200 {
+            crate_get(&client, i).await;
+            raw_get(&raw, i).await;
+        }
+
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        for round in 0..rounds {
+            // ABBA: each side goes first in every other round.
+            for side in if round % 2 == 0 { [0, 1] } else { [1, 0] } {
+                let started = Instant::now();
+                let n = if side == 0 {
+                    crate_list(&client).await
+                } else {
+                    raw_list(&raw).await
+                };
+                let took = started.elapsed();
+                assert_eq!(n, TOTAL);
+                if side == 0 { ours.push(took) } else { theirs.push(took) }
+            }
+        }
+        let (ours, theirs) = (median(&mut ours), median(&mut theirs));
+        let throughput = |d: Duration| TOTAL as f64 / d.as_secs_f64();
+        let ratio = throughput(ours) / throughput(theirs);
+        figure(
+            "list 10k (pages of 100): crate .items()",
+            &format!("{} ({:.0} items/s)", millis(ours), throughput(ours)),
+            "",
+            None,
+        );
+        figure(
+            "list 10k (pages of 100): raw reqwest+serde_json",
+            &format!("{} ({:.0} items/s)", millis(theirs), throughput(theirs)),
+            "",
+            None,
+        );
+        figure(
+            "list throughput ratio (crate / raw)",
+            &format!("{ratio:.3}x"),
+            ">= 0.95x",
+            Some(ratio >= 0.95),
+        );
+
+        let (mut ours, mut theirs) = (Vec::with_capacity(gets), Vec::with_capacity(gets));
+        for i in 0..gets {
+            for side in if i % 2 == 0 { [0, 1] } else { [1, 0] } {
+                let started = Instant::now();
+                if side == 0 {
+                    crate_get(&client, i).await;
+                } else {
+                    raw_get(&raw, i).await;
+                }
+                let took = started.elapsed();
+                if side == 0 { ours.push(took) } else { theirs.push(took) }
+            }
+        }
+        let (o50, t50) = (median(&mut ours), median(&mut theirs));
+        let (o90, t90) = (percentile(&mut ours, 0.9), percentile(&mut theirs, 0.9));
+        let ratio = o50.as_secs_f64() / t50.as_secs_f64();
+        figure(
+            "get: crate median (p90)",
+            &format!("{} ({})", micros(o50), micros(o90)),
+            "",
+            None,
+        );
+        figure(
+            "get: raw median (p90)",
+            &format!("{} ({})", micros(t50), micros(t90)),
+            "",
+            None,
+        );
+        figure(
+            "get median latency ratio (crate / raw)",
+            &format!("{ratio:.3}x"),
+            "<= 1.05x",
+            Some(ratio <= 1.05),
+        );
+    });
+}
+
+async fn crate_list(client: &Client) -> usize {
+    let mut items = client.connections().list().page_size(PAGE).items();
+    let mut n = 0;
+    while let Some(c) = items.next().await {
+        black_box(c.expect("crate list"));
+        n += 1;
+    }
+    n
+}
+
+async fn raw_list(raw: &Raw) -> usize {
+    raw.list_all(PAGE, |c| {
+        black_box(c);
+    })
+    .await
+    .expect("raw list")
+}
+
+async fn crate_get(client: &Client, i: usize) {
+    let name = data::connection_name(i % GETTABLE);
+    black_box(client.connections().get(&name).await.expect("crate get"));
+}
+
+async fn raw_get(raw: &Raw, i: usize) {
+    let name = data::connection_name(i % GETTABLE);
+    black_box(raw.get(&name).await.expect("raw get"));
+}
+
+/// One side alone, `count` times, after a warm-up: for profiling.
+async fn profile_one_side(client: &Client, raw: &Raw, only: &str, count: usize) {
+    for i in 0..20 {
+        crate_get(client, i).await;
+        raw_get(raw, i).await;
+    }
+    for i in 0..count {
+        match only {
+            "crate-get" => crate_get(client, i).await,
+            "raw-get" => raw_get(raw, i).await,
+            "crate-list" => {
+                crate_list(client).await;
+            }
+            "raw-list" => {
+                raw_list(raw).await;
+            }
+            other => panic!("unknown side `{other}`"),
+        }
+    }
+}

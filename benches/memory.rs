@@ -1,0 +1,157 @@
+//! Peak heap while streaming a list: 100,000 connections against 1,000, through
+//! `.items()` (pages of 100), measured by a counting global allocator. A list that holds
+//! one page at a time peaks at about the same size for both.
+//!
+//! The servers' answers are built before measuring; the figure is the growth of the
+//! heap above what was allocated when the stream started.
+
+mod support;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use confluent_flink_sql::{Client, Credentials};
+use futures::StreamExt;
+
+use support::baseline::Raw;
+use support::data::{self, ENV, KEY, ORG, SECRET};
+use support::stats::figure;
+
+/// Counts the bytes allocated now and the most ever allocated at once.
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded unchanged to the system allocator.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: as above.
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: as above.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+            grew(new_size);
+        }
+        p
+    }
+}
+
+fn grew(size: usize) {
+    let now = CURRENT.fetch_add(size, Ordering::Relaxed) + size;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Runs `f` and returns how far the heap grew above where it started, at its peak.
+async fn peak_growth<F: std::future::Future<Output = usize>>(f: F) -> (usize, usize) {
+    let start = CURRENT.load(Ordering::SeqCst);
+    PEAK.store(start, Ordering::SeqCst);
+    let n = f.await;
+    (n, PEAK.load(Ordering::SeqCst).saturating_sub(start))
+}
+
+const PAGE: u32 = 100;
+
+fn main() {
+    let small = support::server::start(|base| data::answers(base, 1_000, PAGE as usize, 0));
+    let large = support::server::start(|base| data::answers(base, 100_000, PAGE as usize, 0));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let client = |base: &str| {
+        Client::builder()
+            .base_url(base)
+            .credentials(Credentials::basic(KEY, SECRET))
+            .organization_id(ORG)
+            .environment_id(ENV)
+            .build()
+            .expect("client")
+    };
+    let (small_client, large_client) = (client(&small), client(&large));
+    let (small_raw, large_raw) = (Raw::new(&small), Raw::new(&large));
+
+    rt.block_on(async {
+        // Warm: connections open, lazily built state in place.
+        stream(&small_client).await;
+        stream(&large_client).await;
+        raw(&small_raw).await;
+        raw(&large_raw).await;
+
+        // Each measured three times, alternately; the highest peak of each counts.
+        let (mut ours, mut theirs) = ([0usize; 2], [0usize; 2]);
+        for _ in 0..3 {
+            for (i, (c, r, n)) in [
+                (&small_client, &small_raw, 1_000),
+                (&large_client, &large_raw, 100_000),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let (got, peak) = peak_growth(stream(c)).await;
+                assert_eq!(got, n);
+                ours[i] = ours[i].max(peak);
+                let (got, peak) = peak_growth(raw(r)).await;
+                assert_eq!(got, n);
+                theirs[i] = theirs[i].max(peak);
+            }
+        }
+        let kib = |b: usize| format!("{:.1} KiB", b as f64 / 1024.0);
+        figure("memory: crate peak streaming 1,000", &kib(ours[0]), "", None);
+        figure("memory: crate peak streaming 100,000", &kib(ours[1]), "", None);
+        let ratio = ours[1] as f64 / ours[0] as f64;
+        figure(
+            "memory ratio 100,000 / 1,000 (crate)",
+            &format!("{ratio:.3}x"),
+            "<= 1.25x",
+            Some(ratio <= 1.25),
+        );
+        figure(
+            "memory: raw peak streaming 1,000 / 100,000",
+            &format!("{} / {}", kib(theirs[0]), kib(theirs[1])),
+            "",
+            None,
+        );
+    });
+}
+
+async fn stream(client: &Client) -> usize {
+    let mut items = client.connections().list().page_size(PAGE).items();
+    let mut n = 0;
+    while let Some(c) = items.next().await {
+        black_box(c.expect("list"));
+        n += 1;
+    }
+    n
+}
+
+async fn raw(raw: &Raw) -> usize {
+    raw.list_all(PAGE, |c| {
+        black_box(c);
+    })
+    .await
+    .expect("raw list")
+}

@@ -1,0 +1,164 @@
+//! The pages and connections the benchmarks serve, as JSON in the service's shape, and
+//! the hand-written structs a user would decode them into with serde_json.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::server::{ok_response, Answers};
+
+pub const ORG: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+pub const ENV: &str = "env-123";
+pub const KEY: &str = "BENCHKEY";
+pub const SECRET: &str = "bench-secret-not-real";
+
+const TYPES: &[&str] = &[
+    "OPENAI",
+    "AZUREOPENAI",
+    "BEDROCK",
+    "VERTEXAI",
+    "MONGODB",
+    "ELASTIC",
+    "REST",
+    "MCP_SERVER",
+];
+const PHASES: &[&str] = &["ACTIVE", "READY", "UNREACHABLE", "INVALID_AUTH"];
+
+/// The base of every path, under `base` (`http://127.0.0.1:port`).
+pub fn collection_url(base: &str) -> String {
+    format!("{base}/sql/v1/organizations/{ORG}/environments/{ENV}/connections")
+}
+
+pub fn connection_name(i: usize) -> String {
+    format!("conn-{i:07}")
+}
+
+/// One connection as the service reports it (no secret: the service never returns one).
+pub fn connection_json(base: &str, i: usize) -> String {
+    let name = connection_name(i);
+    let ty = TYPES[i % TYPES.len()];
+    let phase = PHASES[i % PHASES.len()];
+    format!(
+        concat!(
+            r#"{{"api_version":"sql/v1","kind":"Connection","#,
+            r#""metadata":{{"self":"{coll}/{name}","uid":"12345678-1234-1234-1234-{i:012}","#,
+            r#""resource_name":"crn://confluent.cloud/organization={org}/environment={env}/flink-connection={name}","#,
+            r#""resource_version":"v{ver}","created_at":"2025-11-10T16:20:00Z","updated_at":"2025-11-10T16:2{m}:0{s}.123456Z"}},"#,
+            r#""name":"{name}","spec":{{"connection_type":"{ty}","endpoint":"https://api.example.com/v1/models/{i}/chat/completions"}},"#,
+            r#""status":{{"phase":"{phase}","detail":"Lookup of https://api.example.com for {name} took 12 ms"}}}}"#
+        ),
+        coll = collection_url(base),
+        name = name,
+        i = i,
+        org = ORG,
+        env = ENV,
+        ver = i % 997,
+        m = i % 10,
+        s = i % 10,
+        ty = ty,
+        phase = phase,
+    )
+}
+
+/// The page token of page `page` (page 0 has none).
+pub fn page_token(page: usize) -> String {
+    format!("pg{page:06}")
+}
+
+/// `total` connections in pages of `page_size`: the body of each page, in order.
+pub fn page_bodies(base: &str, total: usize, page_size: usize) -> Vec<Vec<u8>> {
+    let pages = total.div_ceil(page_size);
+    let coll = collection_url(base);
+    (0..pages)
+        .map(|p| {
+            let first = p * page_size;
+            let last = (first + page_size).min(total);
+            let data: Vec<String> = (first..last).map(|i| connection_json(base, i)).collect();
+            let next = if p + 1 < pages {
+                format!(
+                    "\"{coll}?page_size={page_size}&page_token={}\"",
+                    page_token(p + 1)
+                )
+            } else {
+                "null".to_string()
+            };
+            format!(
+                r#"{{"api_version":"sql/v1","kind":"ConnectionList","metadata":{{"self":"{coll}","next":{next},"total_size":{total}}},"data":[{}]}}"#,
+                data.join(",")
+            )
+            .into_bytes()
+        })
+        .collect()
+}
+
+/// The server's answers: `total` connections in pages of `page_size`, and `get`s of the
+/// first `gettable` connections.
+pub fn answers(base: &str, total: usize, page_size: usize, gettable: usize) -> Answers {
+    let mut answers = Answers::default();
+    for (p, body) in page_bodies(base, total, page_size).into_iter().enumerate() {
+        let token = if p == 0 { String::new() } else { page_token(p) };
+        answers
+            .pages
+            .insert(token.into_bytes(), ok_response(&body, &format!("req-page-{p}")));
+    }
+    for i in 0..gettable {
+        answers.connections.insert(
+            connection_name(i).into_bytes(),
+            ok_response(connection_json(base, i).as_bytes(), &format!("req-get-{i}")),
+        );
+    }
+    answers
+}
+
+// The hand-written structs of the same shape as the crate's `Connection`: the fields a
+// user reads, timestamps as chrono `DateTime<Utc>` like the crate's.
+
+#[derive(Debug, Deserialize)]
+pub struct RawList {
+    pub api_version: Option<String>,
+    pub kind: Option<String>,
+    pub metadata: RawListMeta,
+    pub data: Vec<RawConnection>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawListMeta {
+    #[serde(rename = "self")]
+    pub self_url: Option<String>,
+    pub next: Option<String>,
+    pub total_size: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawConnection {
+    pub api_version: Option<String>,
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub metadata: RawObjectMeta,
+    pub name: String,
+    pub spec: RawSpec,
+    pub status: Option<RawStatus>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawObjectMeta {
+    #[serde(rename = "self")]
+    pub self_url: Option<String>,
+    pub uid: Option<String>,
+    pub resource_name: Option<String>,
+    pub resource_version: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawSpec {
+    pub connection_type: String,
+    pub endpoint: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawStatus {
+    pub phase: String,
+    pub detail: Option<String>,
+}

@@ -1,0 +1,8 @@
+//! What the benchmarks share: the local server, the data it serves, the hand-written
+//! baseline client and the figure printing. Each bench uses a part of it.
+#![allow(dead_code)]
+
+pub mod baseline;
+pub mod data;
+pub mod server;
+pub mod stats;
