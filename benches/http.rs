@@ -15,15 +15,14 @@ use futures::StreamExt;
 
 use support::baseline::Raw;
 use support::data::{self, ENV, KEY, ORG, SECRET};
-use support::stats::{arg, figure, micros, millis, median, percentile};
+use support::stats::{arg, figure, median, micros, millis, percentile};
 
 const TOTAL: usize = 10_000;
 const PAGE: u32 = 100;
 const GETTABLE: usize = 100;
 
 fn main() {
-    let base =
-        support::server::start(|base| data::answers(base, TOTAL, PAGE as usize, GETTABLE));
+    let base = support::server::start(|base| data::answers(base, TOTAL, PAGE as usize, GETTABLE));
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -69,7 +68,11 @@ fn main() {
                 };
                 let took = started.elapsed();
                 assert_eq!(n, TOTAL);
-                if side == 0 { ours.push(took) } else { theirs.push(took) }
+                if side == 0 {
+                    ours.push(took)
+                } else {
+                    theirs.push(took)
+                }
             }
         }
         let (ours, theirs) = (median(&mut ours), median(&mut theirs));
@@ -104,7 +107,11 @@ fn main() {
                     raw_get(&raw, i).await;
                 }
                 let took = started.elapsed();
-                if side == 0 { ours.push(took) } else { theirs.push(took) }
+                if side == 0 {
+                    ours.push(took)
+                } else {
+                    theirs.push(took)
+                }
             }
         }
         let (o50, t50) = (median(&mut ours), median(&mut theirs));

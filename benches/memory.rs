@@ -120,8 +120,18 @@ fn main() {
             }
         }
         let kib = |b: usize| format!("{:.1} KiB", b as f64 / 1024.0);
-        figure("memory: crate peak streaming 1,000", &kib(ours[0]), "", None);
-        figure("memory: crate peak streaming 100,000", &kib(ours[1]), "", None);
+        figure(
+            "memory: crate peak streaming 1,000",
+            &kib(ours[0]),
+            "",
+            None,
+        );
+        figure(
+            "memory: crate peak streaming 100,000",
+            &kib(ours[1]),
+            "",
+            None,
+        );
         let ratio = ours[1] as f64 / ours[0] as f64;
         figure(
             "memory ratio 100,000 / 1,000 (crate)",

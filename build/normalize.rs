@@ -9,6 +9,8 @@
 //! This file is compiled twice: by `build.rs`, and by `tests/build_code.rs`, which runs
 //! the unit tests at the bottom.
 
+use std::collections::BTreeSet;
+
 use serde_json::{Map, Value};
 
 /// Properties whose `enum` must stay open: the service adds values (connection types,
@@ -68,6 +70,7 @@ pub const FIXES: &[(&str, Fix)] = &[
     ("rename_clashing_schemas", rename_clashing_schemas),
     ("keep_arrays_ordered", keep_arrays_ordered),
     ("tolerate_unknown_properties", tolerate_unknown_properties),
+    ("trust_response_string_values", trust_response_string_values),
 ];
 
 /// Applies every fix in [`FIXES`] and reports what each one changed.
@@ -832,10 +835,171 @@ pub fn tolerate_unknown_properties(doc: &mut Value) -> Result<usize, String> {
     Ok(changes)
 }
 
+/// `pattern`, `maxLength` and `minLength` on a string make the generated type a
+/// newtype that checks them on every decode (a regular expression per connection name,
+/// a character count per endpoint, and a second copy of each string): a fifth of the
+/// time of decoding a page. They are checks on what a client may *send*; a value the
+/// service sends that breaks one (a longer name, a looser pattern) must not fail a whole
+/// response. The keywords are dropped from the schemas only responses use (component
+/// schemas no request body or parameter reaches, and inline response schemas); request
+/// bodies and parameters keep them.
+pub fn trust_response_string_values(doc: &mut Value) -> Result<usize, String> {
+    const SCHEMAS: &str = "#/components/schemas/";
+    // Every component schema reachable from `roots` (any string naming one counts, so
+    // discriminator mappings do too).
+    fn reachable(doc: &Value, roots: Vec<&Value>) -> BTreeSet<String> {
+        fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+            match v {
+                Value::String(s) => out.extend(s.strip_prefix(SCHEMAS)),
+                Value::Object(m) => m.values().for_each(|c| refs(c, out)),
+                Value::Array(a) => a.iter().for_each(|c| refs(c, out)),
+                _ => {}
+            }
+        }
+        let mut seen = BTreeSet::new();
+        let mut pending = Vec::new();
+        roots.into_iter().for_each(|r| refs(r, &mut pending));
+        while let Some(name) = pending.pop() {
+            if seen.insert(name.to_string()) {
+                let pointer = format!(
+                    "/components/schemas/{}",
+                    name.replace('~', "~0").replace('/', "~1")
+                );
+                if let Some(schema) = doc.pointer(&pointer) {
+                    refs(schema, &mut pending);
+                }
+            }
+        }
+        seen
+    }
+    fn strip(schema: &mut Value) -> usize {
+        let mut changes = 0;
+        walk_mut(schema, &mut |v| {
+            let Some(obj) = v.as_object_mut() else { return };
+            // Only keywords: a property *named* `pattern` has an object as its value.
+            for (key, is_keyword) in [
+                ("pattern", Value::is_string as fn(&Value) -> bool),
+                ("maxLength", Value::is_number),
+                ("minLength", Value::is_number),
+            ] {
+                if obj.get(key).is_some_and(is_keyword) {
+                    obj.remove(key);
+                    changes += 1;
+                }
+            }
+        });
+        changes
+    }
+    let operations: Vec<&Value> = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .collect();
+    let mut request_roots = Vec::new();
+    let mut response_roots = Vec::new();
+    for item in operations.iter().filter_map(|i| i.as_object()) {
+        for (key, value) in item {
+            if key == "parameters" {
+                request_roots.push(value);
+            } else if let Some(op) = value.as_object() {
+                request_roots.extend(op.get("parameters"));
+                request_roots.extend(op.get("requestBody"));
+                response_roots.extend(op.get("responses"));
+            }
+        }
+    }
+    let components = doc.get("components");
+    for section in ["parameters", "requestBodies"] {
+        request_roots.extend(components.and_then(|c| c.get(section)));
+    }
+    let requested = reachable(doc, request_roots);
+    let response_only: Vec<String> = reachable(doc, response_roots)
+        .difference(&requested)
+        .cloned()
+        .collect();
+    let mut changes = 0;
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for name in &response_only {
+            if let Some(schema) = schemas.get_mut(name) {
+                changes += strip(schema);
+            }
+        }
+    }
+    for op in operations_mut(doc) {
+        let media = op
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+            .into_iter()
+            .flat_map(|r| r.values_mut())
+            .filter_map(|r| r.get_mut("content").and_then(Value::as_object_mut))
+            .flat_map(|c| c.values_mut())
+            .filter_map(|m| m.get_mut("schema"));
+        for schema in media {
+            changes += strip(schema);
+        }
+    }
+    Ok(changes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn response_only_strings_lose_their_checks_and_requests_keep_theirs() {
+        let mut doc = json!({
+            "paths": {"/c": {
+                "parameters": [{"name": "t", "in": "query", "schema": {"$ref": "#/components/schemas/Token"}}],
+                "get": {"responses": {
+                    "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Conn"}}}},
+                    "400": {"content": {"application/json": {"schema": {
+                        "type": "object", "properties": {"id": {"type": "string", "maxLength": 255}}}}}}
+                }},
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Shared"}}}},
+                    "responses": {"201": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Shared"}}}}}
+                }
+            }},
+            "components": {"schemas": {
+                "Conn": {"type": "object", "properties": {
+                    "name": {"type": "string", "maxLength": 100, "minLength": 1, "pattern": "[a-z]+"},
+                    "pattern": {"type": "string", "pattern": "x"},
+                    "spec": {"$ref": "#/components/schemas/Spec"}
+                }},
+                "Spec": {"type": "object", "properties": {"endpoint": {"type": "string", "maxLength": 16384}}},
+                "Shared": {"type": "object", "properties": {"name": {"type": "string", "pattern": "[a-z]+"}}},
+                "Token": {"type": "string", "maxLength": 255}
+            }}
+        });
+        // name: 3, the property named `pattern`: 1, endpoint: 1, the inline 400 id: 1.
+        assert_eq!(trust_response_string_values(&mut doc).unwrap(), 6);
+        let conn = &doc["components"]["schemas"]["Conn"]["properties"];
+        assert_eq!(conn["name"], json!({"type": "string"}));
+        assert_eq!(
+            conn["pattern"],
+            json!({"type": "string"}),
+            "a property named pattern stays"
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["Spec"]["properties"]["endpoint"],
+            json!({"type": "string"})
+        );
+        // Schemas a request reaches keep their checks.
+        assert_eq!(
+            doc["components"]["schemas"]["Shared"]["properties"]["name"]["pattern"],
+            json!("[a-z]+")
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["Token"]["maxLength"],
+            json!(255)
+        );
+        assert_eq!(trust_response_string_values(&mut doc).unwrap(), 0);
+    }
 
     #[test]
     fn discriminator_mapping_objects_become_references() {

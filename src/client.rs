@@ -374,6 +374,7 @@ impl ClientBuilder {
         let transport = Transport {
             policy: self.retry,
             total_timeout: self.total_timeout,
+            request_timeout: self.timeout,
         };
         Ok(Client {
             inner: Arc::new(Inner {

@@ -19,11 +19,11 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
-mod auth;
 #[cfg(feature = "bench-internals")]
 #[doc(hidden)]
 #[path = "bench_internals.rs"]
 pub mod __bench;
+mod auth;
 mod client;
 pub mod connections;
 mod endpoint;

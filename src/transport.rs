@@ -8,11 +8,16 @@
 //! status, request id, attempt count and duration; each retry is an event with the
 //! wait before it, and so is a retry given up (the wait too long for the policy or the
 //! overall timeout). Headers, bodies and secrets are never traced.
+//!
+//! The overall timeout needs no timer of its own: each attempt's request timeout is cut
+//! to the time the operation has left, and a wait that would pass it is not started.
+//! The span's fields are only worked out when a subscriber wants the span, and a
+//! request is copied for a retry only when the policy allows one.
 
 use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::{Method, Request, Response};
+use reqwest::{Method, Request, Response, ResponseBuilderExt};
 use tracing::Instrument;
 
 use crate::generated;
@@ -24,6 +29,9 @@ use crate::retry::{is_retryable_status, RetryPolicy};
 pub struct Transport {
     pub(crate) policy: RetryPolicy,
     pub(crate) total_timeout: Option<Duration>,
+    /// The client's timeout for one attempt (reqwest's), cut to what is left of
+    /// `total_timeout` near its end.
+    pub(crate) request_timeout: Duration,
 }
 
 /// The outcome of one attempt, with its body already read.
@@ -42,14 +50,26 @@ impl ClientHooks<Transport> for generated::Client {
     }
 }
 
-/// `(METHOD, path template)` of an operation, from the spec's operation table.
+/// `(operationId, METHOD, path template)` of an operation, from the spec's operation
+/// table: progenitor's `get_sqlv1_connection` is the spec's `getSqlv1Connection`.
 fn operation(info: &OperationInfo) -> (&'static str, &'static str, &'static str) {
-    let wanted: String = info.operation_id.chars().filter(|c| *c != '_').collect();
     generated::OPERATIONS
         .iter()
-        .find(|(id, _, _)| id.eq_ignore_ascii_case(&wanted))
+        .find(|(id, _, _)| same_ignoring_underscores_and_case(id, info.operation_id))
         .copied()
         .unwrap_or(("unknown", "?", "?"))
+}
+
+fn same_ignoring_underscores_and_case(a: &str, b: &str) -> bool {
+    let mut a = a.bytes().filter(|c| *c != b'_');
+    let mut b = b.bytes().filter(|c| *c != b'_');
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x.eq_ignore_ascii_case(&y) => {}
+            _ => return false,
+        }
+    }
 }
 
 impl Transport {
@@ -59,17 +79,23 @@ impl Transport {
         request: Request,
         info: &OperationInfo,
     ) -> reqwest::Result<Response> {
-        let (operation_id, method, path) = operation(info);
         let span = tracing::info_span!(
             "confluent_flink_sql.operation",
-            operation = operation_id,
-            method,
-            path,
+            operation = tracing::field::Empty,
+            method = tracing::field::Empty,
+            path = tracing::field::Empty,
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
             attempts = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        // Looked up only for a subscriber that wants the span.
+        if !span.is_disabled() {
+            let (operation_id, method, path) = operation(info);
+            span.record("operation", operation_id);
+            span.record("method", method);
+            span.record("path", path);
+        }
         self.execute_with_retries(client, request)
             .instrument(span)
             .await
@@ -89,8 +115,25 @@ impl Transport {
         let mut pending = request;
         let result = loop {
             attempt += 1;
-            // A request with a streaming body cannot be cloned; ours are JSON bytes.
-            let spare = pending.try_clone();
+            // The overall timeout: an attempt may not outlast it.
+            if let Some(d) = deadline {
+                let now = if attempt == 1 {
+                    started
+                } else {
+                    Instant::now()
+                };
+                let left = d.saturating_duration_since(now);
+                if left < self.request_timeout {
+                    *pending.timeout_mut() = Some(left.max(Duration::from_millis(1)));
+                }
+            }
+            // A copy for a retry, if the policy allows one. A request with a streaming
+            // body cannot be cloned; ours are JSON bytes.
+            let spare = if attempt <= self.policy.retries() {
+                pending.try_clone()
+            } else {
+                None
+            };
             let outcome = send(client, pending).await;
             let (retryable, headers) = match &outcome {
                 Attempt::Answer(r) => {
@@ -192,21 +235,50 @@ fn failure(e: &reqwest::Error) -> &'static str {
 /// Sends one attempt and reads the whole body, so that the caller sees either a
 /// complete answer or a failure it can classify.
 async fn send(client: &reqwest::Client, request: Request) -> Attempt {
-    let response = match client.execute(request).await {
+    let mut response = match client.execute(request).await {
         Ok(r) => r,
         Err(e) if e.is_connect() => return Attempt::NotSent(e),
         Err(e) => return Attempt::Unknown(e),
     };
-    let status = response.status();
-    let version = response.version();
-    let headers = response.headers().clone();
-    let body = match response.bytes().await {
+    let body = match read_body(&mut response).await {
         Ok(b) => b,
         Err(e) => return Attempt::Unknown(e),
     };
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    Attempt::Answer(Response::from(rebuilt))
+    // The same answer with the body read: status, version, headers and extensions move
+    // over (no copy), and so does the URL (reqwest would otherwise parse a placeholder).
+    let url = response.url().clone();
+    let (mut parts, _drained) = http::Response::from(response).into_parts();
+    let (with_url, ()) = http::Response::builder()
+        .url(url)
+        .body(())
+        .map(http::Response::into_parts)
+        .unwrap_or_else(|_| http::Response::new(()).into_parts());
+    parts.extensions.extend(with_url.extensions);
+    Attempt::Answer(Response::from(http::Response::from_parts(parts, body)))
+}
+
+/// The whole body of `response`, which keeps its head. One chunk is kept as it is;
+/// more are joined into one buffer sized by `Content-Length` when the answer gives it.
+async fn read_body(response: &mut Response) -> reqwest::Result<reqwest::Body> {
+    // Asked before reading: reqwest's answer is what is left of the body.
+    let expected = response.content_length().unwrap_or(0);
+    let Some(first) = response.chunk().await? else {
+        return Ok(reqwest::Body::from(Vec::new()));
+    };
+    let Some(second) = response.chunk().await? else {
+        return Ok(reqwest::Body::from(first));
+    };
+    // A length the service claims is only a hint, capped so that a lying header
+    // cannot make the client reserve much more than it reads.
+    let hint = usize::try_from(expected)
+        .unwrap_or(usize::MAX)
+        .min(16 << 20)
+        .max(first.len() + second.len());
+    let mut all = Vec::with_capacity(hint);
+    all.extend_from_slice(&first);
+    all.extend_from_slice(&second);
+    while let Some(chunk) = response.chunk().await? {
+        all.extend_from_slice(&chunk);
+    }
+    Ok(reqwest::Body::from(all))
 }

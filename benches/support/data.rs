@@ -96,9 +96,10 @@ pub fn answers(base: &str, total: usize, page_size: usize, gettable: usize) -> A
     let mut answers = Answers::default();
     for (p, body) in page_bodies(base, total, page_size).into_iter().enumerate() {
         let token = if p == 0 { String::new() } else { page_token(p) };
-        answers
-            .pages
-            .insert(token.into_bytes(), ok_response(&body, &format!("req-page-{p}")));
+        answers.pages.insert(
+            token.into_bytes(),
+            ok_response(&body, &format!("req-page-{p}")),
+        );
     }
     for i in 0..gettable {
         answers.connections.insert(

@@ -1,8 +1,9 @@
 //! Listing connections, page by page or item by item, as lazy streams.
 
-use std::collections::HashSet;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 
-use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use futures::stream::{self, BoxStream, Stream, StreamExt};
 use reqwest::Url;
 
 use super::model::{Connection, ConnectionType};
@@ -64,11 +65,14 @@ impl<T> IntoIterator for Page<T> {
 
 /// A list of connections to read; built by [`Connections::list`].
 ///
-/// Nothing is requested until the stream is polled, and one page is held at a time.
-/// The next page's token is read from `metadata.next` (an absolute URL); the client
-/// never follows that URL, so credentials only go to the configured endpoint. A
-/// missing, null or empty `next` ends the list; a token seen before ends it with an
-/// error instead of looping forever.
+/// Nothing is requested until the stream is polled, and one page is held at a time:
+/// memory stays the same however long the list. The next page's token is read from
+/// `metadata.next` (an absolute URL); the client never follows that URL, so
+/// credentials only go to the configured endpoint. A missing, null or empty `next`
+/// ends the list. A list whose tokens come round again ends with an error instead of
+/// looping forever; to keep memory constant the client remembers one token, not all
+/// of them, so a loop longer than one page may be read partly twice before it is
+/// found (within about twice its length).
 ///
 /// ```no_run
 /// # async fn demo(client: confluent_flink_sql::Client) -> Result<(), confluent_flink_sql::Error> {
@@ -152,9 +156,25 @@ impl ListRequest {
 
     /// The pages, lazily, one request each.
     pub fn pages(self) -> BoxStream<'static, Result<Page<Connection>, Error>> {
+        self.generated_pages()
+            .map(|page| {
+                let page = page?;
+                Ok(Page {
+                    items: page_items(page.items)?,
+                    next_page_token: page.next_page_token,
+                    total_size: page.total_size,
+                    request_id: page.request_id,
+                })
+            })
+            .boxed()
+    }
+
+    /// The pages as the generated client decoded them, every item checked
+    /// ([`Connection::check_generated`]): converting them cannot fail.
+    fn generated_pages(self) -> BoxStream<'static, Result<Page<types::SqlV1Connection>, Error>> {
         let state = State {
             token: self.page_token.clone(),
-            seen: self.page_token.iter().cloned().collect(),
+            loops: LoopCheck::new(self.page_token.clone()),
             remaining: self.max_items,
             done: false,
             deferred: None,
@@ -178,24 +198,97 @@ impl ListRequest {
 
     /// The connections of every page, lazily.
     pub fn items(self) -> BoxStream<'static, Result<Connection, Error>> {
-        self.pages()
-            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        Items {
+            pages: self.generated_pages(),
+            current: Vec::new().into_iter(),
+        }
+        .boxed()
+    }
+}
+
+/// The stream of [`ListRequest::items`]: the items of the page at hand, each converted
+/// as it is taken (no second copy of the page), then the next page. A page's buffer is
+/// freed before the next page is requested.
+struct Items {
+    pages: BoxStream<'static, Result<Page<types::SqlV1Connection>, Error>>,
+    current: std::vec::IntoIter<types::SqlV1Connection>,
+}
+
+impl Stream for Items {
+    type Item = Result<Connection, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            if let Some(item) = self.current.next() {
+                return Poll::Ready(Some(Connection::from_generated(item)));
+            }
+            self.current = Vec::new().into_iter();
+            match ready!(self.pages.poll_next_unpin(cx)) {
+                Some(Ok(page)) => self.current = page.items.into_iter(),
+                Some(Err(e)) => return Poll::Ready(Some(Err(e))),
+                None => return Poll::Ready(None),
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.current.len(), None)
     }
 }
 
 struct State {
     request: ListRequest,
     token: Option<String>,
-    seen: HashSet<String>,
+    loops: LoopCheck,
     remaining: Option<usize>,
     done: bool,
     deferred: Option<Error>,
 }
 
+/// Finds a page token sequence that comes round again, holding one token whatever the
+/// length of the list (Brent's cycle detection): each new token is compared with the
+/// held one, which moves to the newest token after 1, 2, 4, 8, ... pages. A loop is
+/// found at the latest once the held token is inside it and the step has grown past
+/// the loop's length, within about twice that length.
+#[derive(Debug)]
+struct LoopCheck {
+    held: Option<String>,
+    since: u64,
+    step: u64,
+}
+
+impl LoopCheck {
+    fn new(start: Option<String>) -> Self {
+        LoopCheck {
+            held: start,
+            since: 0,
+            step: 1,
+        }
+    }
+
+    /// Takes the next token; false when it closes a loop.
+    fn next(&mut self, token: &str) -> bool {
+        if self.held.as_deref() == Some(token) {
+            return false;
+        }
+        self.since += 1;
+        if self.since == self.step {
+            match &mut self.held {
+                Some(held) => {
+                    held.clear();
+                    held.push_str(token);
+                }
+                None => self.held = Some(token.to_string()),
+            }
+            self.since = 0;
+            self.step = self.step.saturating_mul(2);
+        }
+        true
+    }
+}
+
 impl State {
-    async fn next_page(&mut self) -> Result<Page<Connection>, Error> {
+    async fn next_page(&mut self) -> Result<Page<types::SqlV1Connection>, Error> {
         let r = &self.request;
         if let Some(n) = r.page_size {
             if !(1..=MAX_PAGE_SIZE).contains(&n) {
@@ -227,7 +320,10 @@ impl State {
                 Err(e) => (None, Some(e.with_request_id(request_id.clone()))),
             };
         let total_size = list.metadata.total_size.and_then(|n| u32::try_from(n).ok());
-        let mut items = page_items(list.data)?;
+        // Every item is checked before any is given out: a page the crate cannot read
+        // is one error, not some items and then an error.
+        list.data.iter().try_for_each(Connection::check_generated)?;
+        let mut items = list.data;
         if let Some(rem) = &mut self.remaining {
             items.truncate(*rem);
             *rem -= items.len();
@@ -244,7 +340,7 @@ impl State {
         }
         match &next {
             None => self.done = true,
-            Some(t) if !self.seen.insert(t.clone()) => {
+            Some(t) if !self.loops.next(t) => {
                 // This page is good; the list ends with the error on the next poll.
                 self.done = true;
                 self.deferred = Some(
@@ -297,6 +393,34 @@ pub(crate) fn next_token(next: Option<&str>, base_url: &str) -> Result<Option<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The page on which `tokens` (the `next` of each page) is found to loop, if any.
+    fn stops_at(start: Option<&str>, tokens: &[&str]) -> Option<usize> {
+        let mut check = LoopCheck::new(start.map(String::from));
+        tokens.iter().position(|t| !check.next(t))
+    }
+
+    #[test]
+    fn loops_are_found_holding_one_token() {
+        // The same token again at once, and the starting token coming back.
+        assert_eq!(stops_at(None, &["a", "a"]), Some(1));
+        assert_eq!(stops_at(Some("s"), &["s"]), Some(0));
+        assert_eq!(stops_at(Some("s"), &["a", "s"]), Some(1));
+        assert_eq!(stops_at(None, &["a", "b", "a"]), Some(2));
+        // A loop entered late and longer than one page: found within about twice its
+        // length after it is entered.
+        let long: Vec<String> = (0..1000)
+            .map(|i| if i < 100 { i } else { 100 + (i - 100) % 7 })
+            .map(|i| format!("t{i}"))
+            .collect();
+        let long: Vec<&str> = long.iter().map(String::as_str).collect();
+        let at = stops_at(None, &long).expect("the loop is found");
+        assert!((107..=100 + 3 * 7 + 128).contains(&at), "{at}");
+        // Lists without a repeat are never stopped.
+        let distinct: Vec<String> = (0..5000).map(|i| format!("t{i}")).collect();
+        let distinct: Vec<&str> = distinct.iter().map(String::as_str).collect();
+        assert_eq!(stops_at(Some("start"), &distinct), None);
+    }
 
     #[test]
     fn next_links_give_their_decoded_token_and_never_their_host() {

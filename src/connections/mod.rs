@@ -67,18 +67,19 @@ pub use model::{Connection, ConnectionMetadata, ConnectionType, Phase};
 pub use new::{NewConnection, MAX_ENDPOINT_LEN, MAX_NAME_LEN};
 
 use std::future::Future;
+use std::time::Instant;
 
-#[cfg(feature = "bench-internals")]
-pub(crate) use list::page_items;
 #[cfg(any(test, fuzzing))]
 pub(crate) use list::next_token as next_token_for_tests;
+#[cfg(feature = "bench-internals")]
+pub(crate) use list::page_items;
 #[cfg(any(test, fuzzing))]
 pub(crate) use new::validate_name as validate_name_for_tests;
 
 use crate::client::Client;
 use crate::generated::types;
 use crate::outcome::into_error;
-use crate::Error;
+use crate::{Error, ErrorKind};
 
 /// The connections of the client's environment. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -96,28 +97,42 @@ impl Connections {
     }
 
     /// Runs one operation under the client's overall timeout; its error never shows
-    /// the client's credentials nor `sent` (the secret the call carries).
+    /// the client's credentials nor `sent` (the secret the call carries). `what` names
+    /// the call in an error's message; it is only worked out for an error.
+    ///
+    /// The transport keeps every attempt and wait within the overall timeout (no timer
+    /// of its own is needed); a timeout met once the limit has passed is reported as
+    /// the overall timeout.
     async fn run<T>(
         &self,
-        what: &str,
+        what: &(dyn Fn() -> String + Sync),
         sent: Option<&AuthData>,
         call: impl Future<Output = Result<T, Error>>,
     ) -> Result<T, Error> {
-        let result = match self.client.total_timeout() {
-            Some(limit) => tokio::time::timeout(limit, call).await.unwrap_or_else(|_| {
-                Err(Error::new(
-                    crate::ErrorKind::Timeout,
-                    format!("{what}: gave up after {limit:?} (overall timeout)"),
-                ))
-            }),
-            None => call.await,
-        };
-        result.map_err(|e| match sent {
-            None => e.scrub(self.client.secrets()),
-            Some(auth) => {
-                let mut secrets = auth.secrets();
-                secrets.extend(self.client.secrets());
-                e.scrub(&secrets)
+        let started = Instant::now();
+        let result = call.await;
+        result.map_err(|e| {
+            let e = match self.client.total_timeout() {
+                Some(limit) if e.kind() == ErrorKind::Timeout && started.elapsed() >= limit => {
+                    let overall = Error::new(
+                        ErrorKind::Timeout,
+                        format!("{}: gave up after {limit:?} (overall timeout)", what()),
+                    );
+                    if e.outcome_unknown() {
+                        overall.with_outcome_unknown()
+                    } else {
+                        overall
+                    }
+                }
+                _ => e,
+            };
+            match sent {
+                None => e.scrub(self.client.secrets()),
+                Some(auth) => {
+                    let mut secrets = auth.secrets();
+                    secrets.extend(self.client.secrets());
+                    e.scrub(&secrets)
+                }
             }
         })
     }
@@ -135,7 +150,7 @@ impl Connections {
     ) -> Result<(types::SqlV1ConnectionList, Option<String>), Error> {
         let what = "list connections";
         let (api, org, env) = self.client.parts();
-        self.run(what, None, async {
+        self.run(&|| what.to_string(), None, async {
             match api
                 .list_sqlv1_connections(
                     org,
@@ -158,13 +173,13 @@ impl Connections {
 
     /// Reads one connection.
     pub async fn get(&self, name: &str) -> Result<Connection, Error> {
-        let what = format!("get connection `{}`", shorten(name));
+        let what = || format!("get connection `{}`", shorten(name));
         require_name(name)?;
         let (api, org, env) = self.client.parts();
         self.run(&what, None, async {
             match api.get_sqlv1_connection(org, env, name).await {
                 Ok(rv) => Connection::from_generated_named(rv.into_inner(), Some(name)),
-                Err(e) => Err(into_error(&what, false, e).await),
+                Err(e) => Err(into_error(&what(), false, e).await),
             }
         })
         .await
@@ -173,7 +188,7 @@ impl Connections {
     /// Creates a connection, after checking it ([`NewConnection::validate`]): an
     /// invalid one sends no request.
     pub async fn create(&self, connection: NewConnection) -> Result<Connection, Error> {
-        let what = format!("create connection `{}`", shorten(connection.name()));
+        let what = || format!("create connection `{}`", shorten(connection.name()));
         connection.validate()?;
         let body = body::create(&connection)?;
         let (api, org, env) = self.client.parts();
@@ -182,7 +197,7 @@ impl Connections {
                 Ok(rv) => {
                     Connection::from_generated_named(rv.into_inner(), Some(connection.name()))
                 }
-                Err(e) => Err(into_error(&what, true, e).await),
+                Err(e) => Err(into_error(&what(), true, e).await),
             }
         })
         .await
@@ -205,17 +220,17 @@ impl Connections {
         auth_data: AuthData,
     ) -> Result<(), Error> {
         let name = current.name();
-        let what = format!("update connection `{}`", shorten(name));
+        let what = || format!("update connection `{}`", shorten(name));
         require_name(name)?;
         auth_data
             .validate_for(current.connection_type())
-            .map_err(|e| e.prefix(&what))?;
-        let body = body::update(current, &auth_data).map_err(|e| e.prefix(&what))?;
+            .map_err(|e| e.prefix(&what()))?;
+        let body = body::update(current, &auth_data).map_err(|e| e.prefix(&what()))?;
         let (api, org, env) = self.client.parts();
         self.run(&what, Some(&auth_data), async {
             match api.update_sqlv1_connection(org, env, name, &body).await {
                 Ok(_) => Ok(()),
-                Err(e) => accept_any_success(&what, true, e).await,
+                Err(e) => accept_any_success(&what(), true, e).await,
             }
         })
         .await
@@ -224,13 +239,13 @@ impl Connections {
     /// Deletes a connection. Any 2xx answer is success, and so is a 404 that answers
     /// a retry after an attempt whose answer was lost (that attempt deleted it).
     pub async fn delete(&self, name: &str) -> Result<(), Error> {
-        let what = format!("delete connection `{}`", shorten(name));
+        let what = || format!("delete connection `{}`", shorten(name));
         require_name(name)?;
         let (api, org, env) = self.client.parts();
         self.run(&what, None, async {
             match api.delete_sqlv1_connection(org, env, name).await {
                 Ok(_) => Ok(()),
-                Err(e) => match accept_any_success(&what, false, e).await {
+                Err(e) => match accept_any_success(&what(), false, e).await {
                     Err(e) if e.is_not_found() && e.outcome_unknown() => Ok(()),
                     other => other,
                 },

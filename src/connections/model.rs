@@ -337,6 +337,24 @@ impl Connection {
         Self::from_generated_named(c, None)
     }
 
+    /// The error [`from_generated`](Self::from_generated) would give for `c`, without
+    /// converting it.
+    pub(crate) fn check_generated(c: &types::SqlV1Connection) -> Result<(), Error> {
+        let Some(name) = c.name.as_deref() else {
+            return Err(incomplete(None, "a name"));
+        };
+        let Some(spec) = &c.spec else {
+            return Err(incomplete(Some(name), "a spec"));
+        };
+        if spec.connection_type.is_none() {
+            return Err(incomplete(Some(name), "a connection_type"));
+        }
+        if spec.endpoint.is_none() {
+            return Err(incomplete(Some(name), "an endpoint"));
+        }
+        Ok(())
+    }
+
     /// [`from_generated`](Self::from_generated) for the answer to a request that named the
     /// connection (get, create): the spec does not require `name` in those answers, so a
     /// connection without one is the connection `asked` for.
@@ -344,32 +362,33 @@ impl Connection {
         c: types::SqlV1Connection,
         asked: Option<&str>,
     ) -> Result<Self, Error> {
-        let name = c
-            .name
-            .map(String::from)
-            .or_else(|| asked.map(str::to_owned))
-            .ok_or_else(|| Error::decode("the service returned a connection without a name"))?;
-        let spec = c.spec.ok_or_else(|| {
-            Error::decode(format!(
-                "the service returned connection `{name}` without a spec"
-            ))
-        })?;
-        let connection_type = spec.connection_type.ok_or_else(|| {
-            Error::decode(format!(
-                "the service returned connection `{name}` without a connection_type"
-            ))
-        })?;
-        let endpoint = spec.endpoint.map(String::from).ok_or_else(|| {
-            Error::decode(format!(
-                "the service returned connection `{name}` without an endpoint"
-            ))
-        })?;
+        let types::SqlV1Connection {
+            api_version,
+            kind,
+            metadata,
+            name,
+            spec,
+            status,
+        } = c;
+        let name = match (name, asked) {
+            (Some(name), _) => name,
+            (None, Some(asked)) => asked.to_owned(),
+            (None, None) => return Err(incomplete(None, "a name")),
+        };
+        let Some(spec) = spec else {
+            return Err(incomplete(Some(&name), "a spec"));
+        };
+        let Some(connection_type) = spec.connection_type else {
+            return Err(incomplete(Some(&name), "a connection_type"));
+        };
+        let Some(endpoint) = spec.endpoint else {
+            return Err(incomplete(Some(&name), "an endpoint"));
+        };
         Ok(Connection {
-            api_version: c.api_version,
-            kind: c.kind,
-            metadata: c
-                .metadata
-                .map(|m| ConnectionMetadata {
+            api_version,
+            kind,
+            metadata: match metadata {
+                Some(m) => ConnectionMetadata {
                     self_url: Some(m.self_),
                     uid: m.uid,
                     resource_name: m.resource_name,
@@ -377,20 +396,30 @@ impl Connection {
                     created_at: m.created_at,
                     updated_at: m.updated_at,
                     deleted_at: m.deleted_at,
-                })
-                .unwrap_or_default(),
+                },
+                None => ConnectionMetadata::default(),
+            },
             name,
             spec: Spec {
                 connection_type: ConnectionType::parse(&connection_type),
                 endpoint,
                 auth_data: spec.auth_data.map(AuthData::from_wire),
             },
-            status: c.status.map(|s| Status {
+            status: status.map(|s| Status {
                 phase: Phase::parse(&s.phase),
                 detail: s.detail,
             }),
         })
     }
+}
+
+/// The error for a connection the service returned without `what`.
+#[cold]
+fn incomplete(name: Option<&str>, what: &str) -> Error {
+    Error::decode(match name {
+        None => format!("the service returned a connection without {what}"),
+        Some(name) => format!("the service returned connection `{name}` without {what}"),
+    })
 }
 
 #[cfg(test)]

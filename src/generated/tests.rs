@@ -1360,5 +1360,6 @@ fn no_retries() -> crate::transport::Transport {
     crate::transport::Transport {
         policy: crate::retry::RetryPolicy::none(),
         total_timeout: None,
+        request_timeout: std::time::Duration::from_secs(30),
     }
 }
