@@ -22,12 +22,14 @@ const PAGE: u32 = 100;
 const GETTABLE: usize = 100;
 
 fn main() {
-    let base = support::server::start(|base| data::answers(base, TOTAL, PAGE as usize, GETTABLE));
-
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
+    // The server runs on this runtime too (see support/server.rs).
+    let base = rt.block_on(async {
+        support::server::spawn(|base| data::answers(base, TOTAL, PAGE as usize, GETTABLE))
+    });
     let client = Client::builder()
         .base_url(&base)
         .credentials(Credentials::basic(KEY, SECRET))

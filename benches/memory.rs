@@ -76,12 +76,16 @@ async fn peak_growth<F: std::future::Future<Output = usize>>(f: F) -> (usize, us
 const PAGE: u32 = 100;
 
 fn main() {
-    let small = support::server::start(|base| data::answers(base, 1_000, PAGE as usize, 0));
-    let large = support::server::start(|base| data::answers(base, 100_000, PAGE as usize, 0));
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
+    let (small, large) = rt.block_on(async {
+        (
+            support::server::spawn(|base| data::answers(base, 1_000, PAGE as usize, 0)),
+            support::server::spawn(|base| data::answers(base, 100_000, PAGE as usize, 0)),
+        )
+    });
     let client = |base: &str| {
         Client::builder()
             .base_url(base)

@@ -36,7 +36,6 @@ struct Inner {
     credentials: Credentials,
     /// The forms of the credentials' secret, kept out of every error.
     secrets: Secrets,
-    total_timeout: Option<Duration>,
 }
 
 impl Client {
@@ -120,8 +119,8 @@ impl Client {
         &self.inner.secrets
     }
 
-    pub(crate) fn total_timeout(&self) -> Option<Duration> {
-        self.inner.total_timeout
+    pub(crate) fn transport(&self) -> &Transport {
+        progenitor_client::ClientInfo::inner(&self.inner.api)
     }
 }
 
@@ -384,7 +383,6 @@ impl ClientBuilder {
                 environment_id,
                 secrets: credentials.secrets(),
                 credentials,
-                total_timeout: self.total_timeout,
             }),
         })
     }

@@ -10,12 +10,15 @@ use crate::generated::types::Failure;
 use crate::retry::service_wait;
 use crate::{Error, ErrorKind};
 
-/// Header the transport adds to an answer that follows an attempt whose outcome is
-/// unknown (the connection broke after a create was sent).
-pub(crate) const EARLIER_OUTCOME_UNKNOWN: &str = "x-confluent-flink-sql-earlier-outcome";
-
-/// `what` names the call for the message ("create connection `x`").
-pub(crate) async fn into_error(what: &str, writes: bool, e: GenError<Failure>) -> Error {
+/// `what` names the call for the message ("create connection `x`"); `earlier_unknown`
+/// when the answer follows an attempt of a write whose outcome is unknown (the
+/// connection broke after it was sent), which may have been applied.
+pub(crate) async fn into_error(
+    what: &str,
+    writes: bool,
+    earlier_unknown: bool,
+    e: GenError<Failure>,
+) -> Error {
     match e {
         GenError::ErrorResponse(rv) => {
             let status = rv.status().as_u16();
@@ -26,13 +29,13 @@ pub(crate) async fn into_error(what: &str, writes: bool, e: GenError<Failure>) -
                 .into_iter()
                 .map(ErrorDetail::from_generated)
                 .collect();
-            api_error(what, status, &headers).with_details(details)
+            api_error(what, status, &headers, earlier_unknown).with_details(details)
         }
         GenError::UnexpectedResponse(response) => {
             let status = response.status().as_u16();
             let headers = response.headers().clone();
             let body = response.bytes().await.unwrap_or_default();
-            let mut err = api_error(what, status, &headers);
+            let mut err = api_error(what, status, &headers, earlier_unknown);
             if !body.is_empty() {
                 match serde_json::from_slice::<Failure>(&body) {
                     Ok(f) => {
@@ -112,14 +115,14 @@ impl std::fmt::Display for DecodeFailure {
 
 impl std::error::Error for DecodeFailure {}
 
-fn api_error(what: &str, status: u16, headers: &HeaderMap) -> Error {
+fn api_error(what: &str, status: u16, headers: &HeaderMap, earlier_unknown: bool) -> Error {
     let request_id = headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .map(String::from);
     let mut message = format!("{what} failed");
     let mut err = Error::new(ErrorKind::Api, String::new());
-    if headers.contains_key(EARLIER_OUTCOME_UNKNOWN) {
+    if earlier_unknown {
         message.push_str(match status {
             409 => {
                 ": it already exists, possibly created by an earlier attempt whose outcome was unknown; \

@@ -1,27 +1,33 @@
-//! How every request of the generated client is sent: retries, waits and tracing.
+//! How every operation is sent: retries, waits and tracing.
 //!
-//! The generated `Client` holds a [`Transport`] and calls it through progenitor's
-//! `ClientHooks::exec` for each operation. It sends the request, reads the whole body
-//! (so a body cut off mid-way is a network failure that can be retried, not a decode
-//! error), and retries what [`RetryPolicy`] allows. Each operation is one tracing span
-//! named `confluent_flink_sql.operation` with the operation id, method, path template,
-//! status, request id, attempt count and duration; each retry is an event with the
-//! wait before it, and so is a retry given up (the wait too long for the policy or the
-//! overall timeout). Headers, bodies and secrets are never traced.
+//! [`Transport::run`] calls one generated operation per attempt, and calls it again for
+//! each retry the [`RetryPolicy`] allows: a retry builds its request anew, so a first
+//! attempt copies nothing and its answer is read once, by the generated code. What an
+//! attempt's failure was is read from the generated client's error: an answer (its
+//! status and headers), a connection refused before anything was sent, or a failure
+//! after the request may have reached the service, such as a timeout or a body cut off
+//! mid-way (a network failure that can be retried, not a decode error).
 //!
-//! The overall timeout needs no timer of its own: each attempt's request timeout is cut
-//! to the time the operation has left, and a wait that would pass it is not started.
-//! The span's fields are only worked out when a subscriber wants the span, and a
-//! request is copied for a retry only when the policy allows one.
+//! Each operation is one tracing span named `confluent_flink_sql.operation` with the
+//! operation id, method, path template, status, request id, attempt count and duration;
+//! each retry is an event with the wait before it, and so is a retry given up (the wait
+//! too long for the policy or the overall timeout). Headers, bodies and secrets are
+//! never traced. The span's fields are only worked out when a subscriber wants the span.
+//!
+//! The overall timeout needs no timer of its own while an attempt cannot outlast it
+//! (the request timeout, which reqwest enforces, ends it first); only an attempt started
+//! closer to the limit than one request timeout runs under a timer for the time left. A
+//! wait that would pass the limit is not started.
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use progenitor_client::{ClientHooks, ClientInfo, Error as GenError, OperationInfo, ResponseValue};
+use reqwest::header::HeaderMap;
 use reqwest::{Method, Request, Response, ResponseBuilderExt};
-use tracing::Instrument;
 
 use crate::generated;
-use crate::outcome::EARLIER_OUTCOME_UNKNOWN;
+use crate::generated::types::Failure;
 use crate::retry::{is_retryable_status, RetryPolicy};
 
 /// The part of the client that sends requests; held by the generated client.
@@ -29,59 +35,116 @@ use crate::retry::{is_retryable_status, RetryPolicy};
 pub struct Transport {
     pub(crate) policy: RetryPolicy,
     pub(crate) total_timeout: Option<Duration>,
-    /// The client's timeout for one attempt (reqwest's), cut to what is left of
-    /// `total_timeout` near its end.
+    /// The client's timeout for one attempt (reqwest's).
     pub(crate) request_timeout: Duration,
 }
 
-/// The outcome of one attempt, with its body already read.
-enum Attempt {
-    Answer(Response),
-    /// Failed before anything reached the service (connection refused, DNS).
-    NotSent(reqwest::Error),
-    /// Failed after the request may have reached the service.
-    Unknown(reqwest::Error),
-}
-
 impl ClientHooks<Transport> for generated::Client {
-    async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
-        let transport = self.inner();
-        transport.execute(self.client(), request, info).await
-    }
-}
-
-/// `(operationId, METHOD, path template)` of an operation, from the spec's operation
-/// table: progenitor's `get_sqlv1_connection` is the spec's `getSqlv1Connection`.
-fn operation(info: &OperationInfo) -> (&'static str, &'static str, &'static str) {
-    generated::OPERATIONS
-        .iter()
-        .find(|(id, _, _)| same_ignoring_underscores_and_case(id, info.operation_id))
-        .copied()
-        .unwrap_or(("unknown", "?", "?"))
-}
-
-fn same_ignoring_underscores_and_case(a: &str, b: &str) -> bool {
-    let mut a = a.bytes().filter(|c| *c != b'_');
-    let mut b = b.bytes().filter(|c| *c != b'_');
-    loop {
-        match (a.next(), b.next()) {
-            (None, None) => return true,
-            (Some(x), Some(y)) if x.eq_ignore_ascii_case(&y) => {}
-            _ => return false,
+    /// One attempt. The answer to a read goes to the generated code as it is: the
+    /// generated code reads its body, and a body cut off mid-way reaches the retry loop
+    /// as a body error. The answer to a write is read whole first: the generated code
+    /// never reads the body of update's and delete's `200`, and a cut there must still
+    /// count as a network failure (the write may or may not have been applied).
+    async fn exec(&self, request: Request, _info: &OperationInfo) -> reqwest::Result<Response> {
+        let writes = request.method() != Method::GET;
+        let response = self.client().execute(request).await?;
+        if writes {
+            read_whole(response).await
+        } else {
+            Ok(response)
         }
     }
 }
 
+/// `response` with its body read: status, version, headers and extensions move over
+/// (no copy), and so does the URL (reqwest would otherwise parse a placeholder).
+async fn read_whole(mut response: Response) -> reqwest::Result<Response> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk);
+    }
+    let url = response.url().clone();
+    let (mut parts, _drained) = http::Response::from(response).into_parts();
+    let (with_url, ()) = http::Response::builder()
+        .url(url)
+        .body(())
+        .map(http::Response::into_parts)
+        .unwrap_or_else(|_| http::Response::new(()).into_parts());
+    parts.extensions.extend(with_url.extensions);
+    Ok(Response::from(http::Response::from_parts(parts, body)))
+}
+
+/// What the retry loop needs to know about an operation.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Operation {
+    /// The spec's `operationId`.
+    pub id: &'static str,
+    /// A create: retried only when the service cannot have acted on it.
+    pub create: bool,
+    /// Changes something (not a `GET`): an answer after an attempt whose outcome was
+    /// unknown must say the earlier attempt may have been applied.
+    pub writes: bool,
+}
+
+/// How an operation ended.
+pub(crate) enum Ended<T> {
+    /// The last attempt's result; `earlier_unknown` when the operation writes and an
+    /// earlier attempt may have been applied.
+    Answered {
+        result: Result<ResponseValue<T>, GenError<Failure>>,
+        earlier_unknown: bool,
+    },
+    /// The overall timeout passed during an attempt; `maybe_sent` when the operation
+    /// writes (the attempt may have reached the service).
+    OverallTimeout { limit: Duration, maybe_sent: bool },
+}
+
+/// What one attempt's result says for retrying.
+enum Verdict<'a> {
+    /// An answer with this status and these headers.
+    Answer(u16, &'a HeaderMap),
+    /// Failed before anything reached the service (connection refused, DNS).
+    NotSent(&'a reqwest::Error),
+    /// Failed after the request may have reached the service.
+    Unknown(&'a reqwest::Error),
+    /// Nothing a retry would change (an answer that could not be decoded, a request the
+    /// client could not build).
+    Final,
+}
+
+fn verdict<T>(result: &Result<ResponseValue<T>, GenError<Failure>>) -> Verdict<'_> {
+    match result {
+        Ok(rv) => Verdict::Answer(rv.status().as_u16(), rv.headers()),
+        Err(GenError::ErrorResponse(rv)) => Verdict::Answer(rv.status().as_u16(), rv.headers()),
+        Err(GenError::UnexpectedResponse(r)) => Verdict::Answer(r.status().as_u16(), r.headers()),
+        Err(GenError::CommunicationError(e)) if e.is_connect() => Verdict::NotSent(e),
+        Err(GenError::CommunicationError(e) | GenError::ResponseBodyError(e)) => {
+            Verdict::Unknown(e)
+        }
+        Err(_) => Verdict::Final,
+    }
+}
+
+/// `(METHOD, path template)` of the spec's operation `id`.
+fn method_and_path(id: &str) -> (&'static str, &'static str) {
+    generated::OPERATIONS
+        .iter()
+        .find(|(op, _, _)| *op == id)
+        .map(|(_, method, path)| (*method, *path))
+        .unwrap_or(("?", "?"))
+}
+
 impl Transport {
-    async fn execute(
-        &self,
-        client: &reqwest::Client,
-        request: Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<Response> {
+    /// Runs `op` with `attempt` (one call of the generated operation), retrying what
+    /// the policy allows, within the overall timeout.
+    pub(crate) async fn run<T, F, Fut>(&self, op: Operation, mut attempt: F) -> Ended<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, GenError<Failure>>>,
+    {
         let span = tracing::info_span!(
             "confluent_flink_sql.operation",
-            operation = tracing::field::Empty,
+            operation = op.id,
             method = tracing::field::Empty,
             path = tracing::field::Empty,
             status = tracing::field::Empty,
@@ -89,132 +152,140 @@ impl Transport {
             attempts = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        // Looked up only for a subscriber that wants the span.
-        if !span.is_disabled() {
-            let (operation_id, method, path) = operation(info);
-            span.record("operation", operation_id);
-            span.record("method", method);
-            span.record("path", path);
+        if span.is_disabled() {
+            return self.attempts(op, &mut attempt, &span).await;
         }
-        self.execute_with_retries(client, request)
-            .instrument(span)
-            .await
+        let (method, path) = method_and_path(op.id);
+        span.record("method", method);
+        span.record("path", path);
+        let inner = span.clone();
+        tracing::Instrument::instrument(self.attempts(op, &mut attempt, &inner), span).await
     }
 
-    async fn execute_with_retries(
+    async fn attempts<T, F, Fut>(
         &self,
-        client: &reqwest::Client,
-        request: Request,
-    ) -> reqwest::Result<Response> {
+        op: Operation,
+        attempt: &mut F,
+        span: &tracing::Span,
+    ) -> Ended<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, GenError<Failure>>>,
+    {
         let started = Instant::now();
         let deadline = self.total_timeout.map(|t| started + t);
-        let is_create = request.method() == Method::POST;
-        let request_writes = request.method() != Method::GET;
-        let mut attempt: u32 = 0;
+        let mut attempts: u32 = 0;
         let mut earlier_unknown = false;
-        let mut pending = request;
         let result = loop {
-            attempt += 1;
-            // The overall timeout: an attempt may not outlast it.
-            if let Some(d) = deadline {
-                let now = if attempt == 1 {
-                    started
-                } else {
-                    Instant::now()
-                };
-                let left = d.saturating_duration_since(now);
-                if left < self.request_timeout {
-                    *pending.timeout_mut() = Some(left.max(Duration::from_millis(1)));
-                }
-            }
-            // A copy for a retry, if the policy allows one. A request with a streaming
-            // body cannot be cloned; ours are JSON bytes.
-            let spare = if attempt <= self.policy.retries() {
-                pending.try_clone()
-            } else {
-                None
+            attempts += 1;
+            // Near the overall timeout, an attempt runs under a timer for the time left.
+            let left = deadline
+                .map(|d| {
+                    d.saturating_duration_since(if attempts == 1 {
+                        started
+                    } else {
+                        Instant::now()
+                    })
+                })
+                .filter(|left| *left < self.request_timeout);
+            let result = match left {
+                None => Box::pin(attempt()).await,
+                Some(left) => match tokio::time::timeout(left, Box::pin(attempt())).await {
+                    Ok(result) => result,
+                    Err(_) => {
+                        tracing::info!(attempt = attempts, "gave up: the overall timeout passed");
+                        finish(span, attempts, started, None);
+                        return Ended::OverallTimeout {
+                            limit: self.total_timeout.unwrap_or_default(),
+                            maybe_sent: op.writes,
+                        };
+                    }
+                },
             };
-            let outcome = send(client, pending).await;
-            let (retryable, headers) = match &outcome {
-                Attempt::Answer(r) => {
-                    let s = r.status().as_u16();
-                    let ok = is_retryable_status(s) && (!is_create || s == 429);
-                    (ok, Some(r.headers().clone()))
-                }
-                Attempt::NotSent(_) => (true, None),
-                Attempt::Unknown(_) => (
-                    !is_create || self.policy.retries_unknown_outcome_creates(),
+            let verdict = verdict(&result);
+            let (retryable, headers) = match &verdict {
+                Verdict::Answer(status, headers) => (
+                    is_retryable_status(*status) && (!op.create || *status == 429),
+                    Some(*headers),
+                ),
+                Verdict::NotSent(_) => (true, None),
+                Verdict::Unknown(_) => (
+                    !op.create || self.policy.retries_unknown_outcome_creates(),
                     None,
                 ),
+                Verdict::Final => (false, None),
             };
-            let next = match spare {
-                Some(next) if retryable && attempt <= self.policy.retries() => next,
-                _ => break outcome,
-            };
-            let Some(wait) = self.policy.wait(attempt, headers.as_ref()) else {
+            if !retryable || attempts > self.policy.retries() {
+                break result;
+            }
+            let Some(wait) = self.policy.wait(attempts, headers) else {
                 tracing::info!(
-                    attempt,
+                    attempt = attempts,
                     "not retrying: the service asks for a longer wait than the policy allows"
                 );
-                break outcome;
+                break result;
             };
             if deadline.is_some_and(|d| Instant::now() + wait >= d) {
                 tracing::info!(
-                    attempt,
+                    attempt = attempts,
                     wait_ms = wait.as_millis() as u64,
                     "not retrying: the wait would pass the overall timeout"
                 );
-                break outcome;
+                break result;
             }
-            match &outcome {
-                Attempt::Answer(r) => {
-                    tracing::info!(
-                        attempt,
-                        status = r.status().as_u16(),
-                        wait_ms = wait.as_millis() as u64,
-                        "retrying"
-                    )
-                }
-                Attempt::NotSent(e) | Attempt::Unknown(e) => {
-                    tracing::info!(
-                        attempt,
-                        error = failure(e),
-                        wait_ms = wait.as_millis() as u64,
-                        "retrying"
-                    )
-                }
+            match &verdict {
+                Verdict::Answer(status, _) => tracing::info!(
+                    attempt = attempts,
+                    status,
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying"
+                ),
+                Verdict::NotSent(e) | Verdict::Unknown(e) => tracing::info!(
+                    attempt = attempts,
+                    error = failure(e),
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying"
+                ),
+                Verdict::Final => {}
             }
-            earlier_unknown |= matches!(outcome, Attempt::Unknown(_));
+            earlier_unknown |= matches!(verdict, Verdict::Unknown(_));
+            drop(result);
             tokio::time::sleep(wait).await;
-            pending = next;
         };
-        let span = tracing::Span::current();
-        span.record("attempts", attempt);
-        span.record("duration_ms", started.elapsed().as_millis() as u64);
-        match result {
-            Attempt::Answer(mut r) => {
-                // A write whose earlier attempt may have been applied: the answer to
-                // the retry (409 for a create, a stale version for an update) must say so.
-                if earlier_unknown && request_writes {
-                    r.headers_mut().insert(
-                        EARLIER_OUTCOME_UNKNOWN,
-                        reqwest::header::HeaderValue::from_static("1"),
-                    );
-                }
-                span.record("status", r.status().as_u16());
-                if let Some(id) = r
-                    .headers()
-                    .get("x-request-id")
-                    .and_then(|v| v.to_str().ok())
-                {
-                    span.record("request_id", id);
-                }
-                Ok(r)
+        match verdict(&result) {
+            Verdict::Answer(status, headers) => {
+                finish(span, attempts, started, Some((status, headers)))
             }
-            Attempt::NotSent(e) | Attempt::Unknown(e) => {
-                tracing::info!(error = failure(&e), "request failed");
-                Err(e.without_url())
+            Verdict::NotSent(e) | Verdict::Unknown(e) => {
+                tracing::info!(error = failure(e), "request failed");
+                finish(span, attempts, started, None);
             }
+            Verdict::Final => finish(span, attempts, started, None),
+        }
+        Ended::Answered {
+            result,
+            earlier_unknown: earlier_unknown && op.writes,
+        }
+    }
+}
+
+/// Records the span's last fields: attempts, duration, and the answer's status and
+/// request id when there was an answer.
+fn finish(
+    span: &tracing::Span,
+    attempts: u32,
+    started: Instant,
+    answer: Option<(u16, &HeaderMap)>,
+) {
+    if span.is_disabled() {
+        return;
+    }
+    span.record("attempts", attempts);
+    span.record("duration_ms", started.elapsed().as_millis() as u64);
+    if let Some((status, headers)) = answer {
+        span.record("status", status);
+        if let Some(id) = headers.get("x-request-id").and_then(|v| v.to_str().ok()) {
+            span.record("request_id", id);
         }
     }
 }
@@ -230,55 +301,4 @@ fn failure(e: &reqwest::Error) -> &'static str {
     } else {
         "request"
     }
-}
-
-/// Sends one attempt and reads the whole body, so that the caller sees either a
-/// complete answer or a failure it can classify.
-async fn send(client: &reqwest::Client, request: Request) -> Attempt {
-    let mut response = match client.execute(request).await {
-        Ok(r) => r,
-        Err(e) if e.is_connect() => return Attempt::NotSent(e),
-        Err(e) => return Attempt::Unknown(e),
-    };
-    let body = match read_body(&mut response).await {
-        Ok(b) => b,
-        Err(e) => return Attempt::Unknown(e),
-    };
-    // The same answer with the body read: status, version, headers and extensions move
-    // over (no copy), and so does the URL (reqwest would otherwise parse a placeholder).
-    let url = response.url().clone();
-    let (mut parts, _drained) = http::Response::from(response).into_parts();
-    let (with_url, ()) = http::Response::builder()
-        .url(url)
-        .body(())
-        .map(http::Response::into_parts)
-        .unwrap_or_else(|_| http::Response::new(()).into_parts());
-    parts.extensions.extend(with_url.extensions);
-    Attempt::Answer(Response::from(http::Response::from_parts(parts, body)))
-}
-
-/// The whole body of `response`, which keeps its head. One chunk is kept as it is;
-/// more are joined into one buffer sized by `Content-Length` when the answer gives it.
-async fn read_body(response: &mut Response) -> reqwest::Result<reqwest::Body> {
-    // Asked before reading: reqwest's answer is what is left of the body.
-    let expected = response.content_length().unwrap_or(0);
-    let Some(first) = response.chunk().await? else {
-        return Ok(reqwest::Body::from(Vec::new()));
-    };
-    let Some(second) = response.chunk().await? else {
-        return Ok(reqwest::Body::from(first));
-    };
-    // A length the service claims is only a hint, capped so that a lying header
-    // cannot make the client reserve much more than it reads.
-    let hint = usize::try_from(expected)
-        .unwrap_or(usize::MAX)
-        .min(16 << 20)
-        .max(first.len() + second.len());
-    let mut all = Vec::with_capacity(hint);
-    all.extend_from_slice(&first);
-    all.extend_from_slice(&second);
-    while let Some(chunk) = response.chunk().await? {
-        all.extend_from_slice(&chunk);
-    }
-    Ok(reqwest::Body::from(all))
 }

@@ -371,7 +371,12 @@ impl State {
 
 /// The connections of a decoded page, in the service's order.
 pub(crate) fn page_items(data: Vec<types::SqlV1Connection>) -> Result<Vec<Connection>, Error> {
-    data.into_iter().map(Connection::from_generated).collect()
+    // Sized once: collecting a fallible iterator would grow the Vec step by step.
+    let mut items = Vec::with_capacity(data.len());
+    for c in data {
+        items.push(Connection::from_generated(c)?);
+    }
+    Ok(items)
 }
 
 /// The page token of a `metadata.next` link: `None` ends the list.
@@ -405,8 +410,10 @@ mod tests {
         // The same token again at once, and the starting token coming back.
         assert_eq!(stops_at(None, &["a", "a"]), Some(1));
         assert_eq!(stops_at(Some("s"), &["s"]), Some(0));
-        assert_eq!(stops_at(Some("s"), &["a", "s"]), Some(1));
         assert_eq!(stops_at(None, &["a", "b", "a"]), Some(2));
+        // The held token has moved on to `a` when `s` comes back: the loop is found one
+        // page later, when `a` does.
+        assert_eq!(stops_at(Some("s"), &["a", "s", "a"]), Some(2));
         // A loop entered late and longer than one page: found within about twice its
         // length after it is entered.
         let long: Vec<String> = (0..1000)

@@ -67,7 +67,8 @@ pub use model::{Connection, ConnectionMetadata, ConnectionType, Phase};
 pub use new::{NewConnection, MAX_ENDPOINT_LEN, MAX_NAME_LEN};
 
 use std::future::Future;
-use std::time::Instant;
+
+use progenitor_client::{Error as GenError, ResponseValue};
 
 #[cfg(any(test, fuzzing))]
 pub(crate) use list::next_token as next_token_for_tests;
@@ -79,6 +80,7 @@ pub(crate) use new::validate_name as validate_name_for_tests;
 use crate::client::Client;
 use crate::generated::types;
 use crate::outcome::into_error;
+use crate::transport::{Ended, Operation};
 use crate::{Error, ErrorKind};
 
 /// The connections of the client's environment. Cheap to clone.
@@ -96,43 +98,48 @@ impl Connections {
         self.client.base_url()
     }
 
-    /// Runs one operation under the client's overall timeout; its error never shows
-    /// the client's credentials nor `sent` (the secret the call carries). `what` names
-    /// the call in an error's message; it is only worked out for an error.
-    ///
-    /// The transport keeps every attempt and wait within the overall timeout (no timer
-    /// of its own is needed); a timeout met once the limit has passed is reported as
-    /// the overall timeout.
-    async fn run<T>(
+    /// Runs one operation: `attempt` calls the generated operation once, and again for
+    /// each retry (see [`Transport::run`](crate::transport::Transport::run)); `finish`
+    /// turns its last result into the call's. Its error never shows the client's
+    /// credentials nor `sent` (the secret the call carries). `what` names the call in
+    /// an error's message; it is only worked out for an error.
+    async fn run<R, T, F, Fut, Fin, FinFut>(
         &self,
+        op: Operation,
         what: &(dyn Fn() -> String + Sync),
         sent: Option<&AuthData>,
-        call: impl Future<Output = Result<T, Error>>,
-    ) -> Result<T, Error> {
-        let started = Instant::now();
-        let result = call.await;
-        result.map_err(|e| {
-            let e = match self.client.total_timeout() {
-                Some(limit) if e.kind() == ErrorKind::Timeout && started.elapsed() >= limit => {
-                    let overall = Error::new(
-                        ErrorKind::Timeout,
-                        format!("{}: gave up after {limit:?} (overall timeout)", what()),
-                    );
-                    if e.outcome_unknown() {
-                        overall.with_outcome_unknown()
-                    } else {
-                        overall
-                    }
-                }
-                _ => e,
-            };
-            match sent {
-                None => e.scrub(self.client.secrets()),
-                Some(auth) => {
-                    let mut secrets = auth.secrets();
-                    secrets.extend(self.client.secrets());
-                    e.scrub(&secrets)
-                }
+        attempt: F,
+        finish: Fin,
+    ) -> Result<T, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<ResponseValue<R>, GenError<types::Failure>>>,
+        Fin: FnOnce(Result<ResponseValue<R>, GenError<types::Failure>>, bool) -> FinFut,
+        FinFut: Future<Output = Result<T, Error>>,
+    {
+        let result = match self.client.transport().run(op, attempt).await {
+            Ended::Answered {
+                result,
+                earlier_unknown,
+            } => finish(result, earlier_unknown).await,
+            Ended::OverallTimeout { limit, maybe_sent } => {
+                let e = Error::new(
+                    ErrorKind::Timeout,
+                    format!("{}: gave up after {limit:?} (overall timeout)", what()),
+                );
+                Err(if maybe_sent {
+                    e.with_outcome_unknown()
+                } else {
+                    e
+                })
+            }
+        };
+        result.map_err(|e| match sent {
+            None => e.scrub(self.client.secrets()),
+            Some(auth) => {
+                let mut secrets = auth.secrets();
+                secrets.extend(self.client.secrets());
+                e.scrub(&secrets)
             }
         })
     }
@@ -148,26 +155,24 @@ impl Connections {
         page_token: Option<&types::ListSqlv1ConnectionsPageToken>,
         connection_type: Option<&str>,
     ) -> Result<(types::SqlV1ConnectionList, Option<String>), Error> {
-        let what = "list connections";
+        let what = || "list connections".to_string();
         let (api, org, env) = self.client.parts();
-        self.run(&|| what.to_string(), None, async {
-            match api
-                .list_sqlv1_connections(
-                    org,
-                    env,
-                    page_size.map(i64::from),
-                    page_token,
-                    connection_type,
-                )
-                .await
-            {
-                Ok(rv) => {
-                    let request_id = request_id(rv.headers());
-                    Ok((rv.into_inner(), request_id))
+        let page_size = page_size.map(i64::from);
+        self.run(
+            LIST,
+            &what,
+            None,
+            || api.list_sqlv1_connections(org, env, page_size, page_token, connection_type),
+            |result, earlier_unknown| async move {
+                match result {
+                    Ok(rv) => {
+                        let request_id = request_id(rv.headers());
+                        Ok((rv.into_inner(), request_id))
+                    }
+                    Err(e) => Err(Box::pin(into_error(&what(), false, earlier_unknown, e)).await),
                 }
-                Err(e) => Err(into_error(what, false, e).await),
-            }
-        })
+            },
+        )
         .await
     }
 
@@ -176,12 +181,18 @@ impl Connections {
         let what = || format!("get connection `{}`", shorten(name));
         require_name(name)?;
         let (api, org, env) = self.client.parts();
-        self.run(&what, None, async {
-            match api.get_sqlv1_connection(org, env, name).await {
-                Ok(rv) => Connection::from_generated_named(rv.into_inner(), Some(name)),
-                Err(e) => Err(into_error(&what(), false, e).await),
-            }
-        })
+        self.run(
+            GET,
+            &what,
+            None,
+            || api.get_sqlv1_connection(org, env, name),
+            |result, earlier_unknown| async move {
+                match result {
+                    Ok(rv) => Connection::from_generated_named(rv.into_inner(), Some(name)),
+                    Err(e) => Err(Box::pin(into_error(&what(), false, earlier_unknown, e)).await),
+                }
+            },
+        )
         .await
     }
 
@@ -192,14 +203,21 @@ impl Connections {
         connection.validate()?;
         let body = body::create(&connection)?;
         let (api, org, env) = self.client.parts();
-        self.run(&what, Some(connection.auth_data()), async {
-            match api.create_sqlv1_connection(org, env, &body).await {
-                Ok(rv) => {
-                    Connection::from_generated_named(rv.into_inner(), Some(connection.name()))
+        let (connection, what) = (&connection, &what);
+        self.run(
+            CREATE,
+            what,
+            Some(connection.auth_data()),
+            || api.create_sqlv1_connection(org, env, &body),
+            |result, earlier_unknown| async move {
+                match result {
+                    Ok(rv) => {
+                        Connection::from_generated_named(rv.into_inner(), Some(connection.name()))
+                    }
+                    Err(e) => Err(Box::pin(into_error(&what(), true, earlier_unknown, e)).await),
                 }
-                Err(e) => Err(into_error(&what(), true, e).await),
-            }
-        })
+            },
+        )
         .await
     }
 
@@ -227,12 +245,18 @@ impl Connections {
             .map_err(|e| e.prefix(&what()))?;
         let body = body::update(current, &auth_data).map_err(|e| e.prefix(&what()))?;
         let (api, org, env) = self.client.parts();
-        self.run(&what, Some(&auth_data), async {
-            match api.update_sqlv1_connection(org, env, name, &body).await {
-                Ok(_) => Ok(()),
-                Err(e) => accept_any_success(&what(), true, e).await,
-            }
-        })
+        self.run(
+            UPDATE,
+            &what,
+            Some(&auth_data),
+            || api.update_sqlv1_connection(org, env, name, &body),
+            |result, earlier_unknown| async move {
+                match result {
+                    Ok(_) => Ok(()),
+                    Err(e) => accept_any_success(&what(), true, earlier_unknown, e).await,
+                }
+            },
+        )
         .await
     }
 
@@ -242,29 +266,63 @@ impl Connections {
         let what = || format!("delete connection `{}`", shorten(name));
         require_name(name)?;
         let (api, org, env) = self.client.parts();
-        self.run(&what, None, async {
-            match api.delete_sqlv1_connection(org, env, name).await {
-                Ok(_) => Ok(()),
-                Err(e) => match accept_any_success(&what(), false, e).await {
-                    Err(e) if e.is_not_found() && e.outcome_unknown() => Ok(()),
-                    other => other,
-                },
-            }
-        })
+        self.run(
+            DELETE,
+            &what,
+            None,
+            || api.delete_sqlv1_connection(org, env, name),
+            |result, earlier_unknown| async move {
+                match result {
+                    Ok(_) => Ok(()),
+                    Err(e) => match accept_any_success(&what(), false, earlier_unknown, e).await {
+                        Err(e) if e.is_not_found() && e.outcome_unknown() => Ok(()),
+                        other => other,
+                    },
+                }
+            },
+        )
         .await
     }
 }
+
+/// The operations, as the spec names them, and how they may be retried.
+const LIST: Operation = Operation {
+    id: "listSqlv1Connections",
+    create: false,
+    writes: false,
+};
+const GET: Operation = Operation {
+    id: "getSqlv1Connection",
+    create: false,
+    writes: false,
+};
+const CREATE: Operation = Operation {
+    id: "createSqlv1Connection",
+    create: true,
+    writes: true,
+};
+const UPDATE: Operation = Operation {
+    id: "updateSqlv1Connection",
+    create: false,
+    writes: true,
+};
+const DELETE: Operation = Operation {
+    id: "deleteSqlv1Connection",
+    create: false,
+    writes: true,
+};
 
 /// The spec declares 200 for update and delete; test servers answer 204. Any 2xx is
 /// success.
 async fn accept_any_success(
     what: &str,
     writes: bool,
-    e: progenitor_client::Error<types::Failure>,
+    earlier_unknown: bool,
+    e: GenError<types::Failure>,
 ) -> Result<(), Error> {
     match e {
-        progenitor_client::Error::UnexpectedResponse(r) if r.status().is_success() => Ok(()),
-        e => Err(into_error(what, writes, e).await),
+        GenError::UnexpectedResponse(r) if r.status().is_success() => Ok(()),
+        e => Err(Box::pin(into_error(what, writes, earlier_unknown, e)).await),
     }
 }
 

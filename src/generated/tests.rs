@@ -1100,10 +1100,7 @@ async fn list_sends_the_spec_method_path_and_query() {
     assert_eq!(list.status().as_u16(), 200);
     let list = list.into_inner();
     assert_eq!(list.data.len(), 1);
-    assert_eq!(
-        list.data[0].name.as_deref().map(String::as_str),
-        Some("my-openai-connection")
-    );
+    assert_eq!(list.data[0].name.as_deref(), Some("my-openai-connection"));
     assert_eq!(list.metadata.total_size, Some(2));
 }
 
@@ -1177,7 +1174,7 @@ async fn create_sends_the_spec_method_path_and_body() {
     assert_eq!(created.status().as_u16(), 201);
     assert_eq!(created.headers()["x-request-id"], "req-1");
     assert_eq!(
-        created.into_inner().name.as_deref().map(String::as_str),
+        created.into_inner().name.as_deref(),
         Some("my-openai-connection")
     );
 }
