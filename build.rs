@@ -33,10 +33,7 @@ fn main() {
 fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
     let spec = find_spec(&manifest_dir.join("openapi"))?;
     let options = generate::Options {
-        replacements: vec![(
-            "SqlV1PlaintextProvider",
-            "crate::connections::wire::PlaintextProvider",
-        )],
+        replacements: generate::REPLACEMENTS.to_vec(),
         inner_type: Some("crate::transport::Transport"),
     };
     let generated = generate::generate(&spec, &options)?;

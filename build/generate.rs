@@ -21,6 +21,17 @@ pub struct Generated {
     pub elapsed: Duration,
 }
 
+/// The crate's types that replace generated ones (`with_replacement`): its secret-holding
+/// `auth_data`, and its open enums for the schemas `normalize::name_typed_enums` names.
+pub const REPLACEMENTS: &[(&str, &str)] = &[
+    (
+        "SqlV1PlaintextProvider",
+        "crate::connections::wire::PlaintextProvider",
+    ),
+    ("ConnectionType", "crate::connections::ConnectionType"),
+    ("Phase", "crate::connections::Phase"),
+];
+
 /// How the crate wants progenitor to generate: the hand-written layer plugs its secret
 /// type in for the spec's plaintext provider and its hooks into the client.
 pub struct Options {

@@ -18,6 +18,12 @@ use serde_json::{Map, Value};
 /// whole response.
 pub const OPEN_ENUM_PROPERTIES: &[&str] = &["connection_type", "phase", "kind", "api_version"];
 
+/// Properties whose open enum the hand-written layer has a type for, and the name of the
+/// component schema [`name_typed_enums`] gives them (the name `build.rs` replaces with
+/// the crate's type).
+pub const TYPED_ENUM_PROPERTIES: &[(&str, &str)] =
+    &[("connection_type", "ConnectionType"), ("phase", "Phase")];
+
 /// Schema names that clash with names progenitor's generated code already uses
 /// (`Error` is re-exported from `progenitor_client`), and what they become.
 pub const CLASHING_SCHEMA_NAMES: &[(&str, &str)] = &[("Error", "ErrorDetail")];
@@ -63,6 +69,7 @@ pub const FIXES: &[(&str, Fix)] = &[
         collapse_required_only_overlays,
     ),
     ("open_enums", open_enums),
+    ("name_typed_enums", name_typed_enums),
     (
         "drop_bodiless_error_responses",
         drop_bodiless_error_responses,
@@ -694,7 +701,8 @@ pub fn collapse_required_only_overlays(doc: &mut Value) -> Result<usize, String>
 /// A closed `enum` on a value the service keeps extending (see
 /// [`OPEN_ENUM_PROPERTIES`]) fails the whole response when a new value arrives. The
 /// values move to `x-extensible-enum` (the form Confluent's own document uses), which
-/// generates a plain string; the hand-written layer gives it a typed enum with `Other`.
+/// generates a plain string ([`name_typed_enums`] then gives `connection_type` and
+/// `phase` the crate's typed enums, with `Other`).
 /// Applies to properties and parameters of those names (also `spec.connection_type`).
 pub fn open_enums(doc: &mut Value) -> Result<usize, String> {
     fn open(schema: &mut Value) -> usize {
@@ -732,6 +740,61 @@ pub fn open_enums(doc: &mut Value) -> Result<usize, String> {
             }
         }
     });
+    Ok(changes)
+}
+
+/// An open enum ([`open_enums`]) generates a `String`, which the hand-written layer then
+/// parsed into its typed enum: two strings allocated and freed for every connection read
+/// (its type and its phase). The schemas of the properties in [`TYPED_ENUM_PROPERTIES`]
+/// move to `components/schemas/<Name>` (the first one met; every one becomes a
+/// reference to it), so that `build.rs` can replace them with the crate's own types and
+/// a value is read straight into them (a known value allocates nothing). A value the
+/// crate does not know still arrives, as `Other`.
+pub fn name_typed_enums(doc: &mut Value) -> Result<usize, String> {
+    let mut lifted: Vec<(&str, Value)> = Vec::new();
+    let mut changes = 0;
+    walk_mut(doc, &mut |v| {
+        let Some(props) = v.get_mut("properties").and_then(Value::as_object_mut) else {
+            return;
+        };
+        for (property, name) in TYPED_ENUM_PROPERTIES {
+            let Some(p) = props.get_mut(*property) else {
+                continue;
+            };
+            if p.get("x-extensible-enum").is_none() || p.get("type") != Some(&Value::from("string"))
+            {
+                continue;
+            }
+            let reference = serde_json::json!({"$ref": format!("#/components/schemas/{name}")});
+            let schema = std::mem::replace(p, reference);
+            if !lifted.iter().any(|(n, _)| n == name) {
+                lifted.push((name, schema));
+            }
+            changes += 1;
+        }
+    });
+    if lifted.is_empty() {
+        return Ok(changes);
+    }
+    let schemas = doc
+        .as_object_mut()
+        .ok_or("the document is not an object")?
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
+        .ok_or("components is not an object")?
+        .entry("schemas")
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
+        .ok_or("components.schemas is not an object")?;
+    for (name, schema) in lifted {
+        if schemas.contains_key(name) {
+            return Err(format!(
+                "cannot name the open enum {name}: the schema name is taken"
+            ));
+        }
+        schemas.insert(name.to_string(), schema);
+    }
     Ok(changes)
 }
 
@@ -949,6 +1012,62 @@ pub fn trust_response_string_values(doc: &mut Value) -> Result<usize, String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn typed_open_enums_become_one_named_schema() {
+        let mut doc = json!({
+            "paths": {"/c": {"post": {"requestBody": {"content": {"application/json": {"schema": {
+                "type": "object", "properties": {"spec": {"type": "object", "properties": {
+                    "connection_type": {"type": "string", "x-extensible-enum": ["OPENAI"], "description": "sent"}
+                }}}
+            }}}}}}},
+            "components": {"schemas": {"Conn": {"type": "object", "properties": {
+                "spec": {"type": "object", "properties": {
+                    "connection_type": {"type": "string", "x-extensible-enum": ["OPENAI", "REST"]},
+                    "endpoint": {"type": "string"}
+                }},
+                "status": {"type": "object", "properties": {
+                    "phase": {"type": "string", "x-extensible-enum": ["ACTIVE"]},
+                    "kind": {"type": "string", "x-extensible-enum": ["Connection"]}
+                }}
+            }}}}
+        });
+        assert_eq!(name_typed_enums(&mut doc).unwrap(), 3);
+        let reference = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+        assert_eq!(
+            doc["components"]["schemas"]["Conn"]["properties"]["spec"]["properties"]
+                ["connection_type"],
+            reference("ConnectionType")
+        );
+        assert_eq!(
+            doc["paths"]["/c"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+                ["properties"]["spec"]["properties"]["connection_type"],
+            reference("ConnectionType")
+        );
+        let status = &doc["components"]["schemas"]["Conn"]["properties"]["status"]["properties"];
+        assert_eq!(status["phase"], reference("Phase"));
+        assert_eq!(
+            status["kind"],
+            json!({"type": "string", "x-extensible-enum": ["Connection"]}),
+            "an open enum the crate has no type for stays a string"
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["Phase"],
+            json!({"type": "string", "x-extensible-enum": ["ACTIVE"]})
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["ConnectionType"]["type"],
+            json!("string")
+        );
+        // A second run finds nothing to do; a taken name is an error.
+        assert_eq!(name_typed_enums(&mut doc).unwrap(), 0);
+        let mut taken = json!({
+            "components": {"schemas": {"Phase": {"type": "integer"}, "S": {"properties": {
+                "phase": {"type": "string", "x-extensible-enum": ["A"]}
+            }}}}
+        });
+        assert!(name_typed_enums(&mut taken).unwrap_err().contains("Phase"));
+    }
 
     #[test]
     fn response_only_strings_lose_their_checks_and_requests_keep_theirs() {

@@ -17,10 +17,7 @@ use std::path::{Path, PathBuf};
 /// The options `build.rs` passes.
 fn options() -> generate::Options {
     generate::Options {
-        replacements: vec![(
-            "SqlV1PlaintextProvider",
-            "crate::connections::wire::PlaintextProvider",
-        )],
+        replacements: generate::REPLACEMENTS.to_vec(),
         inner_type: None,
     }
 }
@@ -129,14 +126,16 @@ fn seed_000_list_generates_a_typed_client() {
         .unwrap_or_else(|e| panic!("the docs form must generate: {e}"));
     let types = types_of(&generated.code);
 
-    // connection_type and phase are plain strings: the seed's closed enums are opened.
+    // connection_type and phase are the crate's open enums (any value is read, unknown
+    // ones as `Other`): the seed's closed enums are opened, and no closed enum is
+    // generated.
     assert_eq!(
         types.field("SqlV1ConnectionSpec", "connection_type"),
-        OPTION_STRING
+        "std::option::Option<crate::connections::ConnectionType>"
     );
     assert_eq!(
         types.field("SqlV1ConnectionStatus", "phase"),
-        "std::string::String"
+        "crate::connections::Phase"
     );
     assert!(
         types.enums.is_empty(),

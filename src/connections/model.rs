@@ -401,12 +401,12 @@ impl Connection {
             },
             name,
             spec: Spec {
-                connection_type: ConnectionType::parse(&connection_type),
+                connection_type,
                 endpoint,
                 auth_data: spec.auth_data.map(AuthData::from_wire),
             },
             status: status.map(|s| Status {
-                phase: Phase::parse(&s.phase),
+                phase: s.phase,
                 detail: s.detail,
             }),
         })

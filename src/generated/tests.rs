@@ -13,6 +13,7 @@
 
 use super::types::*;
 use super::{Client, Error, OPERATIONS};
+use crate::connections::{ConnectionType, Phase};
 
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{json, Value};
@@ -621,8 +622,14 @@ fn a_connection_with_unknown_values_and_fields_deserialises() {
     assert_eq!(c.api_version.as_deref(), Some("sql/v2"));
     assert_eq!(c.kind.as_deref(), Some("ConnectionV2"));
     let spec = c.spec.expect("spec");
-    assert_eq!(spec.connection_type.as_deref(), Some("QUANTUM_LLM"));
-    assert_eq!(c.status.expect("status").phase, "WARMING_UP");
+    assert_eq!(
+        spec.connection_type,
+        Some(ConnectionType::Other("QUANTUM_LLM".into()))
+    );
+    assert_eq!(
+        c.status.expect("status").phase,
+        Phase::Other("WARMING_UP".into())
+    );
     assert_eq!(c.metadata.expect("metadata").uid.as_deref(), Some("u-1"));
 }
 
@@ -644,8 +651,8 @@ fn a_list_with_unknown_values_and_fields_deserialises() {
         l.data[0]
             .spec
             .as_ref()
-            .and_then(|s| s.connection_type.as_deref()),
-        Some("QUANTUM_LLM")
+            .and_then(|s| s.connection_type.as_ref()),
+        Some(&ConnectionType::Other("QUANTUM_LLM".into()))
     );
 }
 
@@ -1203,7 +1210,7 @@ async fn get_sends_the_spec_method_and_escaped_path() {
     assert!(request.query().is_none());
     assert!(request.body.is_empty());
     let got = got.into_inner();
-    assert_eq!(got.status.expect("status").phase, "ACTIVE");
+    assert_eq!(got.status.expect("status").phase, Phase::Active);
     assert_eq!(
         got.metadata.expect("metadata").resource_version.as_deref(),
         Some("a23av")
