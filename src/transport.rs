@@ -189,8 +189,8 @@ impl Transport {
                 })
                 .filter(|left| *left < self.request_timeout);
             let result = match left {
-                None => Box::pin(attempt()).await,
-                Some(left) => match tokio::time::timeout(left, Box::pin(attempt())).await {
+                None => attempt().await,
+                Some(left) => match tokio::time::timeout(left, attempt()).await {
                     Ok(result) => result,
                     Err(_) => {
                         tracing::info!(attempt = attempts, "gave up: the overall timeout passed");

@@ -219,9 +219,11 @@ pub struct Connection {
 struct Spec {
     connection_type: ConnectionType,
     endpoint: String,
+    /// Boxed: answers rarely carry a secret, and a smaller `Connection` is cheaper to
+    /// move (a page's connections are converted in the generated list's own buffer).
     #[serde(skip)]
     #[schemars(skip)]
-    auth_data: Option<AuthData>,
+    auth_data: Option<Box<AuthData>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -296,7 +298,7 @@ impl Connection {
     }
     /// The secret, when the service returned one (it is never serialised).
     pub fn auth_data(&self) -> Option<&AuthData> {
-        self.spec.auth_data.as_ref()
+        self.spec.auth_data.as_deref()
     }
     /// The connection's state, when reported.
     pub fn phase(&self) -> Option<&Phase> {
@@ -403,7 +405,7 @@ impl Connection {
             spec: Spec {
                 connection_type,
                 endpoint,
-                auth_data: spec.auth_data.map(AuthData::from_wire),
+                auth_data: spec.auth_data.map(|a| Box::new(AuthData::from_wire(a))),
             },
             status: status.map(|s| Status {
                 phase: s.phase,
