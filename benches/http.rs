@@ -45,7 +45,7 @@ fn main() {
         return;
     }
 
-    let rounds: usize = arg("--rounds").and_then(|c| c.parse().ok()).unwrap_or(21);
+    let rounds: usize = arg("--rounds").and_then(|c| c.parse().ok()).unwrap_or(31);
     let gets: usize = arg("--gets").and_then(|c| c.parse().ok()).unwrap_or(5000);
     rt.block_on(async {
         // Warm both sides: connections open, pools and allocators settled.

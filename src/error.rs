@@ -117,7 +117,7 @@ impl ErrorDetail {
 
     pub(crate) fn from_generated(e: crate::generated::types::ErrorDetail) -> Self {
         ErrorDetail {
-            id: e.id.map(String::from),
+            id: e.id,
             status: e.status,
             code: e.code,
             title: e.title,
