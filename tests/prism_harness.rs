@@ -11,6 +11,8 @@ mod figures;
 mod prism;
 #[path = "support/recorder.rs"]
 mod recorder;
+#[path = "support/spec_bodies.rs"]
+mod spec_bodies;
 #[path = "support/spec_schema.rs"]
 mod spec_schema;
 
@@ -20,6 +22,7 @@ use prism::{Mode, Prism, SlViolation};
 use recorder::Recorder;
 use reqwest::Method;
 use serde_json::{json, Value};
+use spec_bodies::{create_body, update_body};
 use spec_schema::{PrismFinding, Spec};
 
 const ORG: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
@@ -27,8 +30,6 @@ const ENV: &str = "env-123";
 /// Not a secret: a fixed test credential for the mock.
 const KEY: &str = "TESTKEY";
 const SECRET: &str = "test-secret";
-/// `{"API_KEY":"sk-test"}` in base64: what the spec (format: byte) asks for.
-const B64: &str = "eyJBUElfS0VZIjoic2stdGVzdCJ9";
 /// Seeds for the dynamic runs.
 const SEEDS: [u64; 5] = [1, 7, 42, 1234, 99991];
 
@@ -54,23 +55,6 @@ struct Answer {
 
 fn collection() -> String {
     format!("/sql/v1/organizations/{ORG}/environments/{ENV}/connections")
-}
-
-fn create_body() -> Value {
-    json!({
-        "name": "my-openai-connection",
-        "spec": {
-            "connection_type": "OPENAI",
-            "endpoint": "https://api.openai.com/v1/chat/completions",
-            "auth_data": { "kind": "PlaintextProvider", "data": B64 }
-        }
-    })
-}
-
-fn update_body() -> Value {
-    let mut body = create_body();
-    body["metadata"] = json!({ "resource_version": "a23av" });
-    body
 }
 
 fn call(op: &'static str, method: Method, target: String, body: Option<Value>) -> Call {
