@@ -471,27 +471,12 @@ async fn the_traffic_matches_the_domain_types_own_schemas() {
     );
 }
 
-/// Adds an unknown property to every object of a JSON body, at every depth.
-fn add_unknown_properties(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            map.values_mut().for_each(add_unknown_properties);
-            map.insert(
-                "x_unknown_property".into(),
-                serde_json::json!({"added_by": "a test", "list": [1, "two", null]}),
-            );
-        }
-        Value::Array(items) => items.iter_mut().for_each(add_unknown_properties),
-        _ => {}
-    }
-}
-
 #[tokio::test]
 async fn unknown_properties_in_every_answer_are_tolerated() {
     let spec = spec();
     let rig = Rig::start().await;
     rig.recorder
-        .set_json_rewrite(Some(Arc::new(add_unknown_properties)));
+        .set_json_rewrite(Some(Arc::new(recorder::add_unknown_properties)));
     // The whole drive, with its assertions on every decoded value and error detail.
     drive(&rig).await;
     let exchanges = rig.recorder.exchanges();

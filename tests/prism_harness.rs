@@ -18,12 +18,12 @@ mod spec_schema;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use prism::{Mode, Prism, SlViolation};
+use prism::{Mode, Prism, Served, SlViolation};
 use recorder::Recorder;
 use reqwest::Method;
 use serde_json::{json, Value};
 use spec_bodies::{create_body, update_body};
-use spec_schema::{PrismFinding, Spec};
+use spec_schema::Spec;
 
 const ORG: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
 const ENV: &str = "env-123";
@@ -163,17 +163,9 @@ fn explain<'a>(
     op: &str,
     violations: &'a [SlViolation],
 ) -> Vec<(&'a SlViolation, Option<(String, usize)>)> {
-    let findings: Vec<PrismFinding<'_>> = violations
-        .iter()
-        .map(|v| PrismFinding {
-            location: &v.location,
-            code: &v.code,
-            message: &v.message,
-        })
-        .collect();
     violations
         .iter()
-        .zip(spec.explain_prism(op, &findings))
+        .zip(recorder::explain_prism(spec, op, violations))
         .map(|(v, why)| (v, why.map(|(id, i)| (id.to_owned(), i))))
         .collect()
 }
@@ -570,12 +562,10 @@ fn the_served_copy_differs_from_the_published_spec_only_by_the_listed_types() {
     }
     let spec = load();
     let root = spec_schema::crate_root();
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("served-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = prism::scratch_dir("served");
     let out = dir.join("spec.json");
     let deviations = root.join(spec_schema::DEVIATIONS_PATH);
-    prism::prepare_spec(&root.join(spec_schema::SPEC_PATH), &deviations, &out).unwrap();
+    prism::prepare_crate_spec(Served::Published, &out).unwrap();
     let served: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
 
     let mut differences = Vec::new();
