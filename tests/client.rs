@@ -1,6 +1,8 @@
 //! The public client against a scripted server on 127.0.0.1: each call, pagination,
 //! errors, validation, configuration, and secrets kept out of `Debug`.
 
+#[path = "support/new_connections.rs"]
+mod new_connections;
 #[path = "support/scripted.rs"]
 mod scripted;
 
@@ -12,6 +14,7 @@ use std::time::Duration;
 use confluent_flink_sql::connections::{AuthData, ConnectionType, NewConnection, Phase};
 use confluent_flink_sql::{Client, Credentials, Endpoint, ErrorKind, RetryPolicy};
 use futures::{StreamExt, TryStreamExt};
+use new_connections::{openai, openai_at};
 use scripted::{Recorded, Reply, Scripted};
 use serde_json::{json, Value};
 
@@ -86,15 +89,7 @@ async fn get_create_update_delete_send_what_the_spec_says() {
         "2024-01-02T03:04:05+00:00"
     );
 
-    let created = conns
-        .create(NewConnection::new(
-            "my-openai",
-            ConnectionType::OpenAi,
-            "https://api.openai.com/v1/chat/completions",
-            AuthData::api_key("sk-first"),
-        ))
-        .await
-        .unwrap();
+    let created = conns.create(openai("my-openai", "sk-first")).await.unwrap();
     assert_eq!(created.name(), "my-openai");
 
     conns
@@ -311,14 +306,7 @@ async fn every_error_status_of_the_spec_is_decoded_with_its_request_id() {
         .build()
         .unwrap()
         .connections();
-    let new = || {
-        NewConnection::new(
-            "a",
-            ConnectionType::OpenAi,
-            "https://e",
-            AuthData::api_key("k"),
-        )
-    };
+    let new = || openai_at("a", "https://e", "k");
     for code in [400u16, 401, 403, 404, 409, 422, 429, 500] {
         status.store(code as usize, Ordering::SeqCst);
         let errors = [
@@ -369,24 +357,9 @@ async fn invalid_input_sends_no_request() {
     let server = Scripted::start(|_| Reply::empty(500)).await;
     let conns = client(&server).connections();
     let cases = [
-        NewConnection::new(
-            "Bad_Name",
-            ConnectionType::OpenAi,
-            "https://e",
-            AuthData::api_key("k"),
-        ),
-        NewConnection::new(
-            "a".repeat(101),
-            ConnectionType::OpenAi,
-            "https://e",
-            AuthData::api_key("k"),
-        ),
-        NewConnection::new(
-            "ok",
-            ConnectionType::OpenAi,
-            "h".repeat(16_385),
-            AuthData::api_key("k"),
-        ),
+        openai_at("Bad_Name", "https://e", "k"),
+        openai_at("a".repeat(101), "https://e", "k"),
+        openai_at("ok", "h".repeat(16_385), "k"),
         NewConnection::new(
             "ok",
             ConnectionType::Bedrock,
@@ -440,15 +413,7 @@ async fn get_and_create_answers_without_a_name_are_the_connection_asked_for() {
     .await;
     let conns = client(&server).connections();
     assert_eq!(conns.get("my-openai").await.unwrap().name(), "my-openai");
-    let created = conns
-        .create(NewConnection::new(
-            "my-openai",
-            ConnectionType::OpenAi,
-            "https://api.openai.com/v1/chat/completions",
-            AuthData::api_key("sk-1"),
-        ))
-        .await
-        .unwrap();
+    let created = conns.create(openai("my-openai", "sk-1")).await.unwrap();
     assert_eq!(created.name(), "my-openai");
 }
 
@@ -558,12 +523,7 @@ async fn no_secret_in_any_debug_output() {
         .unwrap();
     let got = client.connections().get("a").await.unwrap();
     assert!(got.auth_data().is_some(), "the server returned auth_data");
-    let new = NewConnection::new(
-        "a",
-        ConnectionType::OpenAi,
-        "https://e",
-        AuthData::api_key(SECRET),
-    );
+    let new = openai_at("a", "https://e", SECRET);
     let err = Client::builder()
         .credentials(Credentials::basic("key", SECRET))
         .build()
@@ -609,12 +569,7 @@ async fn throttled_reads_are_retried_and_creates_only_when_nothing_happened() {
     assert_eq!(server.requests().len(), 3);
     calls.store(0, Ordering::SeqCst);
     let e = conns
-        .create(NewConnection::new(
-            "a",
-            ConnectionType::OpenAi,
-            "https://e",
-            AuthData::api_key("k"),
-        ))
+        .create(openai_at("a", "https://e", "k"))
         .await
         .unwrap_err();
     assert_eq!(e.status(), Some(503));

@@ -14,6 +14,8 @@
 mod auth_kinds;
 #[path = "support/figures.rs"]
 mod figures;
+#[path = "support/new_connections.rs"]
+mod new_connections;
 #[path = "support/prism.rs"]
 mod prism;
 #[path = "support/recorder.rs"]
@@ -33,6 +35,7 @@ use confluent_flink_sql::{
     Client, ClientBuilder, Credentials, ErrorDetail, ErrorKind, RetryPolicy,
 };
 use futures::TryStreamExt;
+use new_connections::openai_at;
 use recorder::{Exchange, Recorder};
 use schemars::JsonSchema;
 use serde_json::Value;
@@ -211,11 +214,10 @@ async fn drive(rig: &Rig) {
 
     // 409: the name is taken
     let taken = conns
-        .create(NewConnection::new(
+        .create(openai_at(
             created[0].name(),
-            ConnectionType::OpenAi,
             "https://api.openai.com/v1",
-            AuthData::api_key("sk-again"),
+            "sk-again",
         ))
         .await
         .unwrap_err();
@@ -491,12 +493,7 @@ async fn unknown_properties_in_every_answer_are_tolerated() {
     // They are dropped, not kept: a connection serialises as the service's shape only.
     let conns = rig.client().connections();
     let c = conns
-        .create(NewConnection::new(
-            "after",
-            ConnectionType::OpenAi,
-            "https://api.openai.com/v1",
-            AuthData::api_key("sk-after"),
-        ))
+        .create(openai_at("after", "https://api.openai.com/v1", "sk-after"))
         .await
         .unwrap();
     let text = serde_json::to_string(&c).unwrap();
@@ -522,12 +519,7 @@ async fn answers_without_a_name_get_the_name_asked_for() {
         })));
     let conns = rig.client().connections();
     let created = conns
-        .create(NewConnection::new(
-            "nameless",
-            ConnectionType::OpenAi,
-            "https://api.openai.com/v1",
-            AuthData::api_key("sk-1"),
-        ))
+        .create(openai_at("nameless", "https://api.openai.com/v1", "sk-1"))
         .await
         .unwrap();
     assert_eq!(created.name(), "nameless");
@@ -578,12 +570,7 @@ async fn the_checks_catch_what_the_spec_does_not_allow() {
     );
     // A request that breaks its schema (as if the client forgot the endpoint).
     conns
-        .create(NewConnection::new(
-            "fine",
-            ConnectionType::OpenAi,
-            "https://api.openai.com/v1",
-            AuthData::api_key("sk-1"),
-        ))
+        .create(openai_at("fine", "https://api.openai.com/v1", "sk-1"))
         .await
         .unwrap();
     let mut broken = rig.recorder.exchanges().pop().unwrap();

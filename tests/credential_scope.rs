@@ -6,10 +6,12 @@
 
 #[path = "support/figures.rs"]
 mod figures;
+#[path = "support/new_connections.rs"]
+mod new_connections;
 #[path = "support/scripted.rs"]
 mod scripted;
 
-use confluent_flink_sql::connections::{AuthData, ConnectionType, NewConnection};
+use confluent_flink_sql::connections::{AuthData, NewConnection};
 use confluent_flink_sql::fake::FakeServer;
 use confluent_flink_sql::{Client, Credentials, ErrorKind};
 use futures::TryStreamExt;
@@ -18,12 +20,7 @@ use scripted::{Reply, Scripted};
 const ORG: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
 
 fn new(name: &str) -> NewConnection {
-    NewConnection::new(
-        name,
-        ConnectionType::OpenAi,
-        "https://e.example",
-        AuthData::api_key("sk-scope"),
-    )
+    new_connections::openai_at(name, "https://e.example", "sk-scope")
 }
 
 #[tokio::test]

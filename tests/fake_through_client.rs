@@ -7,6 +7,8 @@
 
 #[path = "support/figures.rs"]
 mod figures;
+#[path = "support/new_connections.rs"]
+mod new_connections;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -19,12 +21,7 @@ use futures::TryStreamExt;
 const GROUP: &str = "fake_through_client";
 
 fn openai(name: &str) -> NewConnection {
-    NewConnection::new(
-        name,
-        ConnectionType::OpenAi,
-        "https://api.openai.com/v1/chat/completions",
-        AuthData::api_key("sk-behaviour"),
-    )
+    new_connections::openai(name, "sk-behaviour")
 }
 
 /// The one error object of `e`, checked to carry `status` and a request id.
