@@ -7,6 +7,8 @@
 
 #[path = "support/figures.rs"]
 mod figures;
+#[path = "support/lists.rs"]
+mod lists;
 #[path = "support/new_connections.rs"]
 mod new_connections;
 
@@ -16,7 +18,8 @@ use std::time::Duration;
 use confluent_flink_sql::connections::AuthData;
 use confluent_flink_sql::fake::{FakeServer, Fault, Operation};
 use confluent_flink_sql::RetryPolicy;
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
+use lists::all_items;
 use new_connections::openai_at;
 
 /// Polls `f` for `ms` milliseconds, then drops it; true if it was still running.
@@ -104,7 +107,7 @@ fn dropping_futures_and_streams_mid_flight_leaves_nothing_behind() {
         // The same client still works, for every operation.
         server.clear_faults();
         assert_eq!(conns.get("seed-000000").await.unwrap().name(), "seed-000000");
-        let all: Vec<_> = conns.list().page_size(7).items().try_collect().await.unwrap();
+        let all = all_items(conns.list().page_size(7)).await;
         assert!(all.len() >= 50, "{}", all.len());
         conns
             .create(openai_at("after-drops", "https://e.example", "sk-after"))

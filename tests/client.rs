@@ -1,6 +1,8 @@
 //! The public client against a scripted server on 127.0.0.1: each call, pagination,
 //! errors, validation, configuration, and secrets kept out of `Debug`.
 
+#[path = "support/lists.rs"]
+mod lists;
 #[path = "support/new_connections.rs"]
 mod new_connections;
 #[path = "support/scripted.rs"]
@@ -13,7 +15,8 @@ use std::time::Duration;
 
 use confluent_flink_sql::connections::{AuthData, ConnectionType, NewConnection, Phase};
 use confluent_flink_sql::{Client, Credentials, Endpoint, ErrorKind, RetryPolicy};
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
+use lists::{all_items, all_pages};
 use new_connections::{openai, openai_at};
 use scripted::{Recorded, Reply, Scripted};
 use serde_json::{json, Value};
@@ -159,13 +162,7 @@ fn paging_server(total: usize) -> impl Fn(&Recorded) -> Reply + Send + Sync + 's
 async fn items_walk_every_page_in_order_and_never_follow_the_next_host() {
     let server = Scripted::start(paging_server(1050)).await;
     let conns = client(&server).connections();
-    let all: Vec<_> = conns
-        .list()
-        .page_size(100)
-        .items()
-        .try_collect()
-        .await
-        .unwrap();
+    let all = all_items(conns.list().page_size(100)).await;
     assert_eq!(all.len(), 1050);
     for (i, c) in all.iter().enumerate() {
         assert_eq!(c.name(), format!("c{i:05}"));
@@ -182,13 +179,7 @@ async fn items_walk_every_page_in_order_and_never_follow_the_next_host() {
 #[tokio::test]
 async fn pages_carry_tokens_totals_and_request_ids() {
     let server = Scripted::start(paging_server(25)).await;
-    let pages: Vec<_> = client(&server)
-        .connections()
-        .list()
-        .pages()
-        .try_collect()
-        .await
-        .unwrap();
+    let pages = all_pages(client(&server).connections().list()).await;
     assert_eq!(
         pages.iter().map(|p| p.len()).collect::<Vec<_>>(),
         [10, 10, 5]
@@ -202,15 +193,14 @@ async fn pages_carry_tokens_totals_and_request_ids() {
 #[tokio::test]
 async fn max_items_stops_early_and_cuts_the_last_page() {
     let server = Scripted::start(paging_server(1000)).await;
-    let some: Vec<_> = client(&server)
-        .connections()
-        .list()
-        .page_size(100)
-        .max_items(250)
-        .items()
-        .try_collect()
-        .await
-        .unwrap();
+    let some = all_items(
+        client(&server)
+            .connections()
+            .list()
+            .page_size(100)
+            .max_items(250),
+    )
+    .await;
     assert_eq!(some.len(), 250);
     assert_eq!(some[249].name(), "c00249");
     assert_eq!(server.requests().len(), 3);
@@ -222,13 +212,7 @@ async fn a_list_resumes_from_a_saved_token() {
     let conns = client(&server).connections();
     let first = conns.list().first_page().await.unwrap();
     let token = first.next_page_token().unwrap().to_string();
-    let rest: Vec<_> = conns
-        .list()
-        .page_token(token)
-        .items()
-        .try_collect()
-        .await
-        .unwrap();
+    let rest = all_items(conns.list().page_token(token)).await;
     assert_eq!(rest.len(), 20);
     assert_eq!(rest[0].name(), "c00010");
 }
@@ -249,13 +233,7 @@ async fn a_list_ends_on_a_missing_null_or_empty_next() {
             )
         })
         .await;
-        let all: Vec<_> = client(&server)
-            .connections()
-            .list()
-            .items()
-            .try_collect()
-            .await
-            .unwrap();
+        let all = all_items(client(&server).connections().list()).await;
         assert_eq!(all.len(), 1, "next = {next:?}");
         assert_eq!(server.requests().len(), 1, "next = {next:?}");
     }

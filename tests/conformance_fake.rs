@@ -14,6 +14,8 @@
 mod auth_kinds;
 #[path = "support/figures.rs"]
 mod figures;
+#[path = "support/lists.rs"]
+mod lists;
 #[path = "support/new_connections.rs"]
 mod new_connections;
 #[path = "support/prism.rs"]
@@ -34,7 +36,7 @@ use confluent_flink_sql::fake::{FakeServer, Fault, Operation};
 use confluent_flink_sql::{
     Client, ClientBuilder, Credentials, ErrorDetail, ErrorKind, RetryPolicy,
 };
-use futures::TryStreamExt;
+use lists::{all_items, all_pages};
 use new_connections::openai_at;
 use recorder::{Exchange, Recorder};
 use schemars::JsonSchema;
@@ -136,40 +138,26 @@ async fn drive(rig: &Rig) {
     let total = kinds.len();
 
     // list: default page size (10), several pages, the largest page, a filter, resuming
-    let all: Vec<Connection> = conns.list().items().try_collect().await.unwrap();
+    let all = all_items(conns.list()).await;
     assert_eq!(all.len(), total);
-    let pages: Vec<_> = conns
-        .list()
-        .page_size(3)
-        .pages()
-        .try_collect()
-        .await
-        .unwrap();
+    let pages = all_pages(conns.list().page_size(3)).await;
     assert_eq!(pages.len(), total.div_ceil(3));
     assert!(pages[..pages.len() - 1]
         .iter()
         .all(|p| p.next_page_token().is_some() && p.total_size() == Some(total as u32)));
     let big = conns.list().page_size(100).first_page().await.unwrap();
     assert_eq!((big.len(), big.next_page_token()), (total, None));
-    let mcp: Vec<Connection> = conns
-        .list()
-        .connection_type(ConnectionType::McpServer)
-        .page_size(2)
-        .items()
-        .try_collect()
-        .await
-        .unwrap();
+    let mcp = all_items(
+        conns
+            .list()
+            .connection_type(ConnectionType::McpServer)
+            .page_size(2),
+    )
+    .await;
     assert_eq!(mcp.len(), 3);
     let first = conns.list().page_size(4).first_page().await.unwrap();
     let token = first.next_page_token().expect("more pages").to_owned();
-    let rest: Vec<Connection> = conns
-        .list()
-        .page_size(4)
-        .page_token(token)
-        .items()
-        .try_collect()
-        .await
-        .unwrap();
+    let rest = all_items(conns.list().page_size(4).page_token(token)).await;
     assert_eq!(first.len() + rest.len(), total);
     let none = conns
         .list()
