@@ -55,6 +55,11 @@ fn connection(name: &str, ctype: &str, version: &str) -> Value {
     })
 }
 
+/// A page of a connection list.
+fn list_page(metadata: Value, data: Vec<Value>) -> Value {
+    json!({"api_version": "sql/v1", "kind": "ConnectionList", "metadata": metadata, "data": data})
+}
+
 fn failure(status: u16, code: &str) -> Value {
     json!({"errors": [{"id": "e1", "status": status.to_string(), "code": code, "title": "T", "detail": "D",
                        "source": {"pointer": "/spec/endpoint"}}]})
@@ -153,8 +158,7 @@ fn paging_server(total: usize) -> impl Fn(&Recorded) -> Reply + Send + Sync + 's
                 "https://elsewhere.example{COLLECTION}?page_size={size}&page_token={encoded}"
             ));
         }
-        Reply::json(200, json!({"api_version": "sql/v1", "kind": "ConnectionList", "metadata": meta, "data": data}))
-            .header("x-request-id", &format!("page-{start}"))
+        Reply::json(200, list_page(meta, data)).header("x-request-id", &format!("page-{start}"))
     }
 }
 
@@ -226,11 +230,7 @@ async fn a_list_ends_on_a_missing_null_or_empty_next() {
             if let Some(v) = &n {
                 meta["next"] = v.clone();
             }
-            Reply::json(
-                200,
-                json!({"api_version": "sql/v1", "kind": "ConnectionList", "metadata": meta,
-                "data": [connection("a", "OPENAI", "v")]}),
-            )
+            Reply::json(200, list_page(meta, vec![connection("a", "OPENAI", "v")]))
         })
         .await;
         let all = all_items(client(&server).connections().list()).await;
@@ -244,9 +244,10 @@ async fn a_repeated_token_ends_the_list_with_an_error() {
     let server = Scripted::start(|_| {
         Reply::json(
             200,
-            json!({"api_version": "sql/v1", "kind": "ConnectionList",
-            "metadata": {"next": format!("https://x{COLLECTION}?page_token=same")},
-            "data": [connection("a", "OPENAI", "v")]}),
+            list_page(
+                json!({"next": format!("https://x{COLLECTION}?page_token=same")}),
+                vec![connection("a", "OPENAI", "v")],
+            ),
         )
     })
     .await;
@@ -563,9 +564,13 @@ async fn a_next_link_without_a_token_keeps_the_page_and_ends_with_an_error() {
     let server = Scripted::start(|_| {
         Reply::json(
             200,
-            json!({"api_version": "sql/v1", "kind": "ConnectionList",
-                "metadata": {"next": "https://x/sql/v1/connections?cursor=abc"},
-                "data": [connection("a", "OPENAI", "v"), connection("b", "OPENAI", "v")]}),
+            list_page(
+                json!({"next": "https://x/sql/v1/connections?cursor=abc"}),
+                vec![
+                    connection("a", "OPENAI", "v"),
+                    connection("b", "OPENAI", "v"),
+                ],
+            ),
         )
         .header("x-request-id", "rid-bad-next")
     })
