@@ -6,12 +6,16 @@
 #      panic or backtrace, even with RUST_BACKTRACE=1;
 #   3. editing src/ does not rerun the build script.
 # Usage: scripts/check-regeneration.sh   (exits non-zero on any failure)
-# Builds go to target/regen/ under this crate, so repeated runs are incremental.
+# The copy builds in this crate's target directory (its dependencies are the ones the
+# other steps built, so only the copy itself compiles, and CI's disk holds one set of
+# them); logs and the good spec go to target/regen/.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-regen="$root/target/regen"
-export CARGO_TARGET_DIR="$regen/target"
+target="${CARGO_TARGET_DIR:-$root/target}"
+case "$target" in /*) ;; *) target="$root/$target" ;; esac
+regen="$target/regen"
+export CARGO_TARGET_DIR="$target"
 mkdir -p "$regen"
 
 # The copy lives outside the crate (so no parent Cargo.toml is taken for a workspace)

@@ -7,14 +7,20 @@
 
 #[path = "support/figures.rs"]
 mod figures;
+#[path = "support/lists.rs"]
+mod lists;
+#[path = "support/new_connections.rs"]
+mod new_connections;
 
 use std::future::Future;
 use std::time::Duration;
 
-use confluent_flink_sql::connections::{AuthData, ConnectionType, NewConnection};
+use confluent_flink_sql::connections::AuthData;
 use confluent_flink_sql::fake::{FakeServer, Fault, Operation};
 use confluent_flink_sql::RetryPolicy;
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
+use lists::all_items;
+use new_connections::openai_at;
 
 /// Polls `f` for `ms` milliseconds, then drops it; true if it was still running.
 async fn drop_after<F: Future>(ms: u64, f: F) -> bool {
@@ -68,12 +74,7 @@ fn dropping_futures_and_streams_mid_flight_leaves_nothing_behind() {
         dropped += 1;
         // A create and an update waiting for their answers.
         server.inject_for(Operation::Create, Fault::Delay(Duration::from_secs(3)), 1);
-        let new = NewConnection::new(
-            "dropped-create",
-            ConnectionType::OpenAi,
-            "https://e.example",
-            AuthData::api_key("sk-drop"),
-        );
+        let new = openai_at("dropped-create", "https://e.example", "sk-drop");
         assert!(drop_after(30, conns.create(new)).await);
         dropped += 1;
         server.inject_for(Operation::Update, Fault::Delay(Duration::from_secs(3)), 1);
@@ -106,15 +107,10 @@ fn dropping_futures_and_streams_mid_flight_leaves_nothing_behind() {
         // The same client still works, for every operation.
         server.clear_faults();
         assert_eq!(conns.get("seed-000000").await.unwrap().name(), "seed-000000");
-        let all: Vec<_> = conns.list().page_size(7).items().try_collect().await.unwrap();
+        let all = all_items(conns.list().page_size(7)).await;
         assert!(all.len() >= 50, "{}", all.len());
         conns
-            .create(NewConnection::new(
-                "after-drops",
-                ConnectionType::OpenAi,
-                "https://e.example",
-                AuthData::api_key("sk-after"),
-            ))
+            .create(openai_at("after-drops", "https://e.example", "sk-after"))
             .await
             .unwrap();
         conns

@@ -1,6 +1,10 @@
 //! The public client against a scripted server on 127.0.0.1: each call, pagination,
 //! errors, validation, configuration, and secrets kept out of `Debug`.
 
+#[path = "support/lists.rs"]
+mod lists;
+#[path = "support/new_connections.rs"]
+mod new_connections;
 #[path = "support/scripted.rs"]
 mod scripted;
 
@@ -11,7 +15,9 @@ use std::time::Duration;
 
 use confluent_flink_sql::connections::{AuthData, ConnectionType, NewConnection, Phase};
 use confluent_flink_sql::{Client, Credentials, Endpoint, ErrorKind, RetryPolicy};
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
+use lists::{all_items, all_pages};
+use new_connections::{openai, openai_at};
 use scripted::{Recorded, Reply, Scripted};
 use serde_json::{json, Value};
 
@@ -47,6 +53,11 @@ fn connection(name: &str, ctype: &str, version: &str) -> Value {
                  "auth_data": {"kind": "PlaintextProvider", "data": format!("{{\"API_KEY\":\"{SECRET}\"}}")}},
         "status": {"phase": "ACTIVE", "detail": "ok"}
     })
+}
+
+/// A page of a connection list.
+fn list_page(metadata: Value, data: Vec<Value>) -> Value {
+    json!({"api_version": "sql/v1", "kind": "ConnectionList", "metadata": metadata, "data": data})
 }
 
 fn failure(status: u16, code: &str) -> Value {
@@ -86,15 +97,7 @@ async fn get_create_update_delete_send_what_the_spec_says() {
         "2024-01-02T03:04:05+00:00"
     );
 
-    let created = conns
-        .create(NewConnection::new(
-            "my-openai",
-            ConnectionType::OpenAi,
-            "https://api.openai.com/v1/chat/completions",
-            AuthData::api_key("sk-first"),
-        ))
-        .await
-        .unwrap();
+    let created = conns.create(openai("my-openai", "sk-first")).await.unwrap();
     assert_eq!(created.name(), "my-openai");
 
     conns
@@ -155,8 +158,7 @@ fn paging_server(total: usize) -> impl Fn(&Recorded) -> Reply + Send + Sync + 's
                 "https://elsewhere.example{COLLECTION}?page_size={size}&page_token={encoded}"
             ));
         }
-        Reply::json(200, json!({"api_version": "sql/v1", "kind": "ConnectionList", "metadata": meta, "data": data}))
-            .header("x-request-id", &format!("page-{start}"))
+        Reply::json(200, list_page(meta, data)).header("x-request-id", &format!("page-{start}"))
     }
 }
 
@@ -164,13 +166,7 @@ fn paging_server(total: usize) -> impl Fn(&Recorded) -> Reply + Send + Sync + 's
 async fn items_walk_every_page_in_order_and_never_follow_the_next_host() {
     let server = Scripted::start(paging_server(1050)).await;
     let conns = client(&server).connections();
-    let all: Vec<_> = conns
-        .list()
-        .page_size(100)
-        .items()
-        .try_collect()
-        .await
-        .unwrap();
+    let all = all_items(conns.list().page_size(100)).await;
     assert_eq!(all.len(), 1050);
     for (i, c) in all.iter().enumerate() {
         assert_eq!(c.name(), format!("c{i:05}"));
@@ -187,13 +183,7 @@ async fn items_walk_every_page_in_order_and_never_follow_the_next_host() {
 #[tokio::test]
 async fn pages_carry_tokens_totals_and_request_ids() {
     let server = Scripted::start(paging_server(25)).await;
-    let pages: Vec<_> = client(&server)
-        .connections()
-        .list()
-        .pages()
-        .try_collect()
-        .await
-        .unwrap();
+    let pages = all_pages(client(&server).connections().list()).await;
     assert_eq!(
         pages.iter().map(|p| p.len()).collect::<Vec<_>>(),
         [10, 10, 5]
@@ -207,15 +197,14 @@ async fn pages_carry_tokens_totals_and_request_ids() {
 #[tokio::test]
 async fn max_items_stops_early_and_cuts_the_last_page() {
     let server = Scripted::start(paging_server(1000)).await;
-    let some: Vec<_> = client(&server)
-        .connections()
-        .list()
-        .page_size(100)
-        .max_items(250)
-        .items()
-        .try_collect()
-        .await
-        .unwrap();
+    let some = all_items(
+        client(&server)
+            .connections()
+            .list()
+            .page_size(100)
+            .max_items(250),
+    )
+    .await;
     assert_eq!(some.len(), 250);
     assert_eq!(some[249].name(), "c00249");
     assert_eq!(server.requests().len(), 3);
@@ -227,13 +216,7 @@ async fn a_list_resumes_from_a_saved_token() {
     let conns = client(&server).connections();
     let first = conns.list().first_page().await.unwrap();
     let token = first.next_page_token().unwrap().to_string();
-    let rest: Vec<_> = conns
-        .list()
-        .page_token(token)
-        .items()
-        .try_collect()
-        .await
-        .unwrap();
+    let rest = all_items(conns.list().page_token(token)).await;
     assert_eq!(rest.len(), 20);
     assert_eq!(rest[0].name(), "c00010");
 }
@@ -247,20 +230,10 @@ async fn a_list_ends_on_a_missing_null_or_empty_next() {
             if let Some(v) = &n {
                 meta["next"] = v.clone();
             }
-            Reply::json(
-                200,
-                json!({"api_version": "sql/v1", "kind": "ConnectionList", "metadata": meta,
-                "data": [connection("a", "OPENAI", "v")]}),
-            )
+            Reply::json(200, list_page(meta, vec![connection("a", "OPENAI", "v")]))
         })
         .await;
-        let all: Vec<_> = client(&server)
-            .connections()
-            .list()
-            .items()
-            .try_collect()
-            .await
-            .unwrap();
+        let all = all_items(client(&server).connections().list()).await;
         assert_eq!(all.len(), 1, "next = {next:?}");
         assert_eq!(server.requests().len(), 1, "next = {next:?}");
     }
@@ -271,9 +244,10 @@ async fn a_repeated_token_ends_the_list_with_an_error() {
     let server = Scripted::start(|_| {
         Reply::json(
             200,
-            json!({"api_version": "sql/v1", "kind": "ConnectionList",
-            "metadata": {"next": format!("https://x{COLLECTION}?page_token=same")},
-            "data": [connection("a", "OPENAI", "v")]}),
+            list_page(
+                json!({"next": format!("https://x{COLLECTION}?page_token=same")}),
+                vec![connection("a", "OPENAI", "v")],
+            ),
         )
     })
     .await;
@@ -311,14 +285,7 @@ async fn every_error_status_of_the_spec_is_decoded_with_its_request_id() {
         .build()
         .unwrap()
         .connections();
-    let new = || {
-        NewConnection::new(
-            "a",
-            ConnectionType::OpenAi,
-            "https://e",
-            AuthData::api_key("k"),
-        )
-    };
+    let new = || openai_at("a", "https://e", "k");
     for code in [400u16, 401, 403, 404, 409, 422, 429, 500] {
         status.store(code as usize, Ordering::SeqCst);
         let errors = [
@@ -369,24 +336,9 @@ async fn invalid_input_sends_no_request() {
     let server = Scripted::start(|_| Reply::empty(500)).await;
     let conns = client(&server).connections();
     let cases = [
-        NewConnection::new(
-            "Bad_Name",
-            ConnectionType::OpenAi,
-            "https://e",
-            AuthData::api_key("k"),
-        ),
-        NewConnection::new(
-            "a".repeat(101),
-            ConnectionType::OpenAi,
-            "https://e",
-            AuthData::api_key("k"),
-        ),
-        NewConnection::new(
-            "ok",
-            ConnectionType::OpenAi,
-            "h".repeat(16_385),
-            AuthData::api_key("k"),
-        ),
+        openai_at("Bad_Name", "https://e", "k"),
+        openai_at("a".repeat(101), "https://e", "k"),
+        openai_at("ok", "h".repeat(16_385), "k"),
         NewConnection::new(
             "ok",
             ConnectionType::Bedrock,
@@ -440,15 +392,7 @@ async fn get_and_create_answers_without_a_name_are_the_connection_asked_for() {
     .await;
     let conns = client(&server).connections();
     assert_eq!(conns.get("my-openai").await.unwrap().name(), "my-openai");
-    let created = conns
-        .create(NewConnection::new(
-            "my-openai",
-            ConnectionType::OpenAi,
-            "https://api.openai.com/v1/chat/completions",
-            AuthData::api_key("sk-1"),
-        ))
-        .await
-        .unwrap();
+    let created = conns.create(openai("my-openai", "sk-1")).await.unwrap();
     assert_eq!(created.name(), "my-openai");
 }
 
@@ -558,12 +502,7 @@ async fn no_secret_in_any_debug_output() {
         .unwrap();
     let got = client.connections().get("a").await.unwrap();
     assert!(got.auth_data().is_some(), "the server returned auth_data");
-    let new = NewConnection::new(
-        "a",
-        ConnectionType::OpenAi,
-        "https://e",
-        AuthData::api_key(SECRET),
-    );
+    let new = openai_at("a", "https://e", SECRET);
     let err = Client::builder()
         .credentials(Credentials::basic("key", SECRET))
         .build()
@@ -609,12 +548,7 @@ async fn throttled_reads_are_retried_and_creates_only_when_nothing_happened() {
     assert_eq!(server.requests().len(), 3);
     calls.store(0, Ordering::SeqCst);
     let e = conns
-        .create(NewConnection::new(
-            "a",
-            ConnectionType::OpenAi,
-            "https://e",
-            AuthData::api_key("k"),
-        ))
+        .create(openai_at("a", "https://e", "k"))
         .await
         .unwrap_err();
     assert_eq!(e.status(), Some(503));
@@ -630,9 +564,13 @@ async fn a_next_link_without_a_token_keeps_the_page_and_ends_with_an_error() {
     let server = Scripted::start(|_| {
         Reply::json(
             200,
-            json!({"api_version": "sql/v1", "kind": "ConnectionList",
-                "metadata": {"next": "https://x/sql/v1/connections?cursor=abc"},
-                "data": [connection("a", "OPENAI", "v"), connection("b", "OPENAI", "v")]}),
+            list_page(
+                json!({"next": "https://x/sql/v1/connections?cursor=abc"}),
+                vec![
+                    connection("a", "OPENAI", "v"),
+                    connection("b", "OPENAI", "v"),
+                ],
+            ),
         )
         .header("x-request-id", "rid-bad-next")
     })

@@ -14,6 +14,10 @@
 mod auth_kinds;
 #[path = "support/figures.rs"]
 mod figures;
+#[path = "support/lists.rs"]
+mod lists;
+#[path = "support/new_connections.rs"]
+mod new_connections;
 #[path = "support/prism.rs"]
 mod prism;
 #[path = "support/recorder.rs"]
@@ -32,7 +36,8 @@ use confluent_flink_sql::fake::{FakeServer, Fault, Operation};
 use confluent_flink_sql::{
     Client, ClientBuilder, Credentials, ErrorDetail, ErrorKind, RetryPolicy,
 };
-use futures::TryStreamExt;
+use lists::{all_items, all_pages};
+use new_connections::openai_at;
 use recorder::{Exchange, Recorder};
 use schemars::JsonSchema;
 use serde_json::Value;
@@ -133,40 +138,26 @@ async fn drive(rig: &Rig) {
     let total = kinds.len();
 
     // list: default page size (10), several pages, the largest page, a filter, resuming
-    let all: Vec<Connection> = conns.list().items().try_collect().await.unwrap();
+    let all = all_items(conns.list()).await;
     assert_eq!(all.len(), total);
-    let pages: Vec<_> = conns
-        .list()
-        .page_size(3)
-        .pages()
-        .try_collect()
-        .await
-        .unwrap();
+    let pages = all_pages(conns.list().page_size(3)).await;
     assert_eq!(pages.len(), total.div_ceil(3));
     assert!(pages[..pages.len() - 1]
         .iter()
         .all(|p| p.next_page_token().is_some() && p.total_size() == Some(total as u32)));
     let big = conns.list().page_size(100).first_page().await.unwrap();
     assert_eq!((big.len(), big.next_page_token()), (total, None));
-    let mcp: Vec<Connection> = conns
-        .list()
-        .connection_type(ConnectionType::McpServer)
-        .page_size(2)
-        .items()
-        .try_collect()
-        .await
-        .unwrap();
+    let mcp = all_items(
+        conns
+            .list()
+            .connection_type(ConnectionType::McpServer)
+            .page_size(2),
+    )
+    .await;
     assert_eq!(mcp.len(), 3);
     let first = conns.list().page_size(4).first_page().await.unwrap();
     let token = first.next_page_token().expect("more pages").to_owned();
-    let rest: Vec<Connection> = conns
-        .list()
-        .page_size(4)
-        .page_token(token)
-        .items()
-        .try_collect()
-        .await
-        .unwrap();
+    let rest = all_items(conns.list().page_size(4).page_token(token)).await;
     assert_eq!(first.len() + rest.len(), total);
     let none = conns
         .list()
@@ -211,11 +202,10 @@ async fn drive(rig: &Rig) {
 
     // 409: the name is taken
     let taken = conns
-        .create(NewConnection::new(
+        .create(openai_at(
             created[0].name(),
-            ConnectionType::OpenAi,
             "https://api.openai.com/v1",
-            AuthData::api_key("sk-again"),
+            "sk-again",
         ))
         .await
         .unwrap_err();
@@ -471,27 +461,12 @@ async fn the_traffic_matches_the_domain_types_own_schemas() {
     );
 }
 
-/// Adds an unknown property to every object of a JSON body, at every depth.
-fn add_unknown_properties(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            map.values_mut().for_each(add_unknown_properties);
-            map.insert(
-                "x_unknown_property".into(),
-                serde_json::json!({"added_by": "a test", "list": [1, "two", null]}),
-            );
-        }
-        Value::Array(items) => items.iter_mut().for_each(add_unknown_properties),
-        _ => {}
-    }
-}
-
 #[tokio::test]
 async fn unknown_properties_in_every_answer_are_tolerated() {
     let spec = spec();
     let rig = Rig::start().await;
     rig.recorder
-        .set_json_rewrite(Some(Arc::new(add_unknown_properties)));
+        .set_json_rewrite(Some(Arc::new(recorder::add_unknown_properties)));
     // The whole drive, with its assertions on every decoded value and error detail.
     drive(&rig).await;
     let exchanges = rig.recorder.exchanges();
@@ -506,12 +481,7 @@ async fn unknown_properties_in_every_answer_are_tolerated() {
     // They are dropped, not kept: a connection serialises as the service's shape only.
     let conns = rig.client().connections();
     let c = conns
-        .create(NewConnection::new(
-            "after",
-            ConnectionType::OpenAi,
-            "https://api.openai.com/v1",
-            AuthData::api_key("sk-after"),
-        ))
+        .create(openai_at("after", "https://api.openai.com/v1", "sk-after"))
         .await
         .unwrap();
     let text = serde_json::to_string(&c).unwrap();
@@ -537,12 +507,7 @@ async fn answers_without_a_name_get_the_name_asked_for() {
         })));
     let conns = rig.client().connections();
     let created = conns
-        .create(NewConnection::new(
-            "nameless",
-            ConnectionType::OpenAi,
-            "https://api.openai.com/v1",
-            AuthData::api_key("sk-1"),
-        ))
+        .create(openai_at("nameless", "https://api.openai.com/v1", "sk-1"))
         .await
         .unwrap();
     assert_eq!(created.name(), "nameless");
@@ -593,12 +558,7 @@ async fn the_checks_catch_what_the_spec_does_not_allow() {
     );
     // A request that breaks its schema (as if the client forgot the endpoint).
     conns
-        .create(NewConnection::new(
-            "fine",
-            ConnectionType::OpenAi,
-            "https://api.openai.com/v1",
-            AuthData::api_key("sk-1"),
-        ))
+        .create(openai_at("fine", "https://api.openai.com/v1", "sk-1"))
         .await
         .unwrap();
     let mut broken = rig.recorder.exchanges().pop().unwrap();

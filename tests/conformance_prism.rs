@@ -45,7 +45,7 @@ use futures::StreamExt;
 use prism::{Mode, Prism, Served};
 use recorder::{Exchange, Recorder};
 use serde_json::{json, Value};
-use spec_schema::{PrismFinding, Spec};
+use spec_schema::Spec;
 
 const ORG: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
 const ENV: &str = "env-123";
@@ -159,18 +159,9 @@ fn explained_by(spec: &Spec, ex: &Exchange) -> Vec<(String, Option<String>)> {
     let op = spec
         .validate_request_target(&ex.method, &ex.target)
         .unwrap_or_else(|v| panic!("{ex:?}: {v:#?}"));
-    let findings: Vec<PrismFinding<'_>> = ex
-        .violations
-        .iter()
-        .map(|v| PrismFinding {
-            location: &v.location,
-            code: &v.code,
-            message: &v.message,
-        })
-        .collect();
     ex.violations
         .iter()
-        .zip(spec.explain_prism(&op, &findings))
+        .zip(recorder::explain_prism(spec, &op, &ex.violations))
         .map(|(v, why)| {
             (
                 format!("{}:{}", v.location.join("."), v.code),
@@ -390,19 +381,10 @@ fn the_relaxed_copy_differs_from_the_published_one_by_the_listed_removals_only()
         return;
     }
     let spec = spec();
-    let root = spec_schema::crate_root();
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("relaxed-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = prism::scratch_dir("relaxed");
     let copy = |served, file: &str| -> Value {
         let out = dir.join(file);
-        prism::prepare_spec_served(
-            served,
-            &root.join(spec_schema::SPEC_PATH),
-            &root.join(spec_schema::DEVIATIONS_PATH),
-            &out,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        prism::prepare_crate_spec(served, &out).unwrap_or_else(|e| panic!("{e}"));
         serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap()
     };
     let published = copy(Served::Published, "published.json");
@@ -593,21 +575,6 @@ async fn call_random(
     }
 }
 
-/// Adds an unknown property to every object of a JSON body, at every depth.
-fn add_unknown_properties(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            map.values_mut().for_each(add_unknown_properties);
-            map.insert(
-                "x_unknown_property".into(),
-                json!({"added_by": "a test", "list": [1, "two", null]}),
-            );
-        }
-        Value::Array(items) => items.iter_mut().for_each(add_unknown_properties),
-        _ => {}
-    }
-}
-
 /// What one seed's run found.
 #[derive(Default)]
 struct SeedReport {
@@ -637,7 +604,7 @@ async fn run_seed(spec: &Spec, index: usize, seed: u64, rig: &Rig) -> SeedReport
             // The same answer with unknown properties in every object decodes the same.
             if (200..300).contains(&code) {
                 rig.recorder
-                    .set_json_rewrite(Some(Arc::new(add_unknown_properties)));
+                    .set_json_rewrite(Some(Arc::new(recorder::add_unknown_properties)));
                 let mut scratch = Tally::default();
                 let extended = call_random(rig, &client, op, code, kind, &mut scratch).await;
                 rig.recorder.set_json_rewrite(None);

@@ -6,24 +6,23 @@
 
 #[path = "support/figures.rs"]
 mod figures;
+#[path = "support/lists.rs"]
+mod lists;
+#[path = "support/new_connections.rs"]
+mod new_connections;
 #[path = "support/scripted.rs"]
 mod scripted;
 
-use confluent_flink_sql::connections::{AuthData, ConnectionType, NewConnection};
+use confluent_flink_sql::connections::{AuthData, NewConnection};
 use confluent_flink_sql::fake::FakeServer;
 use confluent_flink_sql::{Client, Credentials, ErrorKind};
-use futures::TryStreamExt;
+use lists::all_pages;
 use scripted::{Reply, Scripted};
 
 const ORG: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
 
 fn new(name: &str) -> NewConnection {
-    NewConnection::new(
-        name,
-        ConnectionType::OpenAi,
-        "https://e.example",
-        AuthData::api_key("sk-scope"),
-    )
+    new_connections::openai_at(name, "https://e.example", "sk-scope")
 }
 
 #[tokio::test]
@@ -37,13 +36,7 @@ async fn links_to_another_host_are_never_followed() {
     server.seed(35);
     let conns = server.client_builder().build().unwrap().connections();
 
-    let pages: Vec<_> = conns
-        .list()
-        .page_size(10)
-        .pages()
-        .try_collect()
-        .await
-        .unwrap();
+    let pages = all_pages(conns.list().page_size(10)).await;
     assert_eq!(pages.len(), 4);
     assert_eq!(pages.iter().map(|p| p.len()).sum::<usize>(), 35);
     let created = conns.create(new("made-here")).await.unwrap();

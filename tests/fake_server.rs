@@ -49,42 +49,45 @@ impl Api {
     }
 
     async fn create(&self, body: &Value) -> Response {
-        self.request(Method::POST, &self.collection())
-            .json(body)
-            .send()
-            .await
-            .expect("create is answered")
+        answer(
+            self.request(Method::POST, &self.collection()).json(body),
+            "create",
+        )
+        .await
     }
 
     async fn get(&self, name: &str) -> Response {
-        self.request(Method::GET, &self.item(name))
-            .send()
-            .await
-            .expect("get is answered")
+        answer(self.request(Method::GET, &self.item(name)), "get").await
     }
 
     async fn list(&self, query: &[(&str, &str)]) -> Response {
-        self.request(Method::GET, &self.collection())
-            .query(query)
-            .send()
-            .await
-            .expect("list is answered")
+        answer(
+            self.request(Method::GET, &self.collection()).query(query),
+            "list",
+        )
+        .await
     }
 
     async fn update(&self, name: &str, body: &Value) -> Response {
-        self.request(Method::PUT, &self.item(name))
-            .json(body)
-            .send()
-            .await
-            .expect("update is answered")
+        answer(
+            self.request(Method::PUT, &self.item(name)).json(body),
+            "update",
+        )
+        .await
     }
 
     async fn delete(&self, name: &str) -> Response {
-        self.request(Method::DELETE, &self.item(name))
-            .send()
-            .await
-            .expect("delete is answered")
+        answer(self.request(Method::DELETE, &self.item(name)), "delete").await
     }
+}
+
+/// Sends the request of `operation`; panics (`<operation> is answered: <error>`) when no
+/// answer comes.
+async fn answer(request: RequestBuilder, operation: &str) -> Response {
+    request
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{operation} is answered: {e:?}"))
 }
 
 fn new_connection(name: &str, api_key: &str) -> Value {
@@ -99,15 +102,9 @@ fn new_connection(name: &str, api_key: &str) -> Value {
 }
 
 fn update_body(name: &str, resource_version: &str, api_key: &str) -> Value {
-    json!({
-        "name": name,
-        "metadata": {"resource_version": resource_version},
-        "spec": {
-            "connection_type": "OPENAI",
-            "endpoint": "https://api.openai.com/v1/chat/completions",
-            "auth_data": {"kind": "PlaintextProvider", "data": json!({"API_KEY": api_key}).to_string()}
-        }
-    })
+    let mut body = new_connection(name, api_key);
+    body["metadata"] = json!({"resource_version": resource_version});
+    body
 }
 
 fn request_id(response: &Response) -> String {

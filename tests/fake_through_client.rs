@@ -7,6 +7,10 @@
 
 #[path = "support/figures.rs"]
 mod figures;
+#[path = "support/lists.rs"]
+mod lists;
+#[path = "support/new_connections.rs"]
+mod new_connections;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -14,17 +18,12 @@ use std::sync::Arc;
 use confluent_flink_sql::connections::{AuthData, ConnectionType, NewConnection, Phase};
 use confluent_flink_sql::fake::FakeServer;
 use confluent_flink_sql::{Credentials, Error, ErrorKind};
-use futures::TryStreamExt;
+use lists::{all_items, all_pages};
 
 const GROUP: &str = "fake_through_client";
 
 fn openai(name: &str) -> NewConnection {
-    NewConnection::new(
-        name,
-        ConnectionType::OpenAi,
-        "https://api.openai.com/v1/chat/completions",
-        AuthData::api_key("sk-behaviour"),
-    )
+    new_connections::openai(name, "sk-behaviour")
 }
 
 /// The one error object of `e`, checked to carry `status` and a request id.
@@ -163,13 +162,7 @@ async fn paging_default_and_largest_pages_opaque_tokens_totals_and_request_ids()
     let resumed = conns.list().page_token(token).first_page().await.unwrap();
     assert_eq!(resumed.items()[0].name(), "seed-000010");
 
-    let pages: Vec<_> = conns
-        .list()
-        .page_size(40)
-        .pages()
-        .try_collect()
-        .await
-        .unwrap();
+    let pages = all_pages(conns.list().page_size(40)).await;
     assert_eq!(
         pages.iter().map(|p| p.len()).collect::<Vec<_>>(),
         [40, 40, 40, 30]
@@ -180,13 +173,7 @@ async fn paging_default_and_largest_pages_opaque_tokens_totals_and_request_ids()
     assert_eq!(pages[3].next_page_token(), None);
 
     // Filtered lists count only their type (19 types cycle through the seed).
-    let openai: Vec<_> = conns
-        .list()
-        .connection_type(ConnectionType::OpenAi)
-        .items()
-        .try_collect()
-        .await
-        .unwrap();
+    let openai = all_items(conns.list().connection_type(ConnectionType::OpenAi)).await;
     assert_eq!(openai.len(), 8);
     assert!(openai
         .iter()

@@ -6,15 +6,18 @@
 
 #[path = "support/figures.rs"]
 mod figures;
+#[path = "support/new_connections.rs"]
+mod new_connections;
 #[path = "support/scripted.rs"]
 mod scripted;
 
 use std::time::{Duration, Instant};
 
-use confluent_flink_sql::connections::{AuthData, ConnectionType, NewConnection};
+use confluent_flink_sql::connections::AuthData;
 use confluent_flink_sql::fake::{FakeServer, Fault, Operation};
 use confluent_flink_sql::{Client, ClientBuilder, ErrorKind, RetryPolicy};
 use futures::StreamExt;
+use new_connections::openai;
 
 const GROUP: &str = "faults";
 
@@ -36,15 +39,6 @@ fn builder(server: &FakeServer) -> ClientBuilder {
 
 fn client(server: &FakeServer) -> Client {
     builder(server).build().unwrap()
-}
-
-fn openai(name: &str, key: &str) -> NewConnection {
-    NewConnection::new(
-        name,
-        ConnectionType::OpenAi,
-        "https://api.openai.com/v1/chat/completions",
-        AuthData::api_key(key),
-    )
 }
 
 /// The writes a scenario must leave applied on the server, each exactly once.

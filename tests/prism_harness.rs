@@ -11,24 +11,25 @@ mod figures;
 mod prism;
 #[path = "support/recorder.rs"]
 mod recorder;
+#[path = "support/spec_bodies.rs"]
+mod spec_bodies;
 #[path = "support/spec_schema.rs"]
 mod spec_schema;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use prism::{Mode, Prism, SlViolation};
+use prism::{Mode, Prism, Served, SlViolation};
 use recorder::Recorder;
 use reqwest::Method;
 use serde_json::{json, Value};
-use spec_schema::{PrismFinding, Spec};
+use spec_bodies::{create_body, update_body};
+use spec_schema::Spec;
 
 const ORG: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
 const ENV: &str = "env-123";
 /// Not a secret: a fixed test credential for the mock.
 const KEY: &str = "TESTKEY";
 const SECRET: &str = "test-secret";
-/// `{"API_KEY":"sk-test"}` in base64: what the spec (format: byte) asks for.
-const B64: &str = "eyJBUElfS0VZIjoic2stdGVzdCJ9";
 /// Seeds for the dynamic runs.
 const SEEDS: [u64; 5] = [1, 7, 42, 1234, 99991];
 
@@ -54,23 +55,6 @@ struct Answer {
 
 fn collection() -> String {
     format!("/sql/v1/organizations/{ORG}/environments/{ENV}/connections")
-}
-
-fn create_body() -> Value {
-    json!({
-        "name": "my-openai-connection",
-        "spec": {
-            "connection_type": "OPENAI",
-            "endpoint": "https://api.openai.com/v1/chat/completions",
-            "auth_data": { "kind": "PlaintextProvider", "data": B64 }
-        }
-    })
-}
-
-fn update_body() -> Value {
-    let mut body = create_body();
-    body["metadata"] = json!({ "resource_version": "a23av" });
-    body
 }
 
 fn call(op: &'static str, method: Method, target: String, body: Option<Value>) -> Call {
@@ -179,17 +163,9 @@ fn explain<'a>(
     op: &str,
     violations: &'a [SlViolation],
 ) -> Vec<(&'a SlViolation, Option<(String, usize)>)> {
-    let findings: Vec<PrismFinding<'_>> = violations
-        .iter()
-        .map(|v| PrismFinding {
-            location: &v.location,
-            code: &v.code,
-            message: &v.message,
-        })
-        .collect();
     violations
         .iter()
-        .zip(spec.explain_prism(op, &findings))
+        .zip(recorder::explain_prism(spec, op, violations))
         .map(|(v, why)| (v, why.map(|(id, i)| (id.to_owned(), i))))
         .collect()
 }
@@ -586,12 +562,10 @@ fn the_served_copy_differs_from_the_published_spec_only_by_the_listed_types() {
     }
     let spec = load();
     let root = spec_schema::crate_root();
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("served-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = prism::scratch_dir("served");
     let out = dir.join("spec.json");
     let deviations = root.join(spec_schema::DEVIATIONS_PATH);
-    prism::prepare_spec(&root.join(spec_schema::SPEC_PATH), &deviations, &out).unwrap();
+    prism::prepare_crate_spec(Served::Published, &out).unwrap();
     let served: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
 
     let mut differences = Vec::new();

@@ -11,6 +11,8 @@
 mod capture;
 #[path = "support/figures.rs"]
 mod figures;
+#[path = "support/new_connections.rs"]
+mod new_connections;
 #[path = "support/scripted.rs"]
 mod scripted;
 
@@ -23,6 +25,7 @@ use confluent_flink_sql::connections::{AuthData, Connection, ConnectionType, New
 use confluent_flink_sql::fake::{FakeServer, Fault, Operation};
 use confluent_flink_sql::{Client, ClientBuilder, Credentials, Error, RetryPolicy};
 use futures::{StreamExt, TryStreamExt};
+use new_connections::openai;
 use scripted::{Reply, Scripted};
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -102,15 +105,6 @@ fn fast() -> RetryPolicy {
         .max_backoff(Duration::from_millis(5))
 }
 
-fn new_openai(name: &str, key: &str) -> NewConnection {
-    NewConnection::new(
-        name,
-        ConnectionType::OpenAi,
-        "https://api.openai.com/v1/chat/completions",
-        AuthData::api_key(key),
-    )
-}
-
 #[test]
 fn no_secret_in_any_output_of_any_path() {
     let capture = Capture::default();
@@ -185,7 +179,7 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
     shown.value("list request", &conns.list().page_size(5));
 
     // Success of every operation.
-    let new = new_openai("canary", AUTH_SECRET);
+    let new = openai("canary", AUTH_SECRET);
     shown.value("new connection", &new);
     let r = conns.create(new).await;
     shown.path("create", &r);
@@ -222,7 +216,7 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
     shown.value("wrong client", &wrong);
     let r = wrong
         .connections()
-        .create(new_openai("x401", AUTH_SECRET))
+        .create(openai("x401", AUTH_SECRET))
         .await;
     shown.path("401", &r);
     // 403.
@@ -242,7 +236,7 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
     let r = conns.delete("missing").await;
     shown.path("404 delete", &r);
     // 409.
-    let r = conns.create(new_openai("canary", AUTH_SECRET)).await;
+    let r = conns.create(openai("canary", AUTH_SECRET)).await;
     shown.path("409", &r);
     // 422: keys the service refuses, values that are canaries.
     let r = conns
@@ -268,13 +262,13 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
     shown.path("400 token", &r);
     // 429 past the retries, on a create.
     server.inject_for(Operation::Create, Fault::rate_limited(0), 10);
-    let r = conns.create(new_openai("x429", AUTH_SECRET)).await;
+    let r = conns.create(openai("x429", AUTH_SECRET)).await;
     shown.path("429", &r);
     server.clear_faults();
     // 5xx.
     for status in [500, 503] {
         server.inject_for(Operation::Create, Fault::Status(status), 1);
-        let r = conns.create(new_openai("x5xx", AUTH_SECRET)).await;
+        let r = conns.create(openai("x5xx", AUTH_SECRET)).await;
         shown.path("5xx", &r);
         server.inject(Fault::Status(status), 10);
         let r = conns
@@ -295,7 +289,7 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
         Fault::Delay(Duration::from_millis(400)),
         1,
     );
-    let r = quick.create(new_openai("slow", AUTH_SECRET)).await;
+    let r = quick.create(openai("slow", AUTH_SECRET)).await;
     shown.path("timeout", &r);
     let bounded = base()
         .total_timeout(Some(Duration::from_millis(150)))
@@ -326,7 +320,7 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
         for (i, c) in [&conns, &retrying].into_iter().enumerate() {
             server.inject_for(Operation::Create, fault.clone(), 1);
             let name = format!("cut-{}-{i}", server.stats().faults_injected);
-            let r = c.create(new_openai(&name, AUTH_SECRET)).await;
+            let r = c.create(openai(&name, AUTH_SECRET)).await;
             shown.path("cut create", &r);
             server.inject_for(Operation::Update, fault.clone(), 1);
             let r = c.update("canary", AuthData::api_key(AUTH_SECRET_2)).await;
@@ -351,7 +345,7 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
         .build()
         .unwrap()
         .connections();
-    let r = refused.create(new_openai("refused", AUTH_SECRET)).await;
+    let r = refused.create(openai("refused", AUTH_SECRET)).await;
     shown.path("refused", &r);
 
     // A server that echoes every secret back: in error details, in bodies it cannot
@@ -389,7 +383,7 @@ async fn run_every_path(shown: &mut Shown) -> (usize, usize) {
         .build()
         .unwrap()
         .connections();
-    let r = echoing.create(new_openai("echo", AUTH_SECRET)).await;
+    let r = echoing.create(openai("echo", AUTH_SECRET)).await;
     shown.path("echo create", &r);
     let held: Connection = serde_json::from_value(serde_json::json!({
         "name": "echo", "metadata": {"resource_version": "1"},

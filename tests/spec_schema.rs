@@ -1,15 +1,16 @@
 //! The spec validator (`tests/support/spec_schema.rs`): the spec's own examples, the OpenAPI
 //! keywords it translates, and the deviation list being exact.
 
+#[path = "support/spec_bodies.rs"]
+mod spec_bodies;
 #[path = "support/spec_schema.rs"]
 mod spec_schema;
 
 use serde_json::{json, Value};
+use spec_bodies::{create_body, update_body, B64};
 use spec_schema::{Spec, Violation, DEVIATIONS_PATH, SPEC_PATH};
 
 const ORG: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
-/// `{"API_KEY":"sk-test"}` in base64.
-const B64: &str = "eyJBUElfS0VZIjoic2stdGVzdCJ9";
 
 fn spec() -> Spec {
     Spec::load().unwrap_or_else(|e| panic!("loading the spec: {e}"))
@@ -23,6 +24,25 @@ fn texts() -> (String, String) {
     )
 }
 
+/// The spec as published, with its deviation list as `edit` leaves it.
+fn with_deviations(edit: impl FnOnce(&mut Value)) -> Result<Spec, String> {
+    let (yaml, deviations) = texts();
+    let mut list: Value = serde_json::from_str(&deviations).unwrap();
+    edit(&mut list);
+    Spec::from_texts(&yaml, &list.to_string())
+}
+
+/// The spec as published, without the deviation `id`.
+fn without_deviation(id: &str) -> Spec {
+    with_deviations(|list| {
+        list["deviations"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|d| d["id"] != id)
+    })
+    .unwrap()
+}
+
 /// Replaces exactly one occurrence, so a test cannot pass because its edit missed.
 fn replace_once(text: &str, from: &str, to: &str) -> String {
     assert_eq!(
@@ -31,23 +51,6 @@ fn replace_once(text: &str, from: &str, to: &str) -> String {
         "expected exactly one `{from}`"
     );
     text.replacen(from, to, 1)
-}
-
-fn create_body() -> Value {
-    json!({
-        "name": "my-openai-connection",
-        "spec": {
-            "connection_type": "OPENAI",
-            "endpoint": "https://api.openai.com/v1/chat/completions",
-            "auth_data": { "kind": "PlaintextProvider", "data": B64 }
-        }
-    })
-}
-
-fn update_body() -> Value {
-    let mut body = create_body();
-    body["metadata"] = json!({ "resource_version": "a23av" });
-    body
 }
 
 fn connection() -> Value {
@@ -86,6 +89,40 @@ fn only(violations: Vec<Violation>) -> Violation {
         "expected one violation, got {violations:#?}"
     );
     violations.into_iter().next().unwrap()
+}
+
+/// The one violation of a check that fails, or a panic that lists them.
+#[track_caller]
+fn refused<T: std::fmt::Debug>(result: Result<T, Vec<Violation>>) -> Violation {
+    only(result.unwrap_err())
+}
+
+/// The violation is of `keyword` at `pointer`.
+#[track_caller]
+fn assert_at(v: &Violation, pointer: &str, keyword: &str) {
+    assert_eq!((v.pointer.as_str(), v.keyword.as_str()), (pointer, keyword));
+}
+
+/// The violation is at `pointer`, with `argument` (the missing property, the format).
+#[track_caller]
+fn assert_argument_at(v: &Violation, pointer: &str, argument: &str) {
+    assert_eq!(
+        (v.pointer.as_str(), v.argument.as_deref()),
+        (pointer, Some(argument))
+    );
+}
+
+/// The violation is of `keyword` at `pointer`, with `argument`.
+#[track_caller]
+fn assert_at_with(v: &Violation, pointer: &str, keyword: &str, argument: &str) {
+    assert_eq!(
+        (
+            v.pointer.as_str(),
+            v.keyword.as_str(),
+            v.argument.as_deref()
+        ),
+        (pointer, keyword, Some(argument))
+    );
 }
 
 fn strict(violations: &[Violation]) -> Vec<&Violation> {
@@ -176,26 +213,14 @@ fn a_wrong_type_is_reported_at_its_json_pointer() {
     let spec = spec();
     let mut body = create_body();
     body["spec"]["endpoint"] = json!(42);
-    let v = only(
-        spec.validate_request("createSqlv1Connection", &body)
-            .unwrap_err(),
-    );
-    assert_eq!(
-        (v.pointer.as_str(), v.keyword.as_str()),
-        ("/spec/endpoint", "type")
-    );
+    let v = refused(spec.validate_request("createSqlv1Connection", &body));
+    assert_at(&v, "/spec/endpoint", "type");
     assert_eq!(v.context, "request createSqlv1Connection");
 
     let mut response = list(vec![connection()]);
     response["data"][0]["status"]["phase"] = json!(["ACTIVE"]);
-    let v = only(
-        spec.validate_response("listSqlv1Connections", 200, &response)
-            .unwrap_err(),
-    );
-    assert_eq!(
-        (v.pointer.as_str(), v.keyword.as_str()),
-        ("/data/0/status/phase", "type")
-    );
+    let v = refused(spec.validate_response("listSqlv1Connections", 200, &response));
+    assert_at(&v, "/data/0/status/phase", "type");
 }
 
 #[test]
@@ -206,38 +231,16 @@ fn a_missing_required_field_is_reported_with_its_parent_pointer_and_name() {
         .as_object_mut()
         .unwrap()
         .remove("connection_type");
-    let v = only(
-        spec.validate_request("createSqlv1Connection", &body)
-            .unwrap_err(),
-    );
-    assert_eq!(
-        (
-            v.pointer.as_str(),
-            v.keyword.as_str(),
-            v.argument.as_deref()
-        ),
-        ("/spec", "required", Some("connection_type"))
-    );
+    let v = refused(spec.validate_request("createSqlv1Connection", &body));
+    assert_at_with(&v, "/spec", "required", "connection_type");
 
-    let v = only(
-        spec.validate_request("createSqlv1Connection", &json!({ "name": "x" }))
-            .unwrap_err(),
-    );
-    assert_eq!(
-        (v.pointer.as_str(), v.argument.as_deref()),
-        ("", Some("spec"))
-    );
+    let v = refused(spec.validate_request("createSqlv1Connection", &json!({ "name": "x" })));
+    assert_argument_at(&v, "", "spec");
 
     let mut item = connection();
     item.as_object_mut().unwrap().remove("status");
-    let v = only(
-        spec.validate_response("listSqlv1Connections", 200, &list(vec![item]))
-            .unwrap_err(),
-    );
-    assert_eq!(
-        (v.pointer.as_str(), v.argument.as_deref()),
-        ("/data/0", Some("status"))
-    );
+    let v = refused(spec.validate_response("listSqlv1Connections", 200, &list(vec![item])));
+    assert_argument_at(&v, "/data/0", "status");
 }
 
 #[test]
@@ -254,10 +257,7 @@ fn nullable_allows_null_exactly_where_the_spec_says_nullable() {
     for key in ["total_size", "self"] {
         let mut page = list(vec![]);
         page["metadata"][key] = Value::Null;
-        let v = only(
-            spec.validate_response("listSqlv1Connections", 200, &page)
-                .unwrap_err(),
-        );
+        let v = refused(spec.validate_response("listSqlv1Connections", 200, &page));
         assert_eq!(
             (v.pointer, v.keyword),
             (format!("/metadata/{key}"), "type".to_owned())
@@ -266,10 +266,7 @@ fn nullable_allows_null_exactly_where_the_spec_says_nullable() {
     // Nullable adds null; the type still holds.
     let mut page = list(vec![]);
     page["metadata"]["next"] = json!(7);
-    let v = only(
-        spec.validate_response("listSqlv1Connections", 200, &page)
-            .unwrap_err(),
-    );
+    let v = refused(spec.validate_response("listSqlv1Connections", 200, &page));
     assert_eq!(v.pointer, "/metadata/next");
 }
 
@@ -283,10 +280,7 @@ fn read_only_properties_must_be_absent_from_requests_only() {
     ] {
         let mut body = create_body();
         body[key] = value;
-        let v = only(
-            spec.validate_request("createSqlv1Connection", &body)
-                .unwrap_err(),
-        );
+        let v = refused(spec.validate_request("createSqlv1Connection", &body));
         assert_eq!(
             (v.pointer, v.keyword, v.argument),
             (
@@ -311,10 +305,7 @@ fn read_only_properties_must_be_absent_from_requests_only() {
         .unwrap();
     let mut response = connection();
     response.as_object_mut().unwrap().remove("kind");
-    let v = only(
-        spec.validate_response("getSqlv1Connection", 200, &response)
-            .unwrap_err(),
-    );
+    let v = refused(spec.validate_response("getSqlv1Connection", 200, &response));
     assert_eq!(
         (v.keyword.as_str(), v.argument.as_deref()),
         ("required", Some("kind"))
@@ -329,41 +320,19 @@ fn the_discriminator_chooses_the_member_the_value_must_match() {
         .as_object_mut()
         .unwrap()
         .remove("kind");
-    let v = only(
-        spec.validate_request("createSqlv1Connection", &body)
-            .unwrap_err(),
-    );
-    assert_eq!(
-        (
-            v.pointer.as_str(),
-            v.keyword.as_str(),
-            v.argument.as_deref()
-        ),
-        ("/spec/auth_data", "required", Some("kind"))
-    );
+    let v = refused(spec.validate_request("createSqlv1Connection", &body));
+    assert_at_with(&v, "/spec/auth_data", "required", "kind");
 
     let mut body = create_body();
     body["spec"]["auth_data"]["kind"] = json!("VaultProvider");
-    let v = only(
-        spec.validate_request("createSqlv1Connection", &body)
-            .unwrap_err(),
-    );
-    assert_eq!(
-        (v.pointer.as_str(), v.keyword.as_str()),
-        ("/spec/auth_data/kind", "enum")
-    );
+    let v = refused(spec.validate_request("createSqlv1Connection", &body));
+    assert_at(&v, "/spec/auth_data/kind", "enum");
 
     // Errors inside the chosen member point inside it (not at a bare oneOf).
     let mut body = create_body();
     body["spec"]["auth_data"]["data"] = json!(5);
-    let v = only(
-        spec.validate_request("createSqlv1Connection", &body)
-            .unwrap_err(),
-    );
-    assert_eq!(
-        (v.pointer.as_str(), v.keyword.as_str()),
-        ("/spec/auth_data/data", "type")
-    );
+    let v = refused(spec.validate_request("createSqlv1Connection", &body));
+    assert_at(&v, "/spec/auth_data/data", "type");
 }
 
 #[test]
@@ -378,14 +347,7 @@ fn format_byte_is_a_base64_check_that_the_listed_deviation_waives() {
         let mut body = create_body();
         body["spec"]["auth_data"]["data"] = json!(bad);
         let v = only(spec.check_request("createSqlv1Connection", &body));
-        assert_eq!(
-            (
-                v.pointer.as_str(),
-                v.keyword.as_str(),
-                v.argument.as_deref()
-            ),
-            ("/spec/auth_data/data", "format", Some("byte"))
-        );
+        assert_at_with(&v, "/spec/auth_data/data", "format", "byte");
         assert_eq!(
             v.allowed_by.as_deref(),
             Some("auth-data-plain-json"),
@@ -414,28 +376,16 @@ fn listed_deviations_pass_and_anything_else_fails() {
     let v = only(spec.check_response("getSqlv1Connection", 200, &response));
     assert_eq!(v.allowed_by.as_deref(), Some("resource-name-empty"));
     response["metadata"]["resource_name"] = json!("not a uri");
-    let v = only(
-        spec.validate_response("getSqlv1Connection", 200, &response)
-            .unwrap_err(),
-    );
-    assert_eq!(
-        (v.pointer.as_str(), v.argument.as_deref()),
-        ("/metadata/resource_name", Some("uri"))
-    );
+    let v = refused(spec.validate_response("getSqlv1Connection", 200, &response));
+    assert_argument_at(&v, "/metadata/resource_name", "uri");
 
     // read-omits-auth-data: for the GET only, not for the 201 of a create.
     let mut read = connection();
     read["spec"].as_object_mut().unwrap().remove("auth_data");
     spec.validate_response("getSqlv1Connection", 200, &read)
         .unwrap();
-    let v = only(
-        spec.validate_response("createSqlv1Connection", 201, &read)
-            .unwrap_err(),
-    );
-    assert_eq!(
-        (v.pointer.as_str(), v.argument.as_deref()),
-        ("/spec", Some("auth_data"))
-    );
+    let v = refused(spec.validate_response("createSqlv1Connection", 201, &read));
+    assert_argument_at(&v, "/spec", "auth_data");
 
     // put-metadata-read-only: metadata with resource_version only is fine in a PUT...
     let waived: Vec<_> = spec
@@ -465,34 +415,16 @@ fn listed_deviations_pass_and_anything_else_fails() {
     );
     let mut body = update_body();
     body["metadata"]["resource_version"] = json!(12);
-    let v = only(
-        spec.validate_request("updateSqlv1Connection", &body)
-            .unwrap_err(),
-    );
-    assert_eq!(
-        (v.pointer.as_str(), v.keyword.as_str()),
-        ("/metadata/resource_version", "type")
-    );
+    let v = refused(spec.validate_request("updateSqlv1Connection", &body));
+    assert_at(&v, "/metadata/resource_version", "type");
     let mut body = update_body();
     body["metadata"]["resource_name"] = json!("crn://x");
-    let v = only(
-        spec.validate_request("updateSqlv1Connection", &body)
-            .unwrap_err(),
-    );
-    assert_eq!(
-        (v.pointer.as_str(), v.keyword.as_str()),
-        ("/metadata/resource_name", "readOnly")
-    );
+    let v = refused(spec.validate_request("updateSqlv1Connection", &body));
+    assert_at(&v, "/metadata/resource_name", "readOnly");
     let mut body = update_body();
     body["metadata"] = json!({});
-    let v = only(
-        spec.validate_request("updateSqlv1Connection", &body)
-            .unwrap_err(),
-    );
-    assert_eq!(
-        (v.pointer.as_str(), v.argument.as_deref()),
-        ("/metadata", Some("resource_version"))
-    );
+    let v = refused(spec.validate_request("updateSqlv1Connection", &body));
+    assert_argument_at(&v, "/metadata", "resource_version");
 }
 
 #[test]
@@ -529,33 +461,34 @@ fn a_deviation_that_no_longer_matches_the_spec_is_reported() {
     );
 
     // A waiver rule that no sample and no example of the spec exercises is reported.
-    let mut list: Value = serde_json::from_str(&deviations).unwrap();
-    list["deviations"][2]["allows"].as_array_mut().unwrap().push(json!({
-        "where": "response getSqlv1Connection 200", "instance": "/status", "keyword": "required", "argument": "phase"
-    }));
-    let spec = Spec::from_texts(&yaml, &list.to_string()).unwrap();
+    let spec = with_deviations(|list| {
+        list["deviations"][2]["allows"].as_array_mut().unwrap().push(json!({
+            "where": "response getSqlv1Connection 200", "instance": "/status", "keyword": "required", "argument": "phase"
+        }))
+    })
+    .unwrap();
     let problems = spec.audit_deviations().unwrap();
     assert_eq!(problems, ["`read-omits-auth-data`: rule 1 (response getSqlv1Connection 200 /status required) is exercised by no sample and no example"]);
 }
 
 #[test]
 fn a_sample_must_show_its_own_deviation_and_nothing_else() {
-    let (yaml, deviations) = texts();
-    let mut list: Value = serde_json::from_str(&deviations).unwrap();
     // A sample of read-omits-auth-data that also has an empty resource_name.
     let mut sample = connection();
     sample["spec"].as_object_mut().unwrap().remove("auth_data");
     sample["metadata"]["resource_name"] = json!("");
-    list["deviations"][2]["samples"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!({ "where": "response getSqlv1Connection 200", "body": sample }));
-    // And one that breaks nothing.
-    list["deviations"][3]["samples"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!({ "where": "request createSqlv1Connection", "body": create_body() }));
-    let spec = Spec::from_texts(&yaml, &list.to_string()).unwrap();
+    let spec = with_deviations(|list| {
+        list["deviations"][2]["samples"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({ "where": "response getSqlv1Connection 200", "body": sample }));
+        // And one that breaks nothing.
+        list["deviations"][3]["samples"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({ "where": "request createSqlv1Connection", "body": create_body() }));
+    })
+    .unwrap();
     let problems = spec.audit_deviations().unwrap();
     assert_eq!(problems.len(), 2, "{problems:#?}");
     assert!(problems[0].starts_with("`read-omits-auth-data`: sample 1 shows something else: response getSqlv1Connection 200: /metadata/resource_name"), "{problems:#?}");
@@ -564,13 +497,7 @@ fn a_sample_must_show_its_own_deviation_and_nothing_else() {
 
 #[test]
 fn without_its_deviation_a_waived_violation_fails() {
-    let (yaml, deviations) = texts();
-    let mut list: Value = serde_json::from_str(&deviations).unwrap();
-    list["deviations"]
-        .as_array_mut()
-        .unwrap()
-        .retain(|d| d["id"] != "auth-data-plain-json");
-    let spec = Spec::from_texts(&yaml, &list.to_string()).unwrap();
+    let spec = without_deviation("auth-data-plain-json");
     let example = spec
         .examples()
         .unwrap()
@@ -586,32 +513,29 @@ fn without_its_deviation_a_waived_violation_fails() {
 
 #[test]
 fn the_deviation_file_is_checked_for_shape() {
-    let (yaml, deviations) = texts();
-    let mut list: Value = serde_json::from_str(&deviations).unwrap();
-    let first = list["deviations"][0].clone();
-    list["deviations"].as_array_mut().unwrap().push(first);
-    let err = Spec::from_texts(&yaml, &list.to_string()).unwrap_err();
+    let err = with_deviations(|list| {
+        let first = list["deviations"][0].clone();
+        list["deviations"].as_array_mut().unwrap().push(first);
+    })
+    .unwrap_err();
     assert_eq!(err, "deviations: id `auth-data-plain-json` is listed twice");
 
-    let mut list: Value = serde_json::from_str(&deviations).unwrap();
-    list["deviations"][0]["evidence"] = json!([]);
-    let err = Spec::from_texts(&yaml, &list.to_string()).unwrap_err();
-    assert!(err.contains("needs evidence"), "{err}");
-
-    let mut list: Value = serde_json::from_str(&deviations).unwrap();
-    list["deviations"][0]["typo_field"] = json!(1);
-    let err = Spec::from_texts(&yaml, &list.to_string()).unwrap_err();
-    assert!(err.contains("unknown field `typo_field`"), "{err}");
-
-    // answered_as only goes with a waived status; the relaxed copy removes only listed places.
-    let mut list: Value = serde_json::from_str(&deviations).unwrap();
-    list["deviations"][0]["answered_as"] = json!(500);
-    let err = Spec::from_texts(&yaml, &list.to_string()).unwrap_err();
-    assert!(err.contains("waives no undeclared status"), "{err}");
-    let mut list: Value = serde_json::from_str(&deviations).unwrap();
-    list["deviations"][0]["relaxed_copy_removes"] = json!(["#/components/schemas/Error"]);
-    let err = Spec::from_texts(&yaml, &list.to_string()).unwrap_err();
-    assert!(err.contains("not one of its spec_locations"), "{err}");
+    // One field of the first deviation set to a value, and what the error must say.
+    for (field, value, expected) in [
+        ("evidence", json!([]), "needs evidence"),
+        ("typo_field", json!(1), "unknown field `typo_field`"),
+        // answered_as only goes with a waived status; the relaxed copy removes only listed
+        // places.
+        ("answered_as", json!(500), "waives no undeclared status"),
+        (
+            "relaxed_copy_removes",
+            json!(["#/components/schemas/Error"]),
+            "not one of its spec_locations",
+        ),
+    ] {
+        let err = with_deviations(|list| list["deviations"][0][field] = value).unwrap_err();
+        assert!(err.contains(expected), "{err}");
+    }
 }
 
 #[test]
@@ -635,43 +559,21 @@ fn an_undeclared_gateway_status_is_waived_and_checked_as_the_declared_500() {
         }
     }
     // The body is still checked, as the 500's Failure.
-    let v = only(
-        spec.validate_response("getSqlv1Connection", 503, &json!({"errors": "down"}))
-            .unwrap_err(),
-    );
-    assert_eq!(
-        (v.pointer.as_str(), v.keyword.as_str()),
-        ("/errors", "type")
-    );
-    let v = only(
-        spec.validate_response_bytes("getSqlv1Connection", 503, b"")
-            .unwrap_err(),
-    );
+    let v = refused(spec.validate_response("getSqlv1Connection", 503, &json!({"errors": "down"})));
+    assert_at(&v, "/errors", "type");
+    let v = refused(spec.validate_response_bytes("getSqlv1Connection", 503, b""));
     assert_eq!(v.keyword, "content");
     // Other undeclared statuses are not waived.
     for status in [501, 505, 418] {
-        let v = only(
-            spec.validate_response("listSqlv1Connections", status, &failure)
-                .unwrap_err(),
-        );
+        let v = refused(spec.validate_response("listSqlv1Connections", status, &failure));
         assert_eq!(
             (v.keyword.as_str(), v.allowed_by.as_deref()),
             ("status", None)
         );
     }
     // Without the deviation, a 503 fails.
-    let (yaml, deviations) = texts();
-    let mut list: Value = serde_json::from_str(&deviations).unwrap();
-    list["deviations"]
-        .as_array_mut()
-        .unwrap()
-        .retain(|d| d["id"] != "undeclared-gateway-statuses");
-    let without = Spec::from_texts(&yaml, &list.to_string()).unwrap();
-    let v = only(
-        without
-            .validate_response("getSqlv1Connection", 503, &failure)
-            .unwrap_err(),
-    );
+    let without = without_deviation("undeclared-gateway-statuses");
+    let v = refused(without.validate_response("getSqlv1Connection", 503, &failure));
     assert_eq!(v.keyword, "status");
 }
 
@@ -700,46 +602,25 @@ fn parameters_are_checked_against_their_schemas() {
         check(query).unwrap_or_else(|v| panic!("{query:?}: {v:#?}"));
     }
     // maximum is 100 (x-max-page-items: 500 is an extension, not a limit we may use).
-    let v = only(check(&[("page_size", "101")]).unwrap_err());
-    assert_eq!(
-        (v.pointer.as_str(), v.keyword.as_str()),
-        ("/query/page_size", "maximum")
-    );
-    let v = only(check(&[("page_size", "ten")]).unwrap_err());
-    assert_eq!(
-        (v.pointer.as_str(), v.keyword.as_str()),
-        ("/query/page_size", "type")
-    );
-    let v = only(check(&[("page_token", &"x".repeat(256))]).unwrap_err());
+    let v = refused(check(&[("page_size", "101")]));
+    assert_at(&v, "/query/page_size", "maximum");
+    let v = refused(check(&[("page_size", "ten")]));
+    assert_at(&v, "/query/page_size", "type");
+    let v = refused(check(&[("page_token", &"x".repeat(256))]));
     assert_eq!(v.keyword, "maxLength");
-    let v = only(check(&[("page-size", "10")]).unwrap_err());
-    assert_eq!(
-        (v.pointer.as_str(), v.keyword.as_str()),
-        ("/query/page-size", "undeclared")
-    );
-    let v = only(check(&[("page_size", "10"), ("page_size", "20")]).unwrap_err());
+    let v = refused(check(&[("page-size", "10")]));
+    assert_at(&v, "/query/page-size", "undeclared");
+    let v = refused(check(&[("page_size", "10"), ("page_size", "20")]));
     assert_eq!(v.keyword, "repeated");
 
-    let v = only(
-        spec.validate_parameters(
-            op,
-            &[("organization_id", "org-1"), ("environment_id", "e")],
-            &[],
-        )
-        .unwrap_err(),
-    );
-    assert_eq!(
-        (v.pointer.as_str(), v.argument.as_deref()),
-        ("/path/organization_id", Some("uuid"))
-    );
-    let v = only(
-        spec.validate_parameters(op, &[("organization_id", ORG)], &[])
-            .unwrap_err(),
-    );
-    assert_eq!(
-        (v.pointer.as_str(), v.keyword.as_str()),
-        ("/path/environment_id", "required")
-    );
+    let v = refused(spec.validate_parameters(
+        op,
+        &[("organization_id", "org-1"), ("environment_id", "e")],
+        &[],
+    ));
+    assert_argument_at(&v, "/path/organization_id", "uuid");
+    let v = refused(spec.validate_parameters(op, &[("organization_id", ORG)], &[]));
+    assert_at(&v, "/path/environment_id", "required");
     eprintln!(
         "spec_schema: {} parameter combinations of listSqlv1Connections checked",
         combinations + 2
@@ -773,26 +654,17 @@ fn a_request_target_is_matched_to_its_operation_and_checked() {
             id
         );
     }
-    let v = only(
-        spec.validate_request_target("GET", &format!("{base}?page_size=500"))
-            .unwrap_err(),
-    );
+    let v = refused(spec.validate_request_target("GET", &format!("{base}?page_size=500")));
     assert_eq!(
         (v.context.as_str(), v.keyword.as_str()),
         ("parameters listSqlv1Connections", "maximum")
     );
-    let v = only(
-        spec.validate_request_target("PATCH", &format!("{base}/c"))
-            .unwrap_err(),
-    );
+    let v = refused(spec.validate_request_target("PATCH", &format!("{base}/c")));
     assert_eq!(v.keyword, "operation");
-    let v = only(
-        spec.validate_request_target(
-            "GET",
-            "/sql/v1/organizations/not-a-uuid/environments/e/connections",
-        )
-        .unwrap_err(),
-    );
+    let v = refused(spec.validate_request_target(
+        "GET",
+        "/sql/v1/organizations/not-a-uuid/environments/e/connections",
+    ));
     assert_eq!(v.pointer, "/path/organization_id");
 }
 
@@ -805,32 +677,17 @@ fn bodiless_responses_and_headers_are_checked() {
         .unwrap();
     spec.validate_response_bytes("listSqlv1Connections", 429, b"")
         .unwrap();
-    let v = only(
-        spec.validate_response_bytes("deleteSqlv1Connection", 200, b"{}")
-            .unwrap_err(),
-    );
+    let v = refused(spec.validate_response_bytes("deleteSqlv1Connection", 200, b"{}"));
     assert_eq!(v.keyword, "content");
-    let v = only(
-        spec.validate_response_bytes("getSqlv1Connection", 200, b"")
-            .unwrap_err(),
-    );
+    let v = refused(spec.validate_response_bytes("getSqlv1Connection", 200, b""));
     assert_eq!(v.keyword, "content");
-    let v = only(
-        spec.validate_response_bytes(
-            "getSqlv1Connection",
-            404,
-            b"{\"errors\":[{\"status\":404}]}",
-        )
-        .unwrap_err(),
-    );
-    assert_eq!(
-        (v.pointer.as_str(), v.keyword.as_str()),
-        ("/errors/0/status", "type")
-    );
-    let v = only(
-        spec.validate_response("getSqlv1Connection", 418, &json!({}))
-            .unwrap_err(),
-    );
+    let v = refused(spec.validate_response_bytes(
+        "getSqlv1Connection",
+        404,
+        b"{\"errors\":[{\"status\":404}]}",
+    ));
+    assert_at(&v, "/errors/0/status", "type");
+    let v = refused(spec.validate_response("getSqlv1Connection", 418, &json!({})));
     assert_eq!(v.keyword, "status");
 
     let headers = [
@@ -841,22 +698,18 @@ fn bodiless_responses_and_headers_are_checked() {
     ];
     spec.validate_response_headers("getSqlv1Connection", 429, &headers)
         .unwrap();
-    let v = only(
-        spec.validate_response_headers("getSqlv1Connection", 429, &[("Retry-After", "soon")])
-            .unwrap_err(),
-    );
-    assert_eq!(
-        (v.pointer.as_str(), v.keyword.as_str()),
-        ("/Retry-After", "type")
-    );
-    let v = only(
-        spec.validate_response_headers("createSqlv1Connection", 201, &[("location", "not a uri")])
-            .unwrap_err(),
-    );
-    assert_eq!(
-        (v.pointer.as_str(), v.argument.as_deref()),
-        ("/Location", Some("uri"))
-    );
+    let v = refused(spec.validate_response_headers(
+        "getSqlv1Connection",
+        429,
+        &[("Retry-After", "soon")],
+    ));
+    assert_at(&v, "/Retry-After", "type");
+    let v = refused(spec.validate_response_headers(
+        "createSqlv1Connection",
+        201,
+        &[("location", "not a uri")],
+    ));
+    assert_argument_at(&v, "/Location", "uri");
 }
 
 #[test]

@@ -719,25 +719,35 @@ struct Reply {
 }
 
 impl Reply {
-    fn json(status: u16, body: Value) -> Self {
+    /// A reply with an `X-Request-Id`.
+    fn new(status: u16, body: Option<Value>) -> Self {
         Reply {
             status,
             headers: vec![("X-Request-Id", "req-1".into())],
-            body: Some(body),
+            body,
         }
     }
+    fn json(status: u16, body: Value) -> Self {
+        Reply::new(status, Some(body))
+    }
     fn empty(status: u16) -> Self {
-        Reply {
-            status,
-            headers: vec![("X-Request-Id", "req-1".into())],
-            body: None,
-        }
+        Reply::new(status, None)
+    }
+}
+
+/// What the server of [`serve_one`] received.
+struct Received(tokio::task::JoinHandle<Result<Request, String>>);
+
+impl Received {
+    /// The one request, once the client's call is done.
+    async fn request(self) -> Request {
+        self.0.await.expect("server task").expect("request")
     }
 }
 
 /// Starts a server on 127.0.0.1 (an OS-chosen port) that answers one request with
-/// `reply` and hands back what it received.
-async fn serve_one(reply: Reply) -> (String, tokio::task::JoinHandle<Result<Request, String>>) {
+/// `reply`; returns the generated client (retries off) pointed at it, and what it receives.
+async fn serve_one(reply: Reply) -> (Client, Received) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind 127.0.0.1:0");
@@ -756,7 +766,7 @@ async fn serve_one(reply: Reply) -> (String, tokio::task::JoinHandle<Result<Requ
             .map_err(|e| e.to_string())?;
         Ok(request)
     });
-    (base, handle)
+    (Client::new(&base, no_retries()), Received(handle))
 }
 
 async fn read_request(stream: &mut tokio::net::TcpStream) -> Result<Request, String> {
@@ -786,33 +796,28 @@ async fn read_request(stream: &mut tokio::net::TcpStream) -> Result<Request, Str
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
         .collect();
-    let find = |name: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.clone())
+    let mut request = Request {
+        method,
+        target,
+        headers,
+        body: buf[head_end + 4..].to_vec(),
     };
-    if find("transfer-encoding").is_some() {
+    if request.header("transfer-encoding").is_some() {
         return Err("chunked request bodies are not supported by this test server".into());
     }
-    let length: usize = find("content-length")
+    let length: usize = request
+        .header("content-length")
         .map(|v| v.parse().map_err(|_| format!("content-length {v}")))
         .transpose()?
         .unwrap_or(0);
-    let mut body = buf[head_end + 4..].to_vec();
-    while body.len() < length {
+    while request.body.len() < length {
         let n = stream.read(&mut chunk).await.map_err(|e| e.to_string())?;
         if n == 0 {
             return Err("the connection closed inside the body".into());
         }
-        body.extend_from_slice(&chunk[..n]);
+        request.body.extend_from_slice(&chunk[..n]);
     }
-    Ok(Request {
-        method,
-        target,
-        headers,
-        body,
-    })
+    Ok(request)
 }
 
 async fn write_reply(stream: &mut tokio::net::TcpStream, reply: &Reply) -> std::io::Result<()> {
@@ -922,6 +927,15 @@ fn parameter_names(op: &Operation, place: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The members of a resolved schema's `allOf`, each resolved; the schema itself when it
+/// has none.
+fn all_of_members<'a>(doc: &'a Value, schema: &'a Value) -> Vec<&'a Value> {
+    match schema["allOf"].as_array() {
+        Some(members) => members.iter().map(|m| resolve(doc, m)).collect(),
+        None => vec![schema],
+    }
+}
+
 /// JSON pointers of every property a request must not send: readOnly properties, and
 /// every property below a readOnly object (`status`, ObjectMeta), of `schema`.
 fn read_only_pointers(
@@ -936,12 +950,7 @@ fn read_only_pointers(
     if read_only && !at.is_empty() {
         out.insert(at.to_string());
     }
-    let members = schema["allOf"]
-        .as_array()
-        .cloned()
-        .unwrap_or_else(|| vec![schema.clone()]);
-    for member in &members {
-        let member = resolve(doc, member);
+    for member in all_of_members(doc, schema) {
         for (name, p) in member["properties"].as_object().into_iter().flatten() {
             let here = format!("{at}/{}", token(name));
             read_only_pointers(
@@ -958,13 +967,7 @@ fn read_only_pointers(
 /// JSON pointers of every property a request body's schema requires (through `allOf`
 /// overlays).
 fn required_pointers(doc: &Value, schema: &Value, at: &str, out: &mut BTreeSet<String>) {
-    let schema = resolve(doc, schema);
-    let members = schema["allOf"]
-        .as_array()
-        .cloned()
-        .unwrap_or_else(|| vec![schema.clone()]);
-    for member in &members {
-        let member = resolve(doc, member);
+    for member in all_of_members(doc, resolve(doc, schema)) {
         for name in member["required"]
             .as_array()
             .into_iter()
@@ -1037,17 +1040,56 @@ fn org() -> uuid::Uuid {
     ORG.parse().expect("a UUID")
 }
 
+/// The path parameters of the environment the tests address.
+const THE_ENVIRONMENT: [(&str, &str); 2] = [("organization_id", ORG), ("environment_id", ENV)];
+/// The path parameters of the one connection the tests address.
+const THE_CONNECTION: [(&str, &str); 3] = [
+    ("organization_id", ORG),
+    ("environment_id", ENV),
+    ("connection_name", NAME),
+];
+
+/// The JSON of the secret the tests send.
+fn secret_json() -> Value {
+    json!({"kind": "PlaintextProvider", "data": "{\"API_KEY\":\"sk-test\"}"})
+}
+
 /// The wire form of a secret, built through serde only (the type is the hand-written
 /// layer's).
 fn secret() -> crate::connections::wire::PlaintextProvider {
-    serde_json::from_value(
-        json!({"kind": "PlaintextProvider", "data": "{\"API_KEY\":\"sk-test\"}"}),
-    )
-    .expect("auth_data")
+    serde_json::from_value(secret_json()).expect("auth_data")
 }
 
 fn media_example(op: &Operation, code: &str) -> Value {
     op.op["responses"][code]["content"]["application/json"]["example"].clone()
+}
+
+/// The spec's example page of connections.
+fn list_example(doc: &Value) -> Value {
+    doc["components"]["schemas"]["sql.v1.ConnectionList"]["example"].clone()
+}
+
+/// The request used the operation's method and its path, with these path parameters.
+#[track_caller]
+fn assert_sent_to(request: &Request, op: &Operation, params: &[(&str, &str)]) {
+    assert_eq!(request.method, op.method);
+    assert_path(request.path(), &op.path, params);
+}
+
+#[track_caller]
+fn assert_no_query_and_no_body(request: &Request) {
+    assert!(request.query().is_none());
+    assert!(request.body.is_empty());
+}
+
+/// The request has no query, its JSON body is `expected`, and that body follows the spec
+/// (see [`assert_body_follows_spec`]).
+#[track_caller]
+fn assert_no_query_and_json_body(doc: &Value, op: &Operation, request: &Request, expected: Value) {
+    assert!(request.query().is_none());
+    let sent = request.json();
+    assert_eq!(sent, expected);
+    assert_body_follows_spec(doc, op, &sent);
 }
 
 #[test]
@@ -1079,21 +1121,15 @@ fn the_spec_has_the_five_operations_and_the_build_table_agrees() {
 async fn list_sends_the_spec_method_path_and_query() {
     let doc = spec();
     let op = operation(&doc, "listSqlv1Connections");
-    let page = doc["components"]["schemas"]["sql.v1.ConnectionList"]["example"].clone();
-    let (base, server) = serve_one(Reply::json(200, page)).await;
+    let (client, server) = serve_one(Reply::json(200, list_example(&doc))).await;
     let token: ListSqlv1ConnectionsPageToken = "tok/+&= x".try_into().expect("token");
-    let list = Client::new(&base, no_retries())
+    let list = client
         .list_sqlv1_connections(&org(), ENV, Some(100), Some(&token), Some("OPENAI"))
         .await
         .expect("the list example is a valid reply");
-    let request = server.await.expect("server task").expect("request");
+    let request = server.request().await;
 
-    assert_eq!(request.method, op.method);
-    assert_path(
-        request.path(),
-        &op.path,
-        &[("organization_id", ORG), ("environment_id", ENV)],
-    );
+    assert_sent_to(&request, &op, &THE_ENVIRONMENT);
     let query = request.query().expect("a query string");
     assert_eq!(
         query.keys().cloned().collect::<BTreeSet<_>>(),
@@ -1115,17 +1151,15 @@ async fn list_sends_the_spec_method_path_and_query() {
 async fn list_without_options_sends_no_query() {
     let doc = spec();
     let op = operation(&doc, "listSqlv1Connections");
-    let page = doc["components"]["schemas"]["sql.v1.ConnectionList"]["example"].clone();
-    let (base, server) = serve_one(Reply::json(200, page)).await;
-    Client::new(&base, no_retries())
+    let (client, server) = serve_one(Reply::json(200, list_example(&doc))).await;
+    client
         .list_sqlv1_connections(&org(), "env-123", None, None, None)
         .await
         .expect("list");
-    let request = server.await.expect("server task").expect("request");
-    assert_eq!(request.method, op.method);
-    assert_path(
-        request.path(),
-        &op.path,
+    let request = server.request().await;
+    assert_sent_to(
+        &request,
+        &op,
         &[("organization_id", ORG), ("environment_id", "env-123")],
     );
     assert!(
@@ -1140,7 +1174,7 @@ async fn create_sends_the_spec_method_path_and_body() {
     let doc = spec();
     let op = operation(&doc, "createSqlv1Connection");
     let get = operation(&doc, "getSqlv1Connection");
-    let (base, server) = serve_one(Reply::json(201, media_example(&get, "200"))).await;
+    let (client, server) = serve_one(Reply::json(201, media_example(&get, "200"))).await;
     let body = CreateSqlv1ConnectionBody {
         name: "my-openai-connection".try_into().expect("name"),
         spec: CreateSqlv1ConnectionBodySpec {
@@ -1151,32 +1185,26 @@ async fn create_sends_the_spec_method_path_and_body() {
                 .expect("endpoint"),
         },
     };
-    let created = Client::new(&base, no_retries())
+    let created = client
         .create_sqlv1_connection(&org(), ENV, &body)
         .await
         .expect("create");
-    let request = server.await.expect("server task").expect("request");
+    let request = server.request().await;
 
-    assert_eq!(request.method, op.method);
-    assert_path(
-        request.path(),
-        &op.path,
-        &[("organization_id", ORG), ("environment_id", ENV)],
-    );
-    assert!(request.query().is_none());
-    let sent = request.json();
-    assert_eq!(
-        sent,
+    assert_sent_to(&request, &op, &THE_ENVIRONMENT);
+    assert_no_query_and_json_body(
+        &doc,
+        &op,
+        &request,
         json!({
             "name": "my-openai-connection",
             "spec": {
                 "connection_type": "OPENAI",
                 "endpoint": "https://api.openai.com/v1/chat/completions",
-                "auth_data": {"kind": "PlaintextProvider", "data": "{\"API_KEY\":\"sk-test\"}"}
+                "auth_data": secret_json()
             }
-        })
+        }),
     );
-    assert_body_follows_spec(&doc, &op, &sent);
 
     assert_eq!(created.status().as_u16(), 201);
     assert_eq!(created.headers()["x-request-id"], "req-1");
@@ -1190,25 +1218,15 @@ async fn create_sends_the_spec_method_path_and_body() {
 async fn get_sends_the_spec_method_and_escaped_path() {
     let doc = spec();
     let op = operation(&doc, "getSqlv1Connection");
-    let (base, server) = serve_one(Reply::json(200, media_example(&op, "200"))).await;
-    let got = Client::new(&base, no_retries())
+    let (client, server) = serve_one(Reply::json(200, media_example(&op, "200"))).await;
+    let got = client
         .get_sqlv1_connection(&org(), ENV, NAME)
         .await
         .expect("get");
-    let request = server.await.expect("server task").expect("request");
+    let request = server.request().await;
 
-    assert_eq!(request.method, op.method);
-    assert_path(
-        request.path(),
-        &op.path,
-        &[
-            ("organization_id", ORG),
-            ("environment_id", ENV),
-            ("connection_name", NAME),
-        ],
-    );
-    assert!(request.query().is_none());
-    assert!(request.body.is_empty());
+    assert_sent_to(&request, &op, &THE_CONNECTION);
+    assert_no_query_and_no_body(&request);
     let got = got.into_inner();
     assert_eq!(got.status.expect("status").phase, Phase::Active);
     assert_eq!(
@@ -1221,7 +1239,7 @@ async fn get_sends_the_spec_method_and_escaped_path() {
 async fn update_sends_the_spec_method_path_and_body() {
     let doc = spec();
     let op = operation(&doc, "updateSqlv1Connection");
-    let (base, server) = serve_one(Reply::empty(200)).await;
+    let (client, server) = serve_one(Reply::empty(200)).await;
     let body = UpdateSqlv1ConnectionBody {
         metadata: UpdateSqlv1ConnectionBodyMetadata {
             resource_version: "a23av".into(),
@@ -1233,33 +1251,23 @@ async fn update_sends_the_spec_method_path_and_body() {
             endpoint: None,
         },
     };
-    let updated = Client::new(&base, no_retries())
+    let updated = client
         .update_sqlv1_connection(&org(), ENV, NAME, &body)
         .await
         .expect("update");
-    let request = server.await.expect("server task").expect("request");
+    let request = server.request().await;
 
-    assert_eq!(request.method, op.method);
-    assert_path(
-        request.path(),
-        &op.path,
-        &[
-            ("organization_id", ORG),
-            ("environment_id", ENV),
-            ("connection_name", NAME),
-        ],
-    );
-    assert!(request.query().is_none());
-    let sent = request.json();
-    assert_eq!(
-        sent,
+    assert_sent_to(&request, &op, &THE_CONNECTION);
+    assert_no_query_and_json_body(
+        &doc,
+        &op,
+        &request,
         json!({
             "name": "my-openai-connection",
             "metadata": {"resource_version": "a23av"},
-            "spec": {"auth_data": {"kind": "PlaintextProvider", "data": "{\"API_KEY\":\"sk-test\"}"}}
-        })
+            "spec": {"auth_data": secret_json()}
+        }),
     );
-    assert_body_follows_spec(&doc, &op, &sent);
     assert_eq!(updated.status().as_u16(), 200);
 }
 
@@ -1267,25 +1275,15 @@ async fn update_sends_the_spec_method_path_and_body() {
 async fn delete_sends_the_spec_method_and_path() {
     let doc = spec();
     let op = operation(&doc, "deleteSqlv1Connection");
-    let (base, server) = serve_one(Reply::empty(200)).await;
-    let deleted = Client::new(&base, no_retries())
+    let (client, server) = serve_one(Reply::empty(200)).await;
+    let deleted = client
         .delete_sqlv1_connection(&org(), ENV, NAME)
         .await
         .expect("delete");
-    let request = server.await.expect("server task").expect("request");
+    let request = server.request().await;
 
-    assert_eq!(request.method, op.method);
-    assert_path(
-        request.path(),
-        &op.path,
-        &[
-            ("organization_id", ORG),
-            ("environment_id", ENV),
-            ("connection_name", NAME),
-        ],
-    );
-    assert!(request.query().is_none());
-    assert!(request.body.is_empty());
+    assert_sent_to(&request, &op, &THE_CONNECTION);
+    assert_no_query_and_no_body(&request);
     assert_eq!(deleted.status().as_u16(), 200);
 }
 
@@ -1293,13 +1291,8 @@ async fn delete_sends_the_spec_method_and_path() {
 async fn a_documented_error_arrives_as_its_failure_body() {
     let doc = spec();
     let op = operation(&doc, "getSqlv1Connection");
-    let (base, server) = serve_one(Reply::json(404, media_example(&op, "404"))).await;
-    let err = Client::new(&base, no_retries())
-        .get_sqlv1_connection(&org(), ENV, NAME)
-        .await
-        .map(|_| ())
-        .expect_err("a 404");
-    server.await.expect("server task").expect("request");
+    let err =
+        get_the_connection_failing(Reply::json(404, media_example(&op, "404")), "a 404").await;
     match err {
         Error::ErrorResponse(rv) => {
             assert_eq!(rv.status().as_u16(), 404);
@@ -1319,13 +1312,7 @@ async fn a_bodiless_429_arrives_with_its_status_and_headers() {
     let mut reply = Reply::empty(429);
     reply.headers.push(("Retry-After", "7".into()));
     reply.headers.push(("X-RateLimit-Reset", "7".into()));
-    let (base, server) = serve_one(reply).await;
-    let err = Client::new(&base, no_retries())
-        .get_sqlv1_connection(&org(), ENV, NAME)
-        .await
-        .map(|_| ())
-        .expect_err("a 429");
-    server.await.expect("server task").expect("request");
+    let err = get_the_connection_failing(reply, "a 429").await;
     match err {
         Error::UnexpectedResponse(response) => {
             assert_eq!(response.status().as_u16(), 429);
@@ -1334,6 +1321,19 @@ async fn a_bodiless_429_arrives_with_its_status_and_headers() {
         }
         other => panic!("expected the raw 429, got {other}"),
     }
+}
+
+/// Gets [`THE_CONNECTION`] from a server that answers `reply`; the call must fail
+/// (`expected` names the failure), after the request reached the server.
+async fn get_the_connection_failing(reply: Reply, expected: &str) -> Error<Failure> {
+    let (client, server) = serve_one(reply).await;
+    let err = client
+        .get_sqlv1_connection(&org(), ENV, NAME)
+        .await
+        .map(|_| ())
+        .expect_err(expected);
+    server.request().await;
+    err
 }
 
 #[test]

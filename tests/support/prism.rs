@@ -107,6 +107,25 @@ pub fn prepare_spec(spec: &Path, deviations: &Path, out: &Path) -> Result<String
     prepare_spec_served(Served::Published, spec, deviations, out)
 }
 
+/// [`prepare_spec_served`] of the crate's own spec and deviation list.
+pub fn prepare_crate_spec(served: Served, out: &Path) -> Result<String, String> {
+    prepare_spec_served(
+        served,
+        &root().join("openapi/sql-v1-connections.yaml"),
+        &root().join("openapi/deviations.json"),
+        out,
+    )
+}
+
+/// A directory `<name>-<process id>` under the test crate's temporary directory (created),
+/// for the copies of the spec a test prepares.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    dir
+}
+
 /// [`prepare_spec`] for either copy.
 pub fn prepare_spec_served(
     served: Served,
@@ -159,13 +178,8 @@ impl Prism {
         ));
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let spec_copy = dir.join("spec.json");
-        prepare_spec_served(
-            served,
-            &root().join("openapi/sql-v1-connections.yaml"),
-            &root().join("openapi/deviations.json"),
-            &spec_copy,
-        )
-        .map_err(|report| format!("preparing the spec for Prism failed:\n{report}"))?;
+        prepare_crate_spec(served, &spec_copy)
+            .map_err(|report| format!("preparing the spec for Prism failed:\n{report}"))?;
 
         let mut command = Command::new(binary());
         command.args(["mock", "--host", "127.0.0.1", "--port", "0"]);

@@ -225,6 +225,41 @@ impl Drop for Recorder {
     }
 }
 
+/// For each of Prism's `violations` (the `sl-violations` of one answer to a request to
+/// `operation`): the deviation and matcher that explain it (see [`Spec::explain_prism`]),
+/// or `None`.
+pub fn explain_prism<'s>(
+    spec: &'s Spec,
+    operation: &str,
+    violations: &[SlViolation],
+) -> Vec<Option<(&'s str, usize)>> {
+    let findings: Vec<PrismFinding<'_>> = violations
+        .iter()
+        .map(|v| PrismFinding {
+            location: &v.location,
+            code: &v.code,
+            message: &v.message,
+        })
+        .collect();
+    spec.explain_prism(operation, &findings)
+}
+
+/// Adds an unknown property to every object of a JSON body, at every depth (a
+/// [`JsonRewrite`]: the spec allows properties it does not declare).
+pub fn add_unknown_properties(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.values_mut().for_each(add_unknown_properties);
+            map.insert(
+                "x_unknown_property".into(),
+                serde_json::json!({"added_by": "a test", "list": [1, "two", null]}),
+            );
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(add_unknown_properties),
+        _ => {}
+    }
+}
+
 /// What is wrong with recorded traffic to Prism, judged by the spec and its deviation list:
 /// a request that matches no operation or breaks its parameters or body schema (our
 /// validator), or an `sl-violations` entry of Prism that no listed deviation explains.
@@ -254,16 +289,11 @@ pub fn check(spec: &Spec, exchanges: &[Exchange]) -> Vec<String> {
             },
             (false, true) => {}
         }
-        let findings: Vec<PrismFinding<'_>> = ex
+        for (v, why) in ex
             .violations
             .iter()
-            .map(|v| PrismFinding {
-                location: &v.location,
-                code: &v.code,
-                message: &v.message,
-            })
-            .collect();
-        for (v, why) in ex.violations.iter().zip(spec.explain_prism(&op, &findings)) {
+            .zip(explain_prism(spec, &op, &ex.violations))
+        {
             if why.is_none() {
                 problems.push(format!(
                     "{at}: Prism: {} {} ({})",

@@ -580,13 +580,7 @@ impl Spec {
         for (id, op) in &self.operations {
             let at = operation_pointer(op);
             let raw = doc.pointer(&at).ok_or_else(|| format!("{at}: gone"))?;
-            for (i, p) in raw
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
+            for (i, p) in items(raw, "parameters").enumerate() {
                 let here = format!("{at}/parameters/{i}");
                 self.holder_examples(p, &here, &mut found)?;
             }
@@ -603,31 +597,16 @@ impl Spec {
                 }
                 self.schema_examples(media.get("schema"), &format!("{here}/schema"), &mut found)?;
             }
-            for (status, response) in raw
-                .get("responses")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
+            for (status, response) in entries(raw, "responses") {
                 let here = format!("{at}/responses/{status}");
-                for (name, header) in response
-                    .get("headers")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
+                for (name, header) in entries(response, "headers") {
                     self.holder_examples(
                         header,
                         &format!("{here}/headers/{}", translate::escape(name)),
                         &mut found,
                     )?;
                 }
-                for (media_type, media) in response
-                    .get("content")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
+                for (media_type, media) in entries(response, "content") {
                     let there = format!("{here}/content/{}", translate::escape(media_type));
                     if let (Some(example), Some(schema)) =
                         (media.get("example"), media.get("schema"))
@@ -649,12 +628,7 @@ impl Spec {
                 }
             }
         }
-        for (name, schema) in doc
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
+        for (name, schema) in entries(&doc["components"], "schemas") {
             self.schema_examples(
                 Some(schema),
                 &format!("/components/schemas/{}", translate::escape(name)),
@@ -666,13 +640,7 @@ impl Spec {
 
     /// Checks one example; every violation, waived ones marked.
     pub fn check_example(&self, example: &Example) -> Result<Vec<Violation>, String> {
-        let translated = translate::translate(
-            &self.document,
-            &example.schema,
-            &example.location,
-            example.view,
-        )?;
-        let validator = compile(&translated, &example.location)?;
+        let validator = self.example_validator(example)?;
         Ok(self.run(&validator, &example.value, &example.context, example.view))
     }
 
@@ -722,13 +690,7 @@ impl Spec {
             }
         }
         for example in self.examples()? {
-            let translated = translate::translate(
-                &self.document,
-                &example.schema,
-                &example.location,
-                example.view,
-            )?;
-            let validator = compile(&translated, &example.location)?;
+            let validator = self.example_validator(&example)?;
             for error in validator.iter_errors(&example.value) {
                 let v = self.violation(&error, &example.context, "", example.view);
                 if let Some(hit) = self.waiver(&v, Some(error.instance())) {
@@ -747,6 +709,17 @@ impl Spec {
             }
         }
         Ok(problems)
+    }
+
+    /// The compiled schema an example must match.
+    fn example_validator(&self, example: &Example) -> Result<jsonschema::Validator, String> {
+        translate_and_compile(
+            &self.document,
+            &example.schema,
+            &example.location,
+            example.view,
+        )
+        .map(|(_, validator)| validator)
     }
 
     /// Checks a body in a context string (`request <op>` or `response <op> <status>`).
@@ -1070,13 +1043,7 @@ fn compile_operation(
         .ok_or_else(|| format!("{at}: no operationId"))?
         .to_owned();
     let mut parameters = Vec::new();
-    for (i, p) in op
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    for (i, p) in items(op, "parameters").enumerate() {
         let here = format!("{at}/parameters/{i}");
         let field = |k: &str| {
             p.get(k)
@@ -1086,14 +1053,14 @@ fn compile_operation(
         let schema = p
             .get("schema")
             .ok_or_else(|| format!("{here}: no schema"))?;
-        let translated =
-            translate::translate(doc, schema, &format!("{here}/schema"), View::Neutral)?;
+        let (translated, validator) =
+            translate_and_compile(doc, schema, &format!("{here}/schema"), View::Neutral)?;
         parameters.push(Parameter {
             name: field("name")?.to_owned(),
             location: field("in")?.to_owned(),
             required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
             kind: schema_kind(&translated),
-            validator: compile(&translated, &here)?,
+            validator,
         });
     }
     let request = match op.get("requestBody") {
@@ -1102,39 +1069,25 @@ fn compile_operation(
             let here = format!("{at}/requestBody");
             let schema = json_schema_of(body, &here)?
                 .ok_or_else(|| format!("{here}: no application/json schema"))?;
-            let translated = translate::translate(doc, schema, &here, View::Request)?;
-            Some(compile(&translated, &here)?)
+            Some(translate_and_compile(doc, schema, &here, View::Request)?.1)
         }
     };
     let mut responses = BTreeMap::new();
-    for (status, response) in op
-        .get("responses")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
+    for (status, response) in entries(op, "responses") {
         let here = format!("{at}/responses/{status}");
         let body = match json_schema_of(response, &here)? {
-            Some(schema) => Some(compile(
-                &translate::translate(doc, schema, &here, View::Response)?,
-                &here,
-            )?),
+            Some(schema) => Some(translate_and_compile(doc, schema, &here, View::Response)?.1),
             None => None,
         };
         let mut headers = BTreeMap::new();
-        for (name, header) in response
-            .get("headers")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
+        for (name, header) in entries(response, "headers") {
             let there = format!("{here}/headers/{}", translate::escape(name));
             let schema = header
                 .get("schema")
                 .ok_or_else(|| format!("{there}: no schema"))?;
-            let translated = translate::translate(doc, schema, &there, View::Neutral)?;
-            let kind = schema_kind(&translated);
-            headers.insert(name.clone(), (kind, compile(&translated, &there)?));
+            let (translated, validator) =
+                translate_and_compile(doc, schema, &there, View::Neutral)?;
+            headers.insert(name.clone(), (schema_kind(&translated), validator));
         }
         responses.insert(status.clone(), Response { body, headers });
     }
@@ -1168,6 +1121,36 @@ fn compile(schema: &Value, at: &str) -> Result<jsonschema::Validator, String> {
         .with_format(translate::BYTE_FORMAT, translate::is_base64)
         .build(schema)
         .map_err(|e| format!("{at}: the translated schema does not compile: {e}"))
+}
+
+/// `schema` (at `at` in `doc`) translated to JSON Schema, and compiled.
+fn translate_and_compile(
+    doc: &Value,
+    schema: &Value,
+    at: &str,
+    view: View,
+) -> Result<(Value, jsonschema::Validator), String> {
+    let translated = translate::translate(doc, schema, at, view)?;
+    let validator = compile(&translated, at)?;
+    Ok((translated, validator))
+}
+
+/// The object at `key` of `holder`, entry by entry (none when absent or not an object).
+fn entries<'a>(holder: &'a Value, key: &str) -> impl Iterator<Item = (&'a String, &'a Value)> {
+    holder
+        .get(key)
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+}
+
+/// The array at `key` of `holder`, item by item (none when absent or not an array).
+fn items<'a>(holder: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
+    holder
+        .get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
 }
 
 /// `examples` (the map form) is not read by this module: refuse it rather than skip it.
