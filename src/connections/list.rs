@@ -207,8 +207,11 @@ impl ListRequest {
 }
 
 /// The stream of [`ListRequest::items`]: the items of the page at hand, each converted
-/// as it is taken (no second copy of the page), then the next page. A page's buffer is
-/// freed before the next page is requested.
+/// as it is taken (no second copy of the page), then the next page. The emptied
+/// page's buffer is freed when the next page has arrived, not before it is requested:
+/// freed earlier, it joined the body the generated client had just freed at the top of
+/// the heap, and glibc gave the memory back to the system and asked for it again on
+/// every page (a `brk` pair and page faults per page, 5% of the list's time).
 struct Items {
     pages: BoxStream<'static, Result<Page<types::SqlV1Connection>, Error>>,
     current: std::vec::IntoIter<types::SqlV1Connection>,
@@ -222,7 +225,6 @@ impl Stream for Items {
             if let Some(item) = self.current.next() {
                 return Poll::Ready(Some(Connection::from_generated(item)));
             }
-            self.current = Vec::new().into_iter();
             match ready!(self.pages.poll_next_unpin(cx)) {
                 Some(Ok(page)) => self.current = page.items.into_iter(),
                 Some(Err(e)) => return Poll::Ready(Some(Err(e))),
