@@ -211,7 +211,7 @@ impl ListRequest {
 /// page's buffer is freed when the next page has arrived, not before it is requested:
 /// freed earlier, it joined the body the generated client had just freed at the top of
 /// the heap, and glibc gave the memory back to the system and asked for it again on
-/// every page (a `brk` pair and page faults per page, 5% of the list's time).
+/// every page (2,043 `brk` calls for 2,000 pages against 58, and page faults each time).
 struct Items {
     pages: BoxStream<'static, Result<Page<types::SqlV1Connection>, Error>>,
     current: std::vec::IntoIter<types::SqlV1Connection>,
