@@ -34,7 +34,7 @@ fn main() {
 
     // Short batches, many rounds: a burst of other work on the machine then spoils a
     // few samples of either side, not a whole side's median.
-    let rounds: usize = arg("--rounds").and_then(|c| c.parse().ok()).unwrap_or(401);
+    let rounds: usize = arg("--rounds").and_then(|c| c.parse().ok()).unwrap_or(1001);
     const BATCH: u32 = 10;
     let time = |f: &dyn Fn() -> usize| {
         let started = Instant::now();

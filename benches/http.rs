@@ -45,8 +45,8 @@ fn main() {
         return;
     }
 
-    let rounds: usize = arg("--rounds").and_then(|c| c.parse().ok()).unwrap_or(31);
-    let gets: usize = arg("--gets").and_then(|c| c.parse().ok()).unwrap_or(5000);
+    let rounds: usize = arg("--rounds").and_then(|c| c.parse().ok()).unwrap_or(51);
+    let gets: usize = arg("--gets").and_then(|c| c.parse().ok()).unwrap_or(10000);
     rt.block_on(async {
         // Warm both sides: connections open, pools and allocators settled.
         for _ in 0..2 {
