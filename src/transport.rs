@@ -188,68 +188,31 @@ impl Transport {
                     })
                 })
                 .filter(|left| *left < self.request_timeout);
-            let result = match left {
-                None => attempt().await,
-                Some(left) => match tokio::time::timeout(left, attempt()).await {
-                    Ok(result) => result,
-                    Err(_) => {
-                        tracing::info!(attempt = attempts, "gave up: the overall timeout passed");
-                        finish(span, attempts, started, None);
-                        return Ended::OverallTimeout {
-                            limit: self.total_timeout.unwrap_or_default(),
-                            maybe_sent: op.writes,
-                        };
-                    }
-                },
+            // `result` ends with this block: it is not kept across the wait below.
+            let wait = {
+                let result = match left {
+                    None => attempt().await,
+                    Some(left) => match tokio::time::timeout(left, attempt()).await {
+                        Ok(result) => result,
+                        Err(_) => {
+                            tracing::info!(
+                                attempt = attempts,
+                                "gave up: the overall timeout passed"
+                            );
+                            finish(span, attempts, started, None);
+                            return Ended::OverallTimeout {
+                                limit: self.total_timeout.unwrap_or_default(),
+                                maybe_sent: op.writes,
+                            };
+                        }
+                    },
+                };
+                let Some((wait, unknown)) = self.retry_wait(op, attempts, &result, deadline) else {
+                    break result;
+                };
+                earlier_unknown |= unknown;
+                wait
             };
-            let verdict = verdict(&result);
-            let (retryable, headers) = match &verdict {
-                Verdict::Answer(status, headers) => (
-                    is_retryable_status(*status) && (!op.create || *status == 429),
-                    Some(*headers),
-                ),
-                Verdict::NotSent(_) => (true, None),
-                Verdict::Unknown(_) => (
-                    !op.create || self.policy.retries_unknown_outcome_creates(),
-                    None,
-                ),
-                Verdict::Final => (false, None),
-            };
-            if !retryable || attempts > self.policy.retries() {
-                break result;
-            }
-            let Some(wait) = self.policy.wait(attempts, headers) else {
-                tracing::info!(
-                    attempt = attempts,
-                    "not retrying: the service asks for a longer wait than the policy allows"
-                );
-                break result;
-            };
-            if deadline.is_some_and(|d| Instant::now() + wait >= d) {
-                tracing::info!(
-                    attempt = attempts,
-                    wait_ms = wait.as_millis() as u64,
-                    "not retrying: the wait would pass the overall timeout"
-                );
-                break result;
-            }
-            match &verdict {
-                Verdict::Answer(status, _) => tracing::info!(
-                    attempt = attempts,
-                    status,
-                    wait_ms = wait.as_millis() as u64,
-                    "retrying"
-                ),
-                Verdict::NotSent(e) | Verdict::Unknown(e) => tracing::info!(
-                    attempt = attempts,
-                    error = failure(e),
-                    wait_ms = wait.as_millis() as u64,
-                    "retrying"
-                ),
-                Verdict::Final => {}
-            }
-            earlier_unknown |= matches!(verdict, Verdict::Unknown(_));
-            drop(result);
             tokio::time::sleep(wait).await;
         };
         match verdict(&result) {
@@ -266,6 +229,66 @@ impl Transport {
             result,
             earlier_unknown: earlier_unknown && op.writes,
         }
+    }
+}
+
+impl Transport {
+    /// The wait before retrying after `result`, and whether its outcome was unknown;
+    /// `None` when it is not retried (with an event saying why, when a wait stopped it).
+    fn retry_wait<T>(
+        &self,
+        op: Operation,
+        attempts: u32,
+        result: &Result<ResponseValue<T>, GenError<Failure>>,
+        deadline: Option<Instant>,
+    ) -> Option<(Duration, bool)> {
+        let verdict = verdict(result);
+        let (retryable, headers) = match &verdict {
+            Verdict::Answer(status, headers) => (
+                is_retryable_status(*status) && (!op.create || *status == 429),
+                Some(*headers),
+            ),
+            Verdict::NotSent(_) => (true, None),
+            Verdict::Unknown(_) => (
+                !op.create || self.policy.retries_unknown_outcome_creates(),
+                None,
+            ),
+            Verdict::Final => (false, None),
+        };
+        if !retryable || attempts > self.policy.retries() {
+            return None;
+        }
+        let Some(wait) = self.policy.wait(attempts, headers) else {
+            tracing::info!(
+                attempt = attempts,
+                "not retrying: the service asks for a longer wait than the policy allows"
+            );
+            return None;
+        };
+        if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+            tracing::info!(
+                attempt = attempts,
+                wait_ms = wait.as_millis() as u64,
+                "not retrying: the wait would pass the overall timeout"
+            );
+            return None;
+        }
+        match &verdict {
+            Verdict::Answer(status, _) => tracing::info!(
+                attempt = attempts,
+                status,
+                wait_ms = wait.as_millis() as u64,
+                "retrying"
+            ),
+            Verdict::NotSent(e) | Verdict::Unknown(e) => tracing::info!(
+                attempt = attempts,
+                error = failure(e),
+                wait_ms = wait.as_millis() as u64,
+                "retrying"
+            ),
+            Verdict::Final => {}
+        }
+        Some((wait, matches!(verdict, Verdict::Unknown(_))))
     }
 }
 
