@@ -10,11 +10,11 @@ mod support;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use confluent_flink_sql::{Client, Credentials};
-use futures::StreamExt;
+use confluent_flink_sql::Client;
 
 use support::baseline::Raw;
-use support::data::{self, ENV, KEY, ORG, SECRET};
+use support::data;
+use support::sides::{self, crate_list, raw_list};
 use support::stats::{arg, figure, median, micros, millis, percentile};
 
 const TOTAL: usize = 10_000;
@@ -30,13 +30,7 @@ fn main() {
     let base = rt.block_on(async {
         support::server::spawn(|base| data::answers(base, TOTAL, PAGE as usize, GETTABLE))
     });
-    let client = Client::builder()
-        .base_url(&base)
-        .credentials(Credentials::basic(KEY, SECRET))
-        .organization_id(ORG)
-        .environment_id(ENV)
-        .build()
-        .expect("client");
+    let client = sides::client(&base);
     let raw = Raw::new(&base);
 
     if let Some(only) = arg("--only") {
@@ -50,8 +44,8 @@ fn main() {
     rt.block_on(async {
         // Warm both sides: connections open, pools and allocators settled.
         for _ in 0..2 {
-            assert_eq!(crate_list(&client).await, TOTAL);
-            assert_eq!(raw_list(&raw).await, TOTAL);
+            assert_eq!(crate_list(&client, PAGE).await, TOTAL);
+            assert_eq!(raw_list(&raw, PAGE).await, TOTAL);
         }
         for i in 0..200 {
             crate_get(&client, i).await;
@@ -64,9 +58,9 @@ fn main() {
             for side in if round % 2 == 0 { [0, 1] } else { [1, 0] } {
                 let started = Instant::now();
                 let n = if side == 0 {
-                    crate_list(&client).await
+                    crate_list(&client, PAGE).await
                 } else {
-                    raw_list(&raw).await
+                    raw_list(&raw, PAGE).await
                 };
                 let took = started.elapsed();
                 assert_eq!(n, TOTAL);
@@ -140,24 +134,6 @@ fn main() {
     });
 }
 
-async fn crate_list(client: &Client) -> usize {
-    let mut items = client.connections().list().page_size(PAGE).items();
-    let mut n = 0;
-    while let Some(c) = items.next().await {
-        black_box(c.expect("crate list"));
-        n += 1;
-    }
-    n
-}
-
-async fn raw_list(raw: &Raw) -> usize {
-    raw.list_all(PAGE, |c| {
-        black_box(c);
-    })
-    .await
-    .expect("raw list")
-}
-
 async fn crate_get(client: &Client, i: usize) {
     let name = data::connection_name(i % GETTABLE);
     black_box(client.connections().get(&name).await.expect("crate get"));
@@ -179,10 +155,10 @@ async fn profile_one_side(client: &Client, raw: &Raw, only: &str, count: usize) 
             "crate-get" => crate_get(client, i).await,
             "raw-get" => raw_get(raw, i).await,
             "crate-list" => {
-                crate_list(client).await;
+                crate_list(client, PAGE).await;
             }
             "raw-list" => {
-                raw_list(raw).await;
+                raw_list(raw, PAGE).await;
             }
             other => panic!("unknown side `{other}`"),
         }

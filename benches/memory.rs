@@ -8,14 +8,11 @@
 mod support;
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use confluent_flink_sql::{Client, Credentials};
-use futures::StreamExt;
-
 use support::baseline::Raw;
-use support::data::{self, ENV, KEY, ORG, SECRET};
+use support::data;
+use support::sides::{self, crate_list, raw_list};
 use support::stats::figure;
 
 /// Counts the bytes allocated now and the most ever allocated at once.
@@ -86,24 +83,15 @@ fn main() {
             support::server::spawn(|base| data::answers(base, 100_000, PAGE as usize, 0)),
         )
     });
-    let client = |base: &str| {
-        Client::builder()
-            .base_url(base)
-            .credentials(Credentials::basic(KEY, SECRET))
-            .organization_id(ORG)
-            .environment_id(ENV)
-            .build()
-            .expect("client")
-    };
-    let (small_client, large_client) = (client(&small), client(&large));
+    let (small_client, large_client) = (sides::client(&small), sides::client(&large));
     let (small_raw, large_raw) = (Raw::new(&small), Raw::new(&large));
 
     rt.block_on(async {
         // Warm: connections open, lazily built state in place.
-        stream(&small_client).await;
-        stream(&large_client).await;
-        raw(&small_raw).await;
-        raw(&large_raw).await;
+        crate_list(&small_client, PAGE).await;
+        crate_list(&large_client, PAGE).await;
+        raw_list(&small_raw, PAGE).await;
+        raw_list(&large_raw, PAGE).await;
 
         // Each measured three times, alternately; the highest peak of each counts.
         let (mut ours, mut theirs) = ([0usize; 2], [0usize; 2]);
@@ -115,10 +103,10 @@ fn main() {
             .into_iter()
             .enumerate()
             {
-                let (got, peak) = peak_growth(stream(c)).await;
+                let (got, peak) = peak_growth(crate_list(c, PAGE)).await;
                 assert_eq!(got, n);
                 ours[i] = ours[i].max(peak);
-                let (got, peak) = peak_growth(raw(r)).await;
+                let (got, peak) = peak_growth(raw_list(r, PAGE)).await;
                 assert_eq!(got, n);
                 theirs[i] = theirs[i].max(peak);
             }
@@ -150,22 +138,4 @@ fn main() {
             None,
         );
     });
-}
-
-async fn stream(client: &Client) -> usize {
-    let mut items = client.connections().list().page_size(PAGE).items();
-    let mut n = 0;
-    while let Some(c) = items.next().await {
-        black_box(c.expect("list"));
-        n += 1;
-    }
-    n
-}
-
-async fn raw(raw: &Raw) -> usize {
-    raw.list_all(PAGE, |c| {
-        black_box(c);
-    })
-    .await
-    .expect("raw list")
 }

@@ -5,4 +5,5 @@
 pub mod baseline;
 pub mod data;
 pub mod server;
+pub mod sides;
 pub mod stats;
