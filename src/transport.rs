@@ -74,16 +74,59 @@ async fn read_whole(mut response: Response) -> reqwest::Result<Response> {
     Ok(Response::from(http::Response::from_parts(parts, body)))
 }
 
-/// What the retry loop needs to know about an operation.
+/// What the retry loop and the span need to know about an operation: its row of the
+/// spec's operation table (`operationId`, method, path template), found when the crate
+/// compiles.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Operation {
     /// The spec's `operationId`.
     pub id: &'static str,
-    /// A create: retried only when the service cannot have acted on it.
-    pub create: bool,
+    /// The spec's HTTP method.
+    pub method: &'static str,
+    /// The spec's path template (not the filled path).
+    pub path: &'static str,
+}
+
+impl Operation {
+    /// The spec's operation `id`; an id the spec does not have fails the build.
+    pub(crate) const fn from_spec(id: &'static str) -> Operation {
+        let mut i = 0;
+        while i < generated::OPERATIONS.len() {
+            let (op, method, path) = generated::OPERATIONS[i];
+            if same(op, id) {
+                return Operation { id, method, path };
+            }
+            i += 1;
+        }
+        panic!("an operationId that openapi/ does not have");
+    }
+
+    /// A create (`POST`): retried only when the service cannot have acted on it.
+    fn creates(&self) -> bool {
+        self.method == "POST"
+    }
+
     /// Changes something (not a `GET`): an answer after an attempt whose outcome was
     /// unknown must say the earlier attempt may have been applied.
-    pub writes: bool,
+    fn writes(&self) -> bool {
+        self.method != "GET"
+    }
+}
+
+/// `a == b`, usable in a `const fn`.
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// How an operation ended.
@@ -125,15 +168,6 @@ fn verdict<T>(result: &Result<ResponseValue<T>, GenError<Failure>>) -> Verdict<'
     }
 }
 
-/// `(METHOD, path template)` of the spec's operation `id`.
-fn method_and_path(id: &str) -> (&'static str, &'static str) {
-    generated::OPERATIONS
-        .iter()
-        .find(|(op, _, _)| *op == id)
-        .map(|(_, method, path)| (*method, *path))
-        .unwrap_or(("?", "?"))
-}
-
 impl Transport {
     /// Runs `op` with `attempt` (one call of the generated operation), retrying what
     /// the policy allows, within the overall timeout.
@@ -155,9 +189,8 @@ impl Transport {
         if span.is_disabled() {
             return self.attempts(op, &mut attempt, &span).await;
         }
-        let (method, path) = method_and_path(op.id);
-        span.record("method", method);
-        span.record("path", path);
+        span.record("method", op.method);
+        span.record("path", op.path);
         let inner = span.clone();
         tracing::Instrument::instrument(self.attempts(op, &mut attempt, &inner), span).await
     }
@@ -202,7 +235,7 @@ impl Transport {
                             finish(span, attempts, started, None);
                             return Ended::OverallTimeout {
                                 limit: self.total_timeout.unwrap_or_default(),
-                                maybe_sent: op.writes,
+                                maybe_sent: op.writes(),
                             };
                         }
                     },
@@ -227,7 +260,7 @@ impl Transport {
         }
         Ended::Answered {
             result,
-            earlier_unknown: earlier_unknown && op.writes,
+            earlier_unknown: earlier_unknown && op.writes(),
         }
     }
 }
@@ -245,12 +278,12 @@ impl Transport {
         let verdict = verdict(result);
         let (retryable, headers) = match &verdict {
             Verdict::Answer(status, headers) => (
-                is_retryable_status(*status) && (!op.create || *status == 429),
+                is_retryable_status(*status) && (!op.creates() || *status == 429),
                 Some(*headers),
             ),
             Verdict::NotSent(_) => (true, None),
             Verdict::Unknown(_) => (
-                !op.create || self.policy.retries_unknown_outcome_creates(),
+                !op.creates() || self.policy.retries_unknown_outcome_creates(),
                 None,
             ),
             Verdict::Final => (false, None),

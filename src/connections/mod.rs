@@ -285,32 +285,12 @@ impl Connections {
     }
 }
 
-/// The operations, as the spec names them, and how they may be retried.
-const LIST: Operation = Operation {
-    id: "listSqlv1Connections",
-    create: false,
-    writes: false,
-};
-const GET: Operation = Operation {
-    id: "getSqlv1Connection",
-    create: false,
-    writes: false,
-};
-const CREATE: Operation = Operation {
-    id: "createSqlv1Connection",
-    create: true,
-    writes: true,
-};
-const UPDATE: Operation = Operation {
-    id: "updateSqlv1Connection",
-    create: false,
-    writes: true,
-};
-const DELETE: Operation = Operation {
-    id: "deleteSqlv1Connection",
-    create: false,
-    writes: true,
-};
+/// The operations, as the spec names them (method and path come from the spec).
+const LIST: Operation = Operation::from_spec("listSqlv1Connections");
+const GET: Operation = Operation::from_spec("getSqlv1Connection");
+const CREATE: Operation = Operation::from_spec("createSqlv1Connection");
+const UPDATE: Operation = Operation::from_spec("updateSqlv1Connection");
+const DELETE: Operation = Operation::from_spec("deleteSqlv1Connection");
 
 /// The spec declares 200 for update and delete; test servers answer 204. Any 2xx is
 /// success.
