@@ -584,3 +584,22 @@ async fn a_next_link_without_a_token_keeps_the_page_and_ends_with_an_error() {
     assert_eq!(err.request_id(), Some("rid-bad-next"));
     assert_eq!(server.requests().len(), 1);
 }
+
+/// What the service sends is read as sent, even past the limits the spec sets on what
+/// a client sends (`name` at most 100 characters, `endpoint` at most 16,384): those
+/// limits are checked on requests, not on answers (`trust_response_string_values` in
+/// build/normalize.rs), so a longer value from the service does not fail a list.
+#[tokio::test]
+async fn values_past_the_specs_limits_in_an_answer_are_read_as_sent() {
+    let long_name = "n".repeat(150);
+    let long_endpoint = format!("https://x.example/{}", "e".repeat(17_000));
+    let mut long = connection(&long_name, "OPENAI", "v1");
+    long["spec"]["endpoint"] = json!(long_endpoint);
+    let page = list_page(json!({}), vec![long]);
+    let server = Scripted::start(move |_| Reply::json(200, page.clone())).await;
+
+    let all = all_items(client(&server).connections().list()).await;
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].name(), long_name);
+    assert_eq!(all[0].endpoint(), long_endpoint);
+}
