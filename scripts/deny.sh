@@ -26,4 +26,8 @@ if [[ -z "$deny" ]]; then
   deny="$local_root/bin/cargo-deny"
 fi
 
+# cargo-deny reads the dependency graph of every platform (cargo metadata), while the
+# builds before it only downloaded the crates of this one (wasm-bindgen and the like were
+# missing in CI): fetch them all from the lock file first, then check offline.
+cargo fetch --locked --quiet
 "$deny" deny --offline check --hide-inclusion-graph licenses sources bans
