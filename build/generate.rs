@@ -22,11 +22,16 @@ pub struct Generated {
 }
 
 /// The crate's types that replace generated ones (`with_replacement`): its secret-holding
-/// `auth_data`, and its open enums for the schemas `normalize::name_typed_enums` names.
+/// `auth_data`, its list page (read straight into the crate's `Connection`s), and its
+/// open enums for the schemas `normalize::name_typed_enums` names.
 pub const REPLACEMENTS: &[(&str, &str)] = &[
     (
         "SqlV1PlaintextProvider",
         "crate::connections::wire::PlaintextProvider",
+    ),
+    (
+        "SqlV1ConnectionList",
+        "crate::connections::wire::ConnectionList",
     ),
     ("ConnectionType", "crate::connections::ConnectionType"),
     ("Phase", "crate::connections::Phase"),

@@ -36,6 +36,39 @@ fn header_map(pairs: &[(String, String)]) -> reqwest::header::HeaderMap {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
+    /// The crate reads a connection's date-times by chrono's RFC 3339 parser first: any
+    /// date-time text, well formed or not, reads as chrono's own `Deserialize` reads it.
+    #[test]
+    fn timestamps_read_as_chrono_reads_them(
+        secs in -62_000_000_000i64..250_000_000_000,
+        nanos in 0u32..1_000_000_000,
+        digits in 0usize..10,
+        offset_minutes in -1439i32..1440,
+        sep in prop::sample::select(vec!["T", "t", " ", "_"]),
+        zulu in prop::sample::select(vec!["", "Z", "z"]),
+        mangle in prop::option::of((0usize..40, any::<char>())),
+    ) {
+        tried("timestamps_read_as_chrono_reads_them");
+        let instant = chrono::DateTime::from_timestamp(secs, nanos).unwrap();
+        let offset = chrono::FixedOffset::east_opt(offset_minutes * 60).unwrap();
+        let local = instant.with_timezone(&offset);
+        let fraction = format!("{:09}", nanos)[..digits].to_string();
+        let fraction = if digits == 0 { String::new() } else { format!(".{fraction}") };
+        let zone = if zulu.is_empty() { local.format("%:z").to_string() } else { zulu.to_string() };
+        let mut text = format!("{}{sep}{}{fraction}{zone}", local.format("%Y-%m-%d"), local.format("%H:%M:%S"));
+        if let Some((at, c)) = mangle {
+            let at = text.char_indices().map(|(i, _)| i).nth(at % text.chars().count()).unwrap_or(0);
+            text.insert(at, c);
+        }
+        let json = serde_json::to_string(&text).unwrap();
+        let theirs = serde_json::from_str::<chrono::DateTime<chrono::Utc>>(&json).ok();
+        let meta = format!(r#"{{"created_at":{json}}}"#);
+        let ours = serde_json::from_str::<crate::connections::ConnectionMetadata>(&meta)
+            .ok()
+            .map(|m| m.created_at());
+        prop_assert_eq!(ours, theirs.map(Some), "{}", text);
+    }
+
     #[test]
     fn page_tokens_from_any_next_link(next in any::<Option<String>>(), base in "(https?://[a-z0-9.:]{1,20}/?)?") {
         tried("page_tokens_from_any_next_link");
@@ -156,7 +189,7 @@ proptest! {
         };
         let errors = [
             serde_json::from_str::<crate::generated::types::SqlV1Connection>(&body).err(),
-            serde_json::from_str::<crate::generated::types::SqlV1ConnectionList>(&body).err(),
+            serde_json::from_str::<crate::connections::wire::ConnectionList>(&body).err(),
             serde_json::from_str::<crate::generated::types::Failure>(&body).err(),
         ];
         for e in errors.into_iter().flatten() {

@@ -603,3 +603,39 @@ async fn values_past_the_specs_limits_in_an_answer_are_read_as_sent() {
     assert_eq!(all[0].name(), long_name);
     assert_eq!(all[0].endpoint(), long_endpoint);
 }
+
+/// The spec requires a name, a type and an endpoint of every listed connection: a page
+/// with an item missing one is one decode error whose source names the missing member,
+/// and none of the page's items is given out (not some items, then
+/// an error); the secret the page carries appears nowhere in the error.
+#[tokio::test]
+async fn a_page_with_an_incomplete_item_is_one_error_naming_what_is_missing() {
+    for (missing, strip) in [
+        ("name", &["name"][..]),
+        ("spec", &["spec"][..]),
+        ("endpoint", &["spec", "endpoint"][..]),
+        ("connection_type", &["spec", "connection_type"][..]),
+    ] {
+        let mut incomplete = connection("b", "OPENAI", "v");
+        match strip {
+            [field] => incomplete.as_object_mut().unwrap().remove(*field),
+            [parent, field] => incomplete[*parent].as_object_mut().unwrap().remove(*field),
+            _ => unreachable!(),
+        };
+        let page = list_page(json!({}), vec![connection("a", "OPENAI", "v"), incomplete]);
+        let server = Scripted::start(move |_| Reply::json(200, page.clone())).await;
+        let results: Vec<_> = client(&server).connections().list().items().collect().await;
+        assert_eq!(results.len(), 1, "{missing}: one error, no item");
+        let err = results[0].as_ref().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Decode, "{missing}: {err}");
+        let why = std::error::Error::source(err).map(ToString::to_string);
+        assert!(
+            why.as_deref()
+                .is_some_and(|w| w.starts_with(&format!("missing field `{missing}`"))),
+            "{missing}: {err}: {why:?}"
+        );
+        for text in [err.to_string(), format!("{err:?}")] {
+            assert!(!text.contains(SECRET), "{text}");
+        }
+    }
+}

@@ -156,22 +156,6 @@ impl ListRequest {
 
     /// The pages, lazily, one request each.
     pub fn pages(self) -> BoxStream<'static, Result<Page<Connection>, Error>> {
-        self.generated_pages()
-            .map(|page| {
-                let page = page?;
-                Ok(Page {
-                    items: page_items(page.items)?,
-                    next_page_token: page.next_page_token,
-                    total_size: page.total_size,
-                    request_id: page.request_id,
-                })
-            })
-            .boxed()
-    }
-
-    /// The pages as the generated client decoded them, every item checked
-    /// ([`Connection::check_generated`]): converting them cannot fail.
-    fn generated_pages(self) -> BoxStream<'static, Result<Page<types::SqlV1Connection>, Error>> {
         let state = State {
             token: self.page_token.clone(),
             loops: LoopCheck::new(self.page_token.clone()),
@@ -199,22 +183,22 @@ impl ListRequest {
     /// The connections of every page, lazily.
     pub fn items(self) -> BoxStream<'static, Result<Connection, Error>> {
         Items {
-            pages: self.generated_pages(),
+            pages: self.pages(),
             current: Vec::new().into_iter(),
         }
         .boxed()
     }
 }
 
-/// The stream of [`ListRequest::items`]: the items of the page at hand, each converted
-/// as it is taken (no second copy of the page), then the next page. The emptied
+/// The stream of [`ListRequest::items`]: the items of the page at hand, then the next
+/// page. The emptied
 /// page's buffer is freed when the next page has arrived, not before it is requested:
 /// freed earlier, it joined the body the generated client had just freed at the top of
 /// the heap, and glibc gave the memory back to the system and asked for it again on
 /// every page (2,043 `brk` calls for 2,000 pages against 58, and page faults each time).
 struct Items {
-    pages: BoxStream<'static, Result<Page<types::SqlV1Connection>, Error>>,
-    current: std::vec::IntoIter<types::SqlV1Connection>,
+    pages: BoxStream<'static, Result<Page<Connection>, Error>>,
+    current: std::vec::IntoIter<Connection>,
 }
 
 impl Stream for Items {
@@ -223,7 +207,7 @@ impl Stream for Items {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         loop {
             if let Some(item) = self.current.next() {
-                return Poll::Ready(Some(Connection::from_generated(item)));
+                return Poll::Ready(Some(Ok(item)));
             }
             match ready!(self.pages.poll_next_unpin(cx)) {
                 Some(Ok(page)) => self.current = page.items.into_iter(),
@@ -290,7 +274,7 @@ impl LoopCheck {
 }
 
 impl State {
-    async fn next_page(&mut self) -> Result<Page<types::SqlV1Connection>, Error> {
+    async fn next_page(&mut self) -> Result<Page<Connection>, Error> {
         let r = &self.request;
         if let Some(n) = r.page_size {
             if !(1..=MAX_PAGE_SIZE).contains(&n) {
@@ -322,9 +306,8 @@ impl State {
                 Err(e) => (None, Some(e.with_request_id(request_id.clone()))),
             };
         let total_size = list.metadata.total_size.and_then(|n| u32::try_from(n).ok());
-        // Every item is checked before any is given out: a page the crate cannot read
-        // is one error, not some items and then an error.
-        list.data.iter().try_for_each(Connection::check_generated)?;
+        // A page the crate cannot read is one error (the generated client decodes the
+        // whole page first), not some items and then an error.
         let mut items = list.data;
         if let Some(rem) = &mut self.remaining {
             items.truncate(*rem);
@@ -369,13 +352,6 @@ impl State {
             request_id,
         })
     }
-}
-
-/// The connections of a decoded page, in the service's order.
-pub(crate) fn page_items(data: Vec<types::SqlV1Connection>) -> Result<Vec<Connection>, Error> {
-    // Collected in place: a `Connection` fits where its generated form was, so the
-    // page's buffer is reused (no second allocation, no growing).
-    data.into_iter().map(Connection::from_generated).collect()
 }
 
 /// The page token of a `metadata.next` link: `None` ends the list.

@@ -72,8 +72,6 @@ use progenitor_client::{Error as GenError, ResponseValue};
 
 #[cfg(any(test, fuzzing))]
 pub(crate) use list::next_token as next_token_for_tests;
-#[cfg(feature = "bench-internals")]
-pub(crate) use list::page_items;
 #[cfg(any(test, fuzzing))]
 pub(crate) use new::validate_name as validate_name_for_tests;
 
@@ -154,7 +152,7 @@ impl Connections {
         page_size: Option<u32>,
         page_token: Option<&types::ListSqlv1ConnectionsPageToken>,
         connection_type: Option<&str>,
-    ) -> Result<(types::SqlV1ConnectionList, Option<String>), Error> {
+    ) -> Result<(wire::ConnectionList, Option<String>), Error> {
         let what = || "list connections".to_string();
         let (api, org, env) = self.client.parts();
         let page_size = page_size.map(i64::from);
@@ -188,7 +186,7 @@ impl Connections {
             || api.get_sqlv1_connection(org, env, name),
             |result, earlier_unknown| async move {
                 match result {
-                    Ok(rv) => Connection::from_generated_named(rv.into_inner(), Some(name)),
+                    Ok(rv) => Connection::from_answer(rv.into_inner(), name),
                     Err(e) => Err(Box::pin(into_error(&what(), false, earlier_unknown, e)).await),
                 }
             },
@@ -211,9 +209,7 @@ impl Connections {
             || api.create_sqlv1_connection(org, env, &body),
             |result, earlier_unknown| async move {
                 match result {
-                    Ok(rv) => {
-                        Connection::from_generated_named(rv.into_inner(), Some(connection.name()))
-                    }
+                    Ok(rv) => Connection::from_answer(rv.into_inner(), connection.name()),
                     Err(e) => Err(Box::pin(into_error(&what(), true, earlier_unknown, e)).await),
                 }
             },

@@ -155,11 +155,7 @@ const SCHEMA_TYPES: &[(&str, &str, Check)] = &[
         "SqlV1Connection",
         round_trip::<SqlV1Connection>,
     ),
-    (
-        "sql.v1.ConnectionList",
-        "SqlV1ConnectionList",
-        round_trip::<SqlV1ConnectionList>,
-    ),
+    ("sql.v1.ConnectionList", "ConnectionList", list_page),
     (
         "sql.v1.ConnectionSpec",
         "SqlV1ConnectionSpec",
@@ -215,6 +211,23 @@ fn round_trip<T: DeserializeOwned + Serialize>(example: &Value) -> Result<(), St
         return Err(format!("not stable: {written} became {rewritten}"));
     }
     same_json(example, &written, "")
+}
+
+/// A list page is only ever read (the crate's `ConnectionList` replaces the generated
+/// type): the example must deserialise into it, and its metadata and every item must
+/// round-trip as the types it holds (`ListMeta`, the crate's `Connection`).
+fn list_page(example: &Value) -> Result<(), String> {
+    let page: crate::connections::wire::ConnectionList =
+        serde_path_to_error::deserialize(example.clone())
+            .map_err(|e| format!("does not deserialise (at `{}`): {}", e.path(), e.inner()))?;
+    let items = example["data"].as_array().ok_or("no `data` array")?;
+    if page.data.len() != items.len() {
+        return Err(format!("{} items read of {}", page.data.len(), items.len()));
+    }
+    round_trip::<ListMeta>(&example["metadata"]).map_err(|e| format!("metadata: {e}"))?;
+    items.iter().enumerate().try_for_each(|(i, item)| {
+        round_trip::<crate::connections::Connection>(item).map_err(|e| format!("data/{i}: {e}"))
+    })
 }
 
 /// `expected == actual`, except that two strings that are date-times of the same
@@ -642,18 +655,19 @@ fn a_list_with_unknown_values_and_fields_deserialises() {
         "metadata": {"next": null, "total_size": 1, "added_list_meta": {"a": 1}},
         "data": [future_connection()]
     });
-    let l: SqlV1ConnectionList =
+    let l: crate::connections::wire::ConnectionList =
         serde_json::from_value(list).expect("a future list must deserialise");
-    assert_eq!(l.kind, "ConnectionListV2");
     assert_eq!(l.metadata.next, None);
     assert_eq!(l.data.len(), 1);
+    let c = &l.data[0];
     assert_eq!(
-        l.data[0]
-            .spec
-            .as_ref()
-            .and_then(|s| s.connection_type.as_ref()),
-        Some(&ConnectionType::Other("QUANTUM_LLM".into()))
+        c.connection_type(),
+        &ConnectionType::Other("QUANTUM_LLM".into())
     );
+    assert_eq!(c.phase(), Some(&Phase::Other("WARMING_UP".into())));
+    assert_eq!(c.api_version(), Some("sql/v2"));
+    // The secret an answer carries is kept (never written back).
+    assert!(c.auth_data().is_some());
 }
 
 #[test]
@@ -1143,7 +1157,7 @@ async fn list_sends_the_spec_method_path_and_query() {
     assert_eq!(list.status().as_u16(), 200);
     let list = list.into_inner();
     assert_eq!(list.data.len(), 1);
-    assert_eq!(list.data[0].name.as_deref(), Some("my-openai-connection"));
+    assert_eq!(list.data[0].name(), "my-openai-connection");
     assert_eq!(list.metadata.total_size, Some(2));
 }
 
