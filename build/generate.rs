@@ -22,8 +22,9 @@ pub struct Generated {
 }
 
 /// The crate's types that replace generated ones (`with_replacement`): its secret-holding
-/// `auth_data`, its list page (read straight into the crate's `Connection`s), and its
-/// open enums for the schemas `normalize::name_typed_enums` names.
+/// `auth_data`, its list page (read straight into the crate's `Connection`s), its
+/// connection metadata, and its open enums for the schemas `normalize::name_typed_enums`
+/// names.
 pub const REPLACEMENTS: &[(&str, &str)] = &[
     (
         "SqlV1PlaintextProvider",
@@ -33,6 +34,7 @@ pub const REPLACEMENTS: &[(&str, &str)] = &[
         "SqlV1ConnectionList",
         "crate::connections::wire::ConnectionList",
     ),
+    ("ObjectMeta", "crate::connections::ConnectionMetadata"),
     ("ConnectionType", "crate::connections::ConnectionType"),
     ("Phase", "crate::connections::Phase"),
 ];

@@ -155,9 +155,26 @@ fn seed_000_list_generates_a_typed_client() {
         list_meta["total_size"], "std::option::Option<i32>",
         "ListMeta.total_size"
     );
-    // ObjectMeta keeps uid and resource_version, which the seed names only in examples.
-    assert_eq!(types.field("ObjectMeta", "uid"), OPTION_STRING);
-    assert_eq!(types.field("ObjectMeta", "resource_version"), OPTION_STRING);
+    // A connection's metadata is the crate's ConnectionMetadata (with_replacement)...
+    assert_eq!(
+        types.field("SqlV1Connection", "metadata"),
+        "std::option::Option<crate::connections::ConnectionMetadata>"
+    );
+    assert!(!types.structs.contains_key("ObjectMeta"));
+    // ...and generated without that replacement, ObjectMeta keeps uid and
+    // resource_version, which the seed names only in examples.
+    let mut without = options();
+    without
+        .replacements
+        .retain(|(name, _)| *name != "ObjectMeta");
+    let unreplaced = generate::generate(&fixture("seed-000-list.yaml"), &without)
+        .unwrap_or_else(|e| panic!("the docs form must generate: {e}"));
+    let unreplaced = types_of(&unreplaced.code);
+    assert_eq!(unreplaced.field("ObjectMeta", "uid"), OPTION_STRING);
+    assert_eq!(
+        unreplaced.field("ObjectMeta", "resource_version"),
+        OPTION_STRING
+    );
     // No field anywhere is untyped JSON.
     for (name, fields) in &types.structs {
         for (field, ty) in fields {

@@ -408,18 +408,7 @@ impl Connection {
         Ok(Connection {
             api_version,
             kind,
-            metadata: match metadata {
-                Some(m) => ConnectionMetadata {
-                    self_url: Some(m.self_),
-                    uid: m.uid,
-                    resource_name: m.resource_name,
-                    resource_version: m.resource_version,
-                    created_at: m.created_at,
-                    updated_at: m.updated_at,
-                    deleted_at: m.deleted_at,
-                },
-                None => ConnectionMetadata::default(),
-            },
+            metadata: metadata.unwrap_or_default(),
             name,
             spec: Spec {
                 connection_type,

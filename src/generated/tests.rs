@@ -171,7 +171,11 @@ const SCHEMA_TYPES: &[(&str, &str, Check)] = &[
         "PlaintextProvider",
         round_trip::<crate::connections::wire::PlaintextProvider>,
     ),
-    ("ObjectMeta", "ObjectMeta", round_trip::<ObjectMeta>),
+    (
+        "ObjectMeta",
+        "ConnectionMetadata",
+        round_trip::<crate::connections::ConnectionMetadata>,
+    ),
     ("ListMeta", "ListMeta", round_trip::<ListMeta>),
     ("Failure", "Failure", round_trip::<Failure>),
     ("Error", "ErrorDetail", round_trip::<ErrorDetail>),
@@ -586,10 +590,11 @@ fn a_changed_field_fails_the_round_trip() {
     // (other than a date-time's formatting), is a failure.
     let example =
         json!({"self": "https://x", "created_at": "2006-01-02T15:04:05-07:00", "surprise": 1});
-    let err = round_trip::<ObjectMeta>(&example).unwrap_err();
+    let err = round_trip::<crate::connections::ConnectionMetadata>(&example).unwrap_err();
     assert!(err.contains("surprise"), "{err}");
     let known = json!({"self": "https://x", "created_at": "2006-01-02T15:04:05-07:00"});
-    round_trip::<ObjectMeta>(&known).expect("only the date-time's formatting changes");
+    round_trip::<crate::connections::ConnectionMetadata>(&known)
+        .expect("only the date-time's formatting changes");
     assert!(same_json(
         &json!({"a": "2006-01-02T15:04:05-07:00"}),
         &json!({"a": "2006-01-02T15:04:06Z"}),
@@ -643,7 +648,7 @@ fn a_connection_with_unknown_values_and_fields_deserialises() {
         c.status.expect("status").phase,
         Phase::Other("WARMING_UP".into())
     );
-    assert_eq!(c.metadata.expect("metadata").uid.as_deref(), Some("u-1"));
+    assert_eq!(c.metadata.expect("metadata").uid(), Some("u-1"));
 }
 
 #[test]
@@ -1244,7 +1249,7 @@ async fn get_sends_the_spec_method_and_escaped_path() {
     let got = got.into_inner();
     assert_eq!(got.status.expect("status").phase, Phase::Active);
     assert_eq!(
-        got.metadata.expect("metadata").resource_version.as_deref(),
+        got.metadata.expect("metadata").resource_version(),
         Some("a23av")
     );
 }
