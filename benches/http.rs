@@ -2,7 +2,11 @@
 //! reqwest + serde_json baseline over the same local server, alternating the two sides.
 //!
 //! `cargo bench --bench http` prints `FIGURE|...` lines (see `benches/support/stats.rs`).
-//! For a profile of one side alone: `--only crate-get|raw-get|crate-list|raw-list`
+//! `get` is also timed through the generated operation alone (progenitor's generated
+//! `get_sqlv1_connection` and the conversion of its answer, without the crate's retry
+//! loop, span and error mapping), to show where the crate's time goes.
+//!
+//! For a profile of one side alone: `--only crate-get|generated-get|raw-get|crate-list|raw-list`
 //! with `--count N` (used with valgrind's callgrind, see BENCHMARKS.md).
 
 mod support;
@@ -93,25 +97,32 @@ fn main() {
             Some(ratio >= 0.95),
         );
 
-        let (mut ours, mut theirs) = (Vec::with_capacity(gets), Vec::with_capacity(gets));
+        // Three sides, in a random order each time (a fixed seed): no side always
+        // follows the same one, whose traces in the caches it would meet.
+        let mut times: [Vec<Duration>; 3] = std::array::from_fn(|_| Vec::with_capacity(gets));
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
         for i in 0..gets {
-            for side in if i % 2 == 0 { [0, 1] } else { [1, 0] } {
+            let mut order = [0usize, 1, 2];
+            for j in (1..order.len()).rev() {
+                // xorshift64
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                order.swap(j, (rng % (j as u64 + 1)) as usize);
+            }
+            for side in order {
                 let started = Instant::now();
-                if side == 0 {
-                    crate_get(&client, i).await;
-                } else {
-                    raw_get(&raw, i).await;
+                match side {
+                    0 => crate_get(&client, i).await,
+                    1 => raw_get(&raw, i).await,
+                    _ => generated_get(&client, i).await,
                 }
-                let took = started.elapsed();
-                if side == 0 {
-                    ours.push(took)
-                } else {
-                    theirs.push(took)
-                }
+                times[side].push(started.elapsed());
             }
         }
-        let (o50, t50) = (median(&mut ours), median(&mut theirs));
-        let (o90, t90) = (percentile(&mut ours, 0.9), percentile(&mut theirs, 0.9));
+        let [ours, theirs, generated] = &mut times;
+        let (o50, t50, g50) = (median(ours), median(theirs), median(generated));
+        let (o90, t90) = (percentile(ours, 0.9), percentile(theirs, 0.9));
         let ratio = o50.as_secs_f64() / t50.as_secs_f64();
         figure(
             "get: crate median (p90)",
@@ -122,6 +133,16 @@ fn main() {
         figure(
             "get: raw median (p90)",
             &format!("{} ({})", micros(t50), micros(t90)),
+            "",
+            None,
+        );
+        figure(
+            "get: generated operation alone, median (ratio to raw)",
+            &format!(
+                "{} ({:.3}x)",
+                micros(g50),
+                g50.as_secs_f64() / t50.as_secs_f64()
+            ),
             "",
             None,
         );
@@ -139,6 +160,15 @@ async fn crate_get(client: &Client, i: usize) {
     black_box(client.connections().get(&name).await.expect("crate get"));
 }
 
+async fn generated_get(client: &Client, i: usize) {
+    let name = data::connection_name(i % GETTABLE);
+    black_box(
+        confluent_flink_sql::__bench::generated_get(client, &name)
+            .await
+            .expect("generated get"),
+    );
+}
+
 async fn raw_get(raw: &Raw, i: usize) {
     let name = data::connection_name(i % GETTABLE);
     black_box(raw.get(&name).await.expect("raw get"));
@@ -154,6 +184,7 @@ async fn profile_one_side(client: &Client, raw: &Raw, only: &str, count: usize) 
         match only {
             "crate-get" => crate_get(client, i).await,
             "raw-get" => raw_get(raw, i).await,
+            "generated-get" => generated_get(client, i).await,
             "crate-list" => {
                 crate_list(client, PAGE).await;
             }

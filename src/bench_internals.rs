@@ -2,7 +2,8 @@
 //! `bench-internals`). May change or go away in any release.
 
 use crate::connections::wire::ConnectionList;
-use crate::Error;
+use crate::connections::Connection;
+use crate::{Client, Error};
 
 /// Decodes a list page's body as `.items()` does: serde_json into the type the
 /// generated client decodes a page into (the crate's `ConnectionList`, whose items are
@@ -13,4 +14,13 @@ pub fn decode_connection_page(body: &[u8]) -> Result<usize, Error> {
     let n = list.data.len();
     std::hint::black_box(list.data);
     Ok(n)
+}
+
+/// Reads one connection by the generated operation alone, as `Connections::get` calls
+/// it, then converts its answer: what `get` costs without the crate's retry loop,
+/// tracing span and error mapping around it (no retry, any failure is `None`).
+pub async fn generated_get(client: &Client, name: &str) -> Option<Connection> {
+    let (api, org, env) = client.parts();
+    let answer = api.get_sqlv1_connection(org, env, name).await.ok()?;
+    Connection::from_answer(answer.into_inner(), name).ok()
 }

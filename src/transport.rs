@@ -129,12 +129,12 @@ const fn same(a: &str, b: &str) -> bool {
     true
 }
 
-/// How an operation ended.
-pub(crate) enum Ended<T> {
-    /// The last attempt's result; `earlier_unknown` when the operation writes and an
-    /// earlier attempt may have been applied.
-    Answered {
-        result: Result<ResponseValue<T>, GenError<Failure>>,
+/// How an operation that did not succeed ended.
+pub(crate) enum Failed {
+    /// The last attempt failed with `error`; `earlier_unknown` when the operation
+    /// writes and an earlier attempt may have been applied.
+    Attempt {
+        error: GenError<Failure>,
         earlier_unknown: bool,
     },
     /// The overall timeout passed during an attempt; `maybe_sent` when the operation
@@ -171,7 +171,11 @@ fn verdict<T>(result: &Result<ResponseValue<T>, GenError<Failure>>) -> Verdict<'
 impl Transport {
     /// Runs `op` with `attempt` (one call of the generated operation), retrying what
     /// the policy allows, within the overall timeout.
-    pub(crate) async fn run<T, F, Fut>(&self, op: Operation, mut attempt: F) -> Ended<T>
+    pub(crate) async fn run<T, F, Fut>(
+        &self,
+        op: Operation,
+        mut attempt: F,
+    ) -> Result<ResponseValue<T>, Failed>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, GenError<Failure>>>,
@@ -200,7 +204,7 @@ impl Transport {
         op: Operation,
         attempt: &mut F,
         span: &tracing::Span,
-    ) -> Ended<T>
+    ) -> Result<ResponseValue<T>, Failed>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, GenError<Failure>>>,
@@ -233,10 +237,10 @@ impl Transport {
                                 "gave up: the overall timeout passed"
                             );
                             finish(span, attempts, started, None);
-                            return Ended::OverallTimeout {
+                            return Err(Failed::OverallTimeout {
                                 limit: self.total_timeout.unwrap_or_default(),
                                 maybe_sent: op.writes(),
-                            };
+                            });
                         }
                     },
                 };
@@ -258,10 +262,10 @@ impl Transport {
             }
             Verdict::Final => finish(span, attempts, started, None),
         }
-        Ended::Answered {
-            result,
+        result.map_err(|error| Failed::Attempt {
+            error,
             earlier_unknown: earlier_unknown && op.writes(),
-        }
+        })
     }
 }
 

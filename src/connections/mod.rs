@@ -66,9 +66,7 @@ pub use list::{ListRequest, Page, MAX_PAGE_SIZE};
 pub use model::{Connection, ConnectionMetadata, ConnectionType, Phase};
 pub use new::{NewConnection, MAX_ENDPOINT_LEN, MAX_NAME_LEN};
 
-use std::future::Future;
-
-use progenitor_client::{Error as GenError, ResponseValue};
+use progenitor_client::Error as GenError;
 
 #[cfg(any(test, fuzzing))]
 pub(crate) use list::next_token as next_token_for_tests;
@@ -78,7 +76,7 @@ pub(crate) use new::validate_name as validate_name_for_tests;
 use crate::client::Client;
 use crate::generated::types;
 use crate::outcome::into_error;
-use crate::transport::{Ended, Operation};
+use crate::transport::{Failed, Operation};
 use crate::{Error, ErrorKind};
 
 /// The connections of the client's environment. Cheap to clone.
@@ -96,50 +94,68 @@ impl Connections {
         self.client.base_url()
     }
 
-    /// Runs one operation: `attempt` calls the generated operation once, and again for
-    /// each retry (see [`Transport::run`](crate::transport::Transport::run)); `finish`
-    /// turns its last result into the call's. Its error never shows the client's
-    /// credentials nor `sent` (the secret the call carries). `what` names the call in
-    /// an error's message; it is only worked out for an error.
-    async fn run<R, T, F, Fut, Fin, FinFut>(
+    /// The error of an operation that did not succeed: an error answer, a network
+    /// failure or the overall timeout. It never shows the client's credentials nor
+    /// `sent` (the secret the call carries). `what` names the call; it is only worked
+    /// out here, for an error. Each operation takes its own success without another
+    /// `await` (an answer is moved as few times as it can be), and boxes this future
+    /// (its own stays small).
+    async fn failed(
         &self,
-        op: Operation,
+        failed: Failed,
         what: &(dyn Fn() -> String + Sync),
+        writes: bool,
         sent: Option<&AuthData>,
-        attempt: F,
-        finish: Fin,
-    ) -> Result<T, Error>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<ResponseValue<R>, GenError<types::Failure>>>,
-        Fin: FnOnce(Result<ResponseValue<R>, GenError<types::Failure>>, bool) -> FinFut,
-        FinFut: Future<Output = Result<T, Error>>,
-    {
-        let result = match self.client.transport().run(op, attempt).await {
-            Ended::Answered {
-                result,
+    ) -> Error {
+        let e = match failed {
+            Failed::Attempt {
+                error,
                 earlier_unknown,
-            } => finish(result, earlier_unknown).await,
-            Ended::OverallTimeout { limit, maybe_sent } => {
+            } => into_error(&what(), writes, earlier_unknown, error).await,
+            Failed::OverallTimeout { limit, maybe_sent } => {
                 let e = Error::new(
                     ErrorKind::Timeout,
                     format!("{}: gave up after {limit:?} (overall timeout)", what()),
                 );
-                Err(if maybe_sent {
+                if maybe_sent {
                     e.with_outcome_unknown()
                 } else {
                     e
-                })
+                }
             }
         };
-        result.map_err(|e| match sent {
+        self.scrubbed(e, sent)
+    }
+
+    /// `e` without the client's credentials nor `sent`.
+    fn scrubbed(&self, e: Error, sent: Option<&AuthData>) -> Error {
+        match sent {
             None => e.scrub(self.client.secrets()),
             Some(auth) => {
                 let mut secrets = auth.secrets();
                 secrets.extend(self.client.secrets());
                 e.scrub(&secrets)
             }
-        })
+        }
+    }
+
+    /// For update and delete: any 2xx is success (the spec declares 200; test servers
+    /// answer 204); otherwise the operation's error.
+    async fn any_success<R>(
+        &self,
+        ended: Result<R, Failed>,
+        what: &(dyn Fn() -> String + Sync),
+        writes: bool,
+        sent: Option<&AuthData>,
+    ) -> Result<(), Error> {
+        match ended {
+            Ok(_) => Ok(()),
+            Err(Failed::Attempt {
+                error: GenError::UnexpectedResponse(r),
+                ..
+            }) if r.status().is_success() => Ok(()),
+            Err(failed) => Err(Box::pin(self.failed(failed, what, writes, sent)).await),
+        }
     }
 
     /// Lists the connections: see [`ListRequest`].
@@ -156,22 +172,15 @@ impl Connections {
         let what = || "list connections".to_string();
         let (api, org, env) = self.client.parts();
         let page_size = page_size.map(i64::from);
-        self.run(
-            LIST,
-            &what,
-            None,
-            || api.list_sqlv1_connections(org, env, page_size, page_token, connection_type),
-            |result, earlier_unknown| async move {
-                match result {
-                    Ok(rv) => {
-                        let request_id = request_id(rv.headers());
-                        Ok((rv.into_inner(), request_id))
-                    }
-                    Err(e) => Err(Box::pin(into_error(&what(), false, earlier_unknown, e)).await),
-                }
-            },
-        )
-        .await
+        let attempt =
+            || api.list_sqlv1_connections(org, env, page_size, page_token, connection_type);
+        match self.client.transport().run(LIST, attempt).await {
+            Ok(rv) => {
+                let request_id = request_id(rv.headers());
+                Ok((rv.into_inner(), request_id))
+            }
+            Err(failed) => Err(Box::pin(self.failed(failed, &what, false, None)).await),
+        }
     }
 
     /// Reads one connection.
@@ -179,19 +188,13 @@ impl Connections {
         let what = || format!("get connection `{}`", shorten(name));
         require_name(name)?;
         let (api, org, env) = self.client.parts();
-        self.run(
-            GET,
-            &what,
-            None,
-            || api.get_sqlv1_connection(org, env, name),
-            |result, earlier_unknown| async move {
-                match result {
-                    Ok(rv) => Connection::from_answer(rv.into_inner(), name),
-                    Err(e) => Err(Box::pin(into_error(&what(), false, earlier_unknown, e)).await),
-                }
-            },
-        )
-        .await
+        let attempt = || api.get_sqlv1_connection(org, env, name);
+        match self.client.transport().run(GET, attempt).await {
+            Ok(rv) => {
+                Connection::from_answer(rv.into_inner(), name).map_err(|e| self.scrubbed(e, None))
+            }
+            Err(failed) => Err(Box::pin(self.failed(failed, &what, false, None)).await),
+        }
     }
 
     /// Creates a connection, after checking it ([`NewConnection::validate`]): an
@@ -201,20 +204,13 @@ impl Connections {
         connection.validate()?;
         let body = body::create(&connection)?;
         let (api, org, env) = self.client.parts();
-        let (connection, what) = (&connection, &what);
-        self.run(
-            CREATE,
-            what,
-            Some(connection.auth_data()),
-            || api.create_sqlv1_connection(org, env, &body),
-            |result, earlier_unknown| async move {
-                match result {
-                    Ok(rv) => Connection::from_answer(rv.into_inner(), connection.name()),
-                    Err(e) => Err(Box::pin(into_error(&what(), true, earlier_unknown, e)).await),
-                }
-            },
-        )
-        .await
+        let attempt = || api.create_sqlv1_connection(org, env, &body);
+        let sent = Some(connection.auth_data());
+        match self.client.transport().run(CREATE, attempt).await {
+            Ok(rv) => Connection::from_answer(rv.into_inner(), connection.name())
+                .map_err(|e| self.scrubbed(e, sent)),
+            Err(failed) => Err(Box::pin(self.failed(failed, &what, true, sent)).await),
+        }
     }
 
     /// Replaces the secret of connection `name`. Reads the connection first for what
@@ -241,19 +237,9 @@ impl Connections {
             .map_err(|e| e.prefix(&what()))?;
         let body = body::update(current, &auth_data).map_err(|e| e.prefix(&what()))?;
         let (api, org, env) = self.client.parts();
-        self.run(
-            UPDATE,
-            &what,
-            Some(&auth_data),
-            || api.update_sqlv1_connection(org, env, name, &body),
-            |result, earlier_unknown| async move {
-                match result {
-                    Ok(_) => Ok(()),
-                    Err(e) => accept_any_success(&what(), true, earlier_unknown, e).await,
-                }
-            },
-        )
-        .await
+        let attempt = || api.update_sqlv1_connection(org, env, name, &body);
+        let ended = self.client.transport().run(UPDATE, attempt).await;
+        self.any_success(ended, &what, true, Some(&auth_data)).await
     }
 
     /// Deletes a connection. Any 2xx answer is success, and so is a 404 that answers
@@ -262,22 +248,12 @@ impl Connections {
         let what = || format!("delete connection `{}`", shorten(name));
         require_name(name)?;
         let (api, org, env) = self.client.parts();
-        self.run(
-            DELETE,
-            &what,
-            None,
-            || api.delete_sqlv1_connection(org, env, name),
-            |result, earlier_unknown| async move {
-                match result {
-                    Ok(_) => Ok(()),
-                    Err(e) => match accept_any_success(&what(), false, earlier_unknown, e).await {
-                        Err(e) if e.is_not_found() && e.outcome_unknown() => Ok(()),
-                        other => other,
-                    },
-                }
-            },
-        )
-        .await
+        let attempt = || api.delete_sqlv1_connection(org, env, name);
+        let ended = self.client.transport().run(DELETE, attempt).await;
+        match self.any_success(ended, &what, false, None).await {
+            Err(e) if e.is_not_found() && e.outcome_unknown() => Ok(()),
+            other => other,
+        }
     }
 }
 
@@ -287,20 +263,6 @@ const GET: Operation = Operation::from_spec("getSqlv1Connection");
 const CREATE: Operation = Operation::from_spec("createSqlv1Connection");
 const UPDATE: Operation = Operation::from_spec("updateSqlv1Connection");
 const DELETE: Operation = Operation::from_spec("deleteSqlv1Connection");
-
-/// The spec declares 200 for update and delete; test servers answer 204. Any 2xx is
-/// success.
-async fn accept_any_success(
-    what: &str,
-    writes: bool,
-    earlier_unknown: bool,
-    e: GenError<types::Failure>,
-) -> Result<(), Error> {
-    match e {
-        GenError::UnexpectedResponse(r) if r.status().is_success() => Ok(()),
-        e => Err(Box::pin(into_error(what, writes, earlier_unknown, e)).await),
-    }
-}
 
 fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
     headers
