@@ -184,7 +184,10 @@ open_enum! {
 /// A connection as the service reports it. One type for every operation.
 ///
 /// Serialises in the service's JSON shape, without `auth_data`: the secret is never
-/// written by serde, nor shown by `Debug`.
+/// written by serde, nor shown by `Debug`. Deserialising reads a `spec.auth_data` that
+/// is there (answers rarely carry one) into [`auth_data`](Connection::auth_data), and
+/// requires what every listed connection has: a name, and a spec with a type and an
+/// endpoint.
 ///
 /// ```
 /// use confluent_flink_sql::connections::{Connection, ConnectionType, Phase};
