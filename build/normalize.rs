@@ -134,6 +134,20 @@ fn request_body_schemas(doc: &mut Value) -> Vec<&mut Value> {
         .collect()
 }
 
+/// The document's `components/schemas`, made (empty) when it has none.
+fn component_schemas_mut(doc: &mut Value) -> Result<&mut Map<String, Value>, String> {
+    doc.as_object_mut()
+        .ok_or("the document is not an object")?
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
+        .ok_or("components is not an object")?
+        .entry("schemas")
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
+        .ok_or_else(|| "components/schemas is not an object".to_string())
+}
+
 /// Resolves a local `#/components/schemas/Name` reference.
 fn resolve<'a>(doc: &'a Value, reference: &str) -> Result<&'a Value, String> {
     let name = reference
@@ -189,17 +203,7 @@ pub fn stringify_discriminator_mappings(doc: &mut Value) -> Result<usize, String
     });
     let changes = moved.len();
     if changes > 0 {
-        let root = doc.as_object_mut().ok_or("the document is not an object")?;
-        let components = root
-            .entry("components")
-            .or_insert_with(|| Value::Object(Map::new()));
-        let schemas = components
-            .as_object_mut()
-            .ok_or("components is not an object")?
-            .entry("schemas")
-            .or_insert_with(|| Value::Object(Map::new()))
-            .as_object_mut()
-            .ok_or("components/schemas is not an object")?;
+        let schemas = component_schemas_mut(doc)?;
         for (name, schema) in moved {
             schemas.entry(name).or_insert(schema);
         }
@@ -240,12 +244,7 @@ pub fn lift_titled_schemas(doc: &mut Value) -> Result<usize, String> {
         }
     }
     if !schemas.is_empty() {
-        let components = root
-            .entry("components")
-            .or_insert_with(|| Value::Object(Map::new()))
-            .as_object_mut()
-            .ok_or("components is not an object")?;
-        components.insert("schemas".into(), Value::Object(schemas));
+        *component_schemas_mut(doc)? = schemas;
     }
     Ok(changes)
 }
@@ -776,17 +775,7 @@ pub fn name_typed_enums(doc: &mut Value) -> Result<usize, String> {
     if lifted.is_empty() {
         return Ok(changes);
     }
-    let schemas = doc
-        .as_object_mut()
-        .ok_or("the document is not an object")?
-        .entry("components")
-        .or_insert_with(|| Value::Object(Map::new()))
-        .as_object_mut()
-        .ok_or("components is not an object")?
-        .entry("schemas")
-        .or_insert_with(|| Value::Object(Map::new()))
-        .as_object_mut()
-        .ok_or("components.schemas is not an object")?;
+    let schemas = component_schemas_mut(doc)?;
     for (name, schema) in lifted {
         if schemas.contains_key(name) {
             return Err(format!(
