@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use confluent_flink_sql::__bench::decode_connection_page;
 
 use support::data::{self, RawList};
-use support::stats::{arg, figure, median, micros};
+use support::stats::{arg, info, median, micros, target};
 
 fn main() {
     let page = data::page_bodies("https://flink.us-east-1.aws.confluent.cloud", 200, 100)
@@ -60,24 +60,20 @@ fn main() {
     }
     let (ours, theirs) = (median(&mut ours), median(&mut theirs));
     let mib_s = |d: Duration| page.len() as f64 / d.as_secs_f64() / (1024.0 * 1024.0);
-    figure(
+    info(
         "decode page of 100: crate",
         &format!("{} ({:.0} MiB/s)", micros(ours), mib_s(ours)),
-        "",
-        None,
     );
-    figure(
+    info(
         "decode page of 100: serde_json hand-written",
         &format!("{} ({:.0} MiB/s)", micros(theirs), mib_s(theirs)),
-        "",
-        None,
     );
     let ratio = theirs.as_secs_f64() / ours.as_secs_f64();
-    figure(
+    target(
         "decode speed ratio (crate / hand-written)",
         &format!("{ratio:.3}x"),
         ">= 1.00x",
-        Some(ratio >= 1.0),
+        ratio >= 1.0,
     );
 }
 

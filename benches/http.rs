@@ -19,17 +19,14 @@ use confluent_flink_sql::Client;
 use support::baseline::Raw;
 use support::data;
 use support::sides::{self, crate_list, raw_list};
-use support::stats::{arg, figure, median, micros, millis, percentile};
+use support::stats::{arg, info, median, micros, millis, percentile, target};
 
 const TOTAL: usize = 10_000;
 const PAGE: u32 = 100;
 const GETTABLE: usize = 100;
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = support::runtime();
     // The server runs on this runtime too (see support/server.rs).
     let base = rt.block_on(async {
         support::server::spawn(|base| data::answers(base, TOTAL, PAGE as usize, GETTABLE))
@@ -78,23 +75,19 @@ fn main() {
         let (ours, theirs) = (median(&mut ours), median(&mut theirs));
         let throughput = |d: Duration| TOTAL as f64 / d.as_secs_f64();
         let ratio = throughput(ours) / throughput(theirs);
-        figure(
+        info(
             "list 10k (pages of 100): crate .items()",
             &format!("{} ({:.0} items/s)", millis(ours), throughput(ours)),
-            "",
-            None,
         );
-        figure(
+        info(
             "list 10k (pages of 100): raw reqwest+serde_json",
             &format!("{} ({:.0} items/s)", millis(theirs), throughput(theirs)),
-            "",
-            None,
         );
-        figure(
+        target(
             "list throughput ratio (crate / raw)",
             &format!("{ratio:.3}x"),
             ">= 0.95x",
-            Some(ratio >= 0.95),
+            ratio >= 0.95,
         );
 
         // Three sides, in a random order each time (a fixed seed): no side always
@@ -124,33 +117,27 @@ fn main() {
         let (o50, t50, g50) = (median(ours), median(theirs), median(generated));
         let (o90, t90) = (percentile(ours, 0.9), percentile(theirs, 0.9));
         let ratio = o50.as_secs_f64() / t50.as_secs_f64();
-        figure(
+        info(
             "get: crate median (p90)",
             &format!("{} ({})", micros(o50), micros(o90)),
-            "",
-            None,
         );
-        figure(
+        info(
             "get: raw median (p90)",
             &format!("{} ({})", micros(t50), micros(t90)),
-            "",
-            None,
         );
-        figure(
+        info(
             "get: generated operation alone, median (ratio to raw)",
             &format!(
                 "{} ({:.3}x)",
                 micros(g50),
                 g50.as_secs_f64() / t50.as_secs_f64()
             ),
-            "",
-            None,
         );
-        figure(
+        target(
             "get median latency ratio (crate / raw)",
             &format!("{ratio:.3}x"),
             "<= 1.05x",
-            Some(ratio <= 1.05),
+            ratio <= 1.05,
         );
     });
 }

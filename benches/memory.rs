@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use support::baseline::Raw;
 use support::data;
 use support::sides::{self, crate_list, raw_list};
-use support::stats::figure;
+use support::stats::{info, target};
 
 /// Counts the bytes allocated now and the most ever allocated at once.
 struct Counting;
@@ -73,10 +73,7 @@ async fn peak_growth<F: std::future::Future<Output = usize>>(f: F) -> (usize, us
 const PAGE: u32 = 100;
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = support::runtime();
     let (small, large) = rt.block_on(async {
         (
             support::server::spawn(|base| data::answers(base, 1_000, PAGE as usize, 0)),
@@ -112,30 +109,18 @@ fn main() {
             }
         }
         let kib = |b: usize| format!("{:.1} KiB", b as f64 / 1024.0);
-        figure(
-            "memory: crate peak streaming 1,000",
-            &kib(ours[0]),
-            "",
-            None,
-        );
-        figure(
-            "memory: crate peak streaming 100,000",
-            &kib(ours[1]),
-            "",
-            None,
-        );
+        info("memory: crate peak streaming 1,000", &kib(ours[0]));
+        info("memory: crate peak streaming 100,000", &kib(ours[1]));
         let ratio = ours[1] as f64 / ours[0] as f64;
-        figure(
+        target(
             "memory ratio 100,000 / 1,000 (crate)",
             &format!("{ratio:.3}x"),
             "<= 1.25x",
-            Some(ratio <= 1.25),
+            ratio <= 1.25,
         );
-        figure(
+        info(
             "memory: raw peak streaming 1,000 / 100,000",
             &format!("{} / {}", kib(theirs[0]), kib(theirs[1])),
-            "",
-            None,
         );
     });
 }

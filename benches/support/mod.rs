@@ -7,3 +7,12 @@ pub mod data;
 pub mod server;
 pub mod sides;
 pub mod stats;
+
+/// The single-threaded runtime a bench runs on (its server runs on it too: see
+/// `server.rs`).
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}

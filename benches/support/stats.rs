@@ -21,14 +21,15 @@ pub fn percentile(samples: &mut [Duration], p: f64) -> Duration {
 }
 
 /// Prints `FIGURE|name|value|target|met`, the line `scripts/bench.sh` collects into its
-/// table. `target` is empty for a figure given for information only; `met` is then `-`.
-pub fn figure(name: &str, value: &str, target: &str, met: Option<bool>) {
-    let met = match met {
-        Some(true) => "yes",
-        Some(false) => "NO",
-        None => "-",
-    };
+/// table, for a figure with a target.
+pub fn target(name: &str, value: &str, target: &str, met: bool) {
+    let met = if met { "yes" } else { "NO" };
     println!("FIGURE|{name}|{value}|{target}|{met}");
+}
+
+/// Prints a figure given for information only (no target; `met` is `-`).
+pub fn info(name: &str, value: &str) {
+    println!("FIGURE|{name}|{value}||-");
 }
 
 pub fn micros(d: Duration) -> String {
