@@ -1,11 +1,15 @@
 //! Generates the Connections client from the spec in `openapi/` at every build.
 //!
 //! The work is in `build/`: `normalize.rs` (the spec fixes, unit-tested by
-//! `tests/build_code.rs`) and `generate.rs` (progenitor). This file only finds the
+//! `tests/build_code.rs`), `generate.rs` (progenitor) and `model.rs` (the generated
+//! types shaped into the public model: open enums, unknown properties kept, secrets
+//! never written by answers). This file only finds the
 //! spec, writes the result to `OUT_DIR`, and fails with one clear message.
 
 #[path = "build/generate.rs"]
 mod generate;
+#[path = "build/model.rs"]
+mod model;
 #[path = "build/normalize.rs"]
 mod normalize;
 
@@ -38,7 +42,8 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
     };
     let generated = generate::generate(&spec, &options)?;
     let text = std::fs::read_to_string(&spec).map_err(|e| format!("{}: {e}", spec.display()))?;
-    let mut code = generated.code;
+    let shaped = model::shape(&generated.code).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let mut code = shaped.code;
     code.push_str("\n/// `(operationId, method, path template)` of every operation in the spec.\n");
     code.push_str("pub const OPERATIONS: &[(&str, &str, &str)] = &[\n");
     for (id, method, path) in generate::operation_table(&text) {
@@ -53,6 +58,9 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
     for applied in &generated.applied {
         stats.push_str(&format!("fix.{}={}\n", applied.name, applied.changes));
     }
+    stats.push_str(&format!("open_enums={}\n", shaped.open_enums.join(",")));
+    stats.push_str(&format!("keep_unknown={}\n", shaped.keep_unknown.join(",")));
+    stats.push_str(&format!("request_bodies={}\n", shaped.request_bodies.join(",")));
     write(&out_dir.join("generation-stats.txt"), &stats)
 }
 

@@ -21,23 +21,21 @@ pub struct Generated {
     pub elapsed: Duration,
 }
 
-/// The crate's types that replace generated ones (`with_replacement`): its secret-holding
-/// `auth_data`, its list page (read straight into the crate's `Connection`s), its
-/// connection metadata, and its open enums for the schemas `normalize::name_typed_enums`
-/// names.
-pub const REPLACEMENTS: &[(&str, &str)] = &[
-    (
-        "SqlV1PlaintextProvider",
-        "crate::connections::wire::PlaintextProvider",
-    ),
-    (
-        "SqlV1ConnectionList",
-        "crate::connections::wire::ConnectionList",
-    ),
-    ("ObjectMeta", "crate::connections::ConnectionMetadata"),
-    ("ConnectionType", "crate::connections::ConnectionType"),
-    ("Phase", "crate::connections::Phase"),
-];
+/// The one crate type that replaces a generated one (`with_replacement`): the spec's
+/// `PlaintextProvider` (`auth_data` on the wire), held in a type that keeps the secret
+/// out of `Debug`, logs and answers' serialisation (`build/model.rs`).
+pub const REPLACEMENTS: &[(&str, &str)] = &[(
+    "PlaintextProvider",
+    "crate::connections::wire::PlaintextProvider",
+)];
+
+/// Generated type names that say less than they could, and the names users meet
+/// (`with_patch`): `ObjectMeta` is the metadata of a connection here.
+pub const RENAMES: &[(&str, &str)] = &[("ObjectMeta", "ConnectionMetadata")];
+
+/// Derived on every generated type, beside typify's own (`Clone`, `Debug`, serde's):
+/// comparisons, and the JSON Schema of the public model.
+pub const DERIVES: &[&str] = &["PartialEq", "::schemars::JsonSchema"];
 
 /// How the crate wants progenitor to generate: the hand-written layer plugs its secret
 /// type in for the spec's plaintext provider and its hooks into the client.
@@ -113,6 +111,12 @@ fn settings(options: &Options) -> progenitor::GenerationSettings {
     settings.with_interface(progenitor::InterfaceStyle::Positional);
     for (name, path) in &options.replacements {
         settings.with_replacement(*name, *path, std::iter::empty());
+    }
+    for (name, new_name) in RENAMES {
+        settings.with_patch(name, progenitor::TypePatch::default().with_rename(new_name));
+    }
+    for derive in DERIVES {
+        settings.with_derive(derive);
     }
     if let Some(inner) = options.inner_type {
         let tokens: proc_macro2::TokenStream = inner.parse().expect("inner type is a Rust path");

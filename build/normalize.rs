@@ -3,8 +3,7 @@
 //! Each fix is one small named function over the document as JSON
 //! (`serde_json::Value`), returns how many places it changed, and is listed with its
 //! reason in `openapi/README.md`. [`normalize`] runs them in order. The functions know
-//! OpenAPI, not Connections: the only domain knowledge is [`OPEN_ENUM_PROPERTIES`] and
-//! [`CLASHING_SCHEMA_NAMES`].
+//! OpenAPI, not Connections: the only domain knowledge is [`CLASHING_SCHEMA_NAMES`].
 //!
 //! This file is compiled twice: by `build.rs`, and by `tests/build_code.rs`, which runs
 //! the unit tests at the bottom.
@@ -12,17 +11,6 @@
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
-
-/// Properties whose `enum` must stay open: the service adds values (connection types,
-/// phases) faster than clients are released, and an unknown value must not fail a
-/// whole response.
-pub const OPEN_ENUM_PROPERTIES: &[&str] = &["connection_type", "phase", "kind", "api_version"];
-
-/// Properties whose open enum the hand-written layer has a type for, and the name of the
-/// component schema [`name_typed_enums`] gives them (the name `build.rs` replaces with
-/// the crate's type).
-pub const TYPED_ENUM_PROPERTIES: &[(&str, &str)] =
-    &[("connection_type", "ConnectionType"), ("phase", "Phase")];
 
 /// Schema names that clash with names progenitor's generated code already uses
 /// (`Error` is re-exported from `progenitor_client`), and what they become.
@@ -52,6 +40,10 @@ pub const FIXES: &[(&str, Fix)] = &[
     ),
     ("lift_titled_schemas", lift_titled_schemas),
     (
+        "drop_version_from_schema_names",
+        drop_version_from_schema_names,
+    ),
+    (
         "declare_overlay_only_properties",
         declare_overlay_only_properties,
     ),
@@ -68,15 +60,17 @@ pub const FIXES: &[(&str, Fix)] = &[
         "collapse_required_only_overlays",
         collapse_required_only_overlays,
     ),
-    ("open_enums", open_enums),
-    ("name_typed_enums", name_typed_enums),
+    ("optional_constants", optional_constants),
+    ("enums_from_extensible_enums", enums_from_extensible_enums),
+    ("enum_values_from_examples", enum_values_from_examples),
+    ("name_shared_enums", name_shared_enums),
     (
         "drop_bodiless_error_responses",
         drop_bodiless_error_responses,
     ),
     ("rename_clashing_schemas", rename_clashing_schemas),
     ("keep_arrays_ordered", keep_arrays_ordered),
-    ("tolerate_unknown_properties", tolerate_unknown_properties),
+    ("keep_unknown_properties", keep_unknown_properties),
     ("trust_response_string_values", trust_response_string_values),
 ];
 
@@ -171,6 +165,79 @@ fn is_documentation_only(v: &Value) -> bool {
 // ---------------------------------------------------------------------------------
 // The fixes
 // ---------------------------------------------------------------------------------
+
+/// Schema names carry the API's version (`sql.v1.Connection`), which progenitor turns
+/// into `SqlV1Connection`: a name that says nothing a user needs, in a crate that only
+/// speaks sql/v1. A component named `<segment>.<segment>.<Name>` (dots before the last
+/// part) becomes `<Name>`, with every reference, when that name is free.
+pub fn drop_version_from_schema_names(doc: &mut Value) -> Result<usize, String> {
+    let renames: Vec<(String, String)> = {
+        let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
+            return Ok(0);
+        };
+        let mut taken: BTreeSet<String> = schemas.keys().cloned().collect();
+        let mut renames = Vec::new();
+        for name in schemas.keys() {
+            let Some((_, short)) = name.rsplit_once('.') else {
+                continue;
+            };
+            if short.is_empty() || taken.contains(short) {
+                continue;
+            }
+            taken.insert(short.to_string());
+            renames.push((name.clone(), short.to_string()));
+        }
+        renames
+    };
+    if renames.is_empty() {
+        return Ok(0);
+    }
+    let schemas = component_schemas_mut(doc)?;
+    let old: Map<String, Value> = std::mem::take(schemas);
+    for (name, schema) in old {
+        let name = renames
+            .iter()
+            .find(|(from, _)| *from == name)
+            .map_or(name, |(_, to)| to.clone());
+        schemas.insert(name, schema);
+    }
+    let mut changes = renames.len();
+    walk_mut(doc, &mut |v| {
+        let Some(obj) = v.as_object_mut() else { return };
+        let Some(target) = obj.get("$ref").and_then(Value::as_str) else {
+            return;
+        };
+        let Some(name) = target.strip_prefix("#/components/schemas/") else {
+            return;
+        };
+        if let Some((_, to)) = renames.iter().find(|(from, _)| from == name) {
+            obj.insert(
+                "$ref".into(),
+                Value::String(format!("#/components/schemas/{to}")),
+            );
+            changes += 1;
+        }
+    });
+    // A discriminator mapping names its targets by reference too.
+    walk_mut(doc, &mut |v| {
+        let Some(mapping) = v.get_mut("mapping").and_then(Value::as_object_mut) else {
+            return;
+        };
+        for target in mapping.values_mut() {
+            let Some(name) = target
+                .as_str()
+                .and_then(|t| t.strip_prefix("#/components/schemas/"))
+            else {
+                continue;
+            };
+            if let Some((_, to)) = renames.iter().find(|(from, _)| from == name) {
+                *target = Value::String(format!("#/components/schemas/{to}"));
+                changes += 1;
+            }
+        }
+    });
+    Ok(changes)
+}
 
 /// A `discriminator.mapping` value must be a schema name or reference (a string). The
 /// docs pages inline the target schema there as an object, which openapiv3 cannot read.
@@ -668,7 +735,11 @@ fn strip_read_only(doc: &Value, schema: &mut Value, inherited: bool) -> usize {
 /// Responses refine the shared schema with `allOf: [Connection, {required: [...]}]`,
 /// and progenitor generates a new struct for each (five unrelated "Connection" types).
 /// Outside request bodies, an `allOf` whose other members only add `required` (and
-/// `type: object`) becomes its first member: one type per resource, read leniently.
+/// `type: object`) becomes its first member: one type per resource. What *every* such
+/// overlay of a component requires (the list's items, get's and create's answers all
+/// require `spec`, `spec.connection_type` and `spec.endpoint`) becomes required on the
+/// component itself, so that the generated field is not an `Option`; what only some
+/// answers require stays optional (a get answer need not carry `name`).
 pub fn collapse_required_only_overlays(doc: &mut Value) -> Result<usize, String> {
     /// An overlay (or a property inside one) that only tightens `required`.
     fn only_required(v: &Value) -> bool {
@@ -683,6 +754,8 @@ pub fn collapse_required_only_overlays(doc: &mut Value) -> Result<usize, String>
         })
     }
     let mut changes = 0;
+    // Per referenced component: what each of its overlays requires.
+    let mut uses: Vec<(String, Requires)> = Vec::new();
     walk_mut(doc, &mut |v| {
         let Some(members) = v.get_mut("allOf").and_then(Value::as_array_mut) else {
             return;
@@ -690,99 +763,303 @@ pub fn collapse_required_only_overlays(doc: &mut Value) -> Result<usize, String>
         if members.len() < 2 || !members[1..].iter().all(only_required) {
             return;
         }
+        if let Some(base) = members[0].get("$ref").and_then(Value::as_str) {
+            let mut requires = Requires::default();
+            for overlay in &members[1..] {
+                requires.add(overlay);
+            }
+            uses.push((base.to_string(), requires));
+        }
         changes += members.len() - 1;
         members.truncate(1);
         collapse_single_member_allof(v);
     });
+    let mut common: Vec<(String, Requires)> = Vec::new();
+    for (base, requires) in uses {
+        match common.iter_mut().find(|(b, _)| *b == base) {
+            Some((_, all)) => *all = all.intersect(&requires),
+            None => common.push((base, requires)),
+        }
+    }
+    for (base, requires) in common {
+        changes += requires.apply(doc, &base)?;
+    }
     Ok(changes)
 }
 
-/// A closed `enum` on a value the service keeps extending (see
-/// [`OPEN_ENUM_PROPERTIES`]) fails the whole response when a new value arrives. The
-/// values move to `x-extensible-enum` (the form Confluent's own document uses), which
-/// generates a plain string ([`name_typed_enums`] then gives `connection_type` and
-/// `phase` the crate's typed enums, with `Other`).
-/// Applies to properties and parameters of those names (also `spec.connection_type`).
-pub fn open_enums(doc: &mut Value) -> Result<usize, String> {
-    fn open(schema: &mut Value) -> usize {
-        let Some(obj) = schema.as_object_mut() else {
-            return 0;
-        };
-        let Some(values) = obj.remove("enum") else {
-            return 0;
-        };
-        obj.entry("x-extensible-enum").or_insert(values);
-        obj.entry("type").or_insert(Value::String("string".into()));
-        1
-    }
-    fn is_open_name(name: &str) -> bool {
-        let last = name.rsplit('.').next().unwrap_or(name);
-        OPEN_ENUM_PROPERTIES.contains(&last)
-    }
-    let mut changes = 0;
-    walk_mut(doc, &mut |v| {
-        if let Some(props) = v.get_mut("properties").and_then(Value::as_object_mut) {
-            for (name, p) in props.iter_mut() {
-                if is_open_name(name) {
-                    changes += open(p);
+/// What an overlay requires: property names, and what it requires inside properties.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Requires {
+    names: BTreeSet<String>,
+    inside: Vec<(String, Requires)>,
+}
+
+impl Requires {
+    fn add(&mut self, overlay: &Value) {
+        for name in overlay
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            self.names.insert(name.to_string());
+        }
+        for (name, inner) in overlay
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            match self.inside.iter_mut().find(|(n, _)| n == name) {
+                Some((_, r)) => r.add(inner),
+                None => {
+                    let mut r = Requires::default();
+                    r.add(inner);
+                    self.inside.push((name.clone(), r));
                 }
             }
         }
-        let is_parameter = v.get("in").is_some() && v.get("name").is_some();
-        if is_parameter
-            && v.get("name")
-                .and_then(Value::as_str)
-                .is_some_and(is_open_name)
-        {
-            if let Some(s) = v.get_mut("schema") {
-                changes += open(s);
+    }
+
+    fn intersect(&self, other: &Requires) -> Requires {
+        Requires {
+            names: self.names.intersection(&other.names).cloned().collect(),
+            inside: self
+                .inside
+                .iter()
+                .filter_map(|(n, r)| {
+                    let (_, o) = other.inside.iter().find(|(m, _)| m == n)?;
+                    Some((n.clone(), r.intersect(o)))
+                })
+                .collect(),
+        }
+    }
+
+    /// Adds the requirements to the component `reference` names (and, inside, to the
+    /// components its properties reference); returns the names added.
+    fn apply(&self, doc: &mut Value, reference: &str) -> Result<usize, String> {
+        let schema = resolve(doc, reference)?;
+        let declared: Vec<String> = self
+            .names
+            .iter()
+            .filter(|n| schema.pointer(&format!("/properties/{n}")).is_some())
+            .cloned()
+            .collect();
+        let nested: Vec<(String, &Requires)> = self
+            .inside
+            .iter()
+            .filter_map(|(n, r)| {
+                let target = schema.pointer(&format!("/properties/{n}/$ref"))?.as_str()?;
+                Some((target.to_string(), r))
+            })
+            .collect();
+        let name = reference.trim_start_matches("#/components/schemas/");
+        let schema = component_schemas_mut(doc)?
+            .get_mut(name)
+            .and_then(Value::as_object_mut)
+            .ok_or_else(|| format!("{reference} is not an object schema"))?;
+        let required = schema
+            .entry("required")
+            .or_insert_with(|| Value::Array(vec![]))
+            .as_array_mut()
+            .ok_or_else(|| format!("{reference}: `required` is not a list"))?;
+        let mut changes = 0;
+        for n in declared {
+            if !required.iter().any(|r| r == n.as_str()) {
+                required.push(Value::String(n));
+                changes += 1;
             }
+        }
+        if required.is_empty() {
+            schema.remove("required");
+        }
+        for (target, r) in nested {
+            changes += r.apply(doc, &target)?;
+        }
+        Ok(changes)
+    }
+}
+
+/// A required property whose schema allows one value only (`kind: Connection`,
+/// `api_version: sql/v1`) tells a reader nothing it does not know, and an answer
+/// without it (test servers omit them) must not fail. In component schemas (which,
+/// after [`inline_request_bodies`], only answers use), such properties are not
+/// required.
+pub fn optional_constants(doc: &mut Value) -> Result<usize, String> {
+    let mut changes = 0;
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return Ok(0);
+    };
+    for schema in schemas.values_mut() {
+        walk_mut(schema, &mut |v| {
+            let Some(obj) = v.as_object_mut() else { return };
+            let constants: BTreeSet<String> = obj
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter(|(_, p)| {
+                    ["enum", "x-extensible-enum"]
+                        .iter()
+                        .any(|k| p.get(*k).and_then(Value::as_array).is_some_and(|a| a.len() == 1))
+                })
+                .map(|(n, _)| n.clone())
+                .collect();
+            if let Some(required) = obj.get_mut("required").and_then(Value::as_array_mut) {
+                let before = required.len();
+                required.retain(|r| !r.as_str().is_some_and(|r| constants.contains(r)));
+                changes += before - required.len();
+                if required.is_empty() {
+                    obj.remove("required");
+                }
+            }
+        });
+    }
+    Ok(changes)
+}
+
+/// Every enum of the document generates an open Rust enum (`build/model.rs`: a value
+/// the crate does not know yet is kept, not refused), so Confluent's
+/// `x-extensible-enum` (values that may grow) becomes a plain `enum`, which progenitor
+/// generates (it ignores the extension, which would give a bare `String`).
+pub fn enums_from_extensible_enums(doc: &mut Value) -> Result<usize, String> {
+    let mut changes = 0;
+    walk_mut(doc, &mut |v| {
+        let Some(obj) = v.as_object_mut() else { return };
+        if obj.contains_key("enum") {
+            return;
+        }
+        let Some(values) = obj.remove("x-extensible-enum") else {
+            return;
+        };
+        obj.insert("enum".into(), values);
+        obj.entry("type").or_insert(Value::String("string".into()));
+        changes += 1;
+    });
+    Ok(changes)
+}
+
+/// The spec documents `status.phase` with the example `READY` (and describes READY),
+/// while its list of values has ACTIVE instead; the service has sent both. A string
+/// `example` of an enum that is not among its values joins them, so that the value the
+/// spec itself shows has a name.
+pub fn enum_values_from_examples(doc: &mut Value) -> Result<usize, String> {
+    let mut changes = 0;
+    walk_mut(doc, &mut |v| {
+        let Some(obj) = v.as_object_mut() else { return };
+        let Some(example) = obj.get("example").and_then(Value::as_str).map(String::from) else {
+            return;
+        };
+        let Some(values) = obj.get_mut("enum").and_then(Value::as_array_mut) else {
+            return;
+        };
+        if values.iter().all(Value::is_string) && !values.iter().any(|v| v == example.as_str()) {
+            values.push(Value::String(example));
+            changes += 1;
         }
     });
     Ok(changes)
 }
 
-/// An open enum ([`open_enums`]) generates a `String`, which the hand-written layer then
-/// parsed into its typed enum: two strings allocated and freed for every connection read
-/// (its type and its phase). The schemas of the properties in [`TYPED_ENUM_PROPERTIES`]
-/// move to `components/schemas/<Name>` (the first one met; every one becomes a
-/// reference to it), so that `build.rs` can replace them with the crate's own types and
-/// a value is read straight into them (a known value allocates nothing). A value the
-/// crate does not know still arrives, as `Other`.
-pub fn name_typed_enums(doc: &mut Value) -> Result<usize, String> {
-    let mut lifted: Vec<(&str, Value)> = Vec::new();
-    let mut changes = 0;
-    walk_mut(doc, &mut |v| {
-        let Some(props) = v.get_mut("properties").and_then(Value::as_object_mut) else {
+/// An enum declared inline on a property generates a type named after its place
+/// (`ConnectionSpecConnectionType`, `ConnectionStatusPhase`), and one type per place:
+/// the create body's `connection_type` would not be the answer's. When every inline
+/// enum of a property name (or a parameter's last dotted segment:
+/// `spec.connection_type`) has the same values, they move to one component named after
+/// the property (`ConnectionType`, `Phase`, `ApiVersion`) and become references to it.
+/// Properties whose values differ by place (`kind`) keep their place names.
+pub fn name_shared_enums(doc: &mut Value) -> Result<usize, String> {
+    fn values_of(schema: &Value) -> Option<BTreeSet<String>> {
+        if schema.get("$ref").is_some() {
+            return None;
+        }
+        let values = schema.get("enum")?.as_array()?;
+        values
+            .iter()
+            .map(|v| v.as_str().map(String::from))
+            .collect()
+    }
+    fn property_name(name: &str) -> &str {
+        name.rsplit('.').next().unwrap_or(name)
+    }
+    fn pascal(name: &str) -> String {
+        name.split(['_', '-', '.'])
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let mut c = p.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+    /// Calls `f` with (property name, schema) for every property and parameter schema.
+    fn each_enum_place(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Value)) {
+        walk_mut(doc, &mut |v| {
+            if let Some(props) = v.get_mut("properties").and_then(Value::as_object_mut) {
+                for (name, p) in props.iter_mut() {
+                    if p.is_object() {
+                        f(name, p);
+                    }
+                }
+            }
+            let is_parameter = v.get("in").is_some() && v.get("name").is_some();
+            if is_parameter {
+                let name = v["name"].as_str().unwrap_or_default().to_string();
+                if let Some(s) = v.get_mut("schema") {
+                    f(property_name(&name), s);
+                }
+            }
+        });
+    }
+    // Every inline enum's values, by property name.
+    let mut seen: Vec<(String, Vec<BTreeSet<String>>, Value)> = Vec::new();
+    each_enum_place(doc, &mut |name, schema| {
+        let Some(values) = values_of(schema) else {
             return;
         };
-        for (property, name) in TYPED_ENUM_PROPERTIES {
-            let Some(p) = props.get_mut(*property) else {
-                continue;
-            };
-            if p.get("x-extensible-enum").is_none() || p.get("type") != Some(&Value::from("string"))
-            {
-                continue;
-            }
-            let reference = serde_json::json!({"$ref": format!("#/components/schemas/{name}")});
-            let schema = std::mem::replace(p, reference);
-            if !lifted.iter().any(|(n, _)| n == name) {
-                lifted.push((name, schema));
-            }
+        match seen.iter_mut().find(|(n, _, _)| n == name) {
+            Some((_, all, _)) => all.push(values),
+            None => seen.push((name.to_string(), vec![values], schema.clone())),
+        }
+    });
+    let taken: BTreeSet<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| s.keys().cloned().collect())
+        .unwrap_or_default();
+    let shared: Vec<(String, String, Value)> = seen
+        .into_iter()
+        .filter(|(_, all, _)| all.windows(2).all(|w| w[0] == w[1]))
+        .map(|(name, _, schema)| (name.clone(), pascal(&name), schema))
+        .filter(|(_, component, _)| !taken.contains(component))
+        .collect();
+    if shared.is_empty() {
+        return Ok(0);
+    }
+    let mut changes = 0;
+    each_enum_place(doc, &mut |name, schema| {
+        if values_of(schema).is_none() {
+            return;
+        }
+        if let Some((_, component, _)) = shared.iter().find(|(n, _, _)| n == name) {
+            *schema = serde_json::json!({"$ref": format!("#/components/schemas/{component}")});
             changes += 1;
         }
     });
-    if lifted.is_empty() {
-        return Ok(changes);
-    }
     let schemas = component_schemas_mut(doc)?;
-    for (name, schema) in lifted {
-        if schemas.contains_key(name) {
-            return Err(format!(
-                "cannot name the open enum {name}: the schema name is taken"
-            ));
+    for (_, component, mut schema) in shared {
+        if let Some(obj) = schema.as_object_mut() {
+            // Place-specific keywords stay out of the shared type.
+            for key in ["readOnly", "writeOnly", "x-immutable", "example", "default"] {
+                obj.remove(key);
+            }
         }
-        schemas.insert(name.to_string(), schema);
+        schemas.insert(component, schema);
     }
     Ok(changes)
 }
@@ -870,16 +1147,31 @@ pub fn keep_arrays_ordered(doc: &mut Value) -> Result<usize, String> {
     Ok(changes)
 }
 
-/// `additionalProperties: false` (the docs form's `Error`) makes the generated type
-/// `deny_unknown_fields`: one field added by the service would fail the whole response,
-/// and an error response would lose its details. The keyword is dropped so unknown
-/// fields are ignored, as everywhere else.
-pub fn tolerate_unknown_properties(doc: &mut Value) -> Result<usize, String> {
+/// Confluent's compatibility policy: a client MUST IGNORE properties it does not know,
+/// and MUST FORWARD them (send them back in a later update). typify (progenitor's type
+/// generator) ignores unknown properties when `additionalProperties` is absent or
+/// `true`, refuses them when it is `false` (`deny_unknown_fields`), and keeps them in a
+/// flattened map that serialises back when it is a schema. Every object schema with
+/// declared properties gets `additionalProperties: {}` (any value), so every generated
+/// struct keeps what it does not declare (`build/model.rs` names the map
+/// `unknown_fields`). Typed maps (`additionalProperties` a non-empty schema) stay.
+pub fn keep_unknown_properties(doc: &mut Value) -> Result<usize, String> {
     let mut changes = 0;
     walk_mut(doc, &mut |v| {
-        if let Some(obj) = v.as_object_mut() {
-            if obj.get("additionalProperties") == Some(&Value::Bool(false)) {
-                obj.remove("additionalProperties");
+        let Some(obj) = v.as_object_mut() else { return };
+        let is_object_schema = obj
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| p.values().all(Value::is_object))
+            && obj.get("type").is_none_or(|t| t == "object");
+        if !is_object_schema {
+            return;
+        }
+        match obj.get("additionalProperties") {
+            Some(Value::Object(schema)) if !schema.is_empty() => {}
+            Some(Value::Object(_)) => {}
+            _ => {
+                obj.insert("additionalProperties".into(), Value::Object(Map::new()));
                 changes += 1;
             }
         }
@@ -1003,25 +1295,30 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn typed_open_enums_become_one_named_schema() {
+    fn enums_with_the_same_values_everywhere_become_one_named_schema() {
         let mut doc = json!({
-            "paths": {"/c": {"post": {"requestBody": {"content": {"application/json": {"schema": {
+            "paths": {"/c": {
+                "get": {"parameters": [{"in": "query", "name": "spec.connection_type",
+                    "schema": {"type": "string", "enum": ["OPENAI", "REST"]}}]},
+                "post": {"requestBody": {"content": {"application/json": {"schema": {
                 "type": "object", "properties": {"spec": {"type": "object", "properties": {
-                    "connection_type": {"type": "string", "x-extensible-enum": ["OPENAI"], "description": "sent"}
+                    "connection_type": {"type": "string", "enum": ["REST", "OPENAI"], "description": "sent"}
                 }}}
             }}}}}}},
             "components": {"schemas": {"Conn": {"type": "object", "properties": {
+                "kind": {"type": "string", "enum": ["Connection"]},
                 "spec": {"type": "object", "properties": {
-                    "connection_type": {"type": "string", "x-extensible-enum": ["OPENAI", "REST"]},
+                    "connection_type": {"type": "string", "enum": ["OPENAI", "REST"], "readOnly": true},
                     "endpoint": {"type": "string"}
                 }},
                 "status": {"type": "object", "properties": {
-                    "phase": {"type": "string", "x-extensible-enum": ["ACTIVE"]},
-                    "kind": {"type": "string", "x-extensible-enum": ["Connection"]}
+                    "phase": {"type": "string", "enum": ["ACTIVE"]}
                 }}
+            }}, "List": {"type": "object", "properties": {
+                "kind": {"type": "string", "enum": ["ConnectionList"]}
             }}}}
         });
-        assert_eq!(name_typed_enums(&mut doc).unwrap(), 3);
+        assert_eq!(name_shared_enums(&mut doc).unwrap(), 4);
         let reference = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
         assert_eq!(
             doc["components"]["schemas"]["Conn"]["properties"]["spec"]["properties"]
@@ -1033,29 +1330,127 @@ mod tests {
                 ["properties"]["spec"]["properties"]["connection_type"],
             reference("ConnectionType")
         );
-        let status = &doc["components"]["schemas"]["Conn"]["properties"]["status"]["properties"];
-        assert_eq!(status["phase"], reference("Phase"));
         assert_eq!(
-            status["kind"],
-            json!({"type": "string", "x-extensible-enum": ["Connection"]}),
-            "an open enum the crate has no type for stays a string"
+            doc["paths"]["/c"]["get"]["parameters"][0]["schema"],
+            reference("ConnectionType")
+        );
+        let conn = &doc["components"]["schemas"]["Conn"]["properties"];
+        assert_eq!(conn["status"]["properties"]["phase"], reference("Phase"));
+        assert_eq!(
+            conn["kind"],
+            json!({"type": "string", "enum": ["Connection"]}),
+            "an enum whose values differ by place keeps its place"
         );
         assert_eq!(
             doc["components"]["schemas"]["Phase"],
-            json!({"type": "string", "x-extensible-enum": ["ACTIVE"]})
+            json!({"type": "string", "enum": ["ACTIVE"]})
         );
-        assert_eq!(
-            doc["components"]["schemas"]["ConnectionType"]["type"],
-            json!("string")
+        assert!(
+            doc["components"]["schemas"]["ConnectionType"]
+                .get("readOnly")
+                .is_none(),
+            "place keywords stay at the place"
         );
-        // A second run finds nothing to do; a taken name is an error.
-        assert_eq!(name_typed_enums(&mut doc).unwrap(), 0);
+        // A second run finds nothing to do; a taken name leaves the enum in place.
+        assert_eq!(name_shared_enums(&mut doc).unwrap(), 0);
         let mut taken = json!({
             "components": {"schemas": {"Phase": {"type": "integer"}, "S": {"properties": {
-                "phase": {"type": "string", "x-extensible-enum": ["A"]}
+                "phase": {"type": "string", "enum": ["A"]}
             }}}}
         });
-        assert!(name_typed_enums(&mut taken).unwrap_err().contains("Phase"));
+        assert_eq!(name_shared_enums(&mut taken).unwrap(), 0);
+        assert_eq!(
+            taken["components"]["schemas"]["S"]["properties"]["phase"]["enum"],
+            json!(["A"])
+        );
+    }
+
+    #[test]
+    fn extensible_enums_become_enums_and_examples_join_their_values() {
+        let mut doc = json!({"properties": {
+            "phase": {"type": "string", "example": "READY", "x-extensible-enum": ["ACTIVE"]},
+            "kind": {"enum": ["A"], "x-extensible-enum": ["B"]},
+            "n": {"type": "integer", "example": 5, "enum": [1, 2]}
+        }});
+        assert_eq!(enums_from_extensible_enums(&mut doc).unwrap(), 1);
+        assert_eq!(doc["properties"]["phase"]["enum"], json!(["ACTIVE"]));
+        assert!(doc["properties"]["phase"].get("x-extensible-enum").is_none());
+        assert_eq!(doc["properties"]["kind"]["enum"], json!(["A"]), "an enum wins");
+        assert_eq!(enum_values_from_examples(&mut doc).unwrap(), 1);
+        assert_eq!(doc["properties"]["phase"]["enum"], json!(["ACTIVE", "READY"]));
+        assert_eq!(doc["properties"]["n"]["enum"], json!([1, 2]), "only strings");
+        assert_eq!(enum_values_from_examples(&mut doc).unwrap(), 0);
+    }
+
+    #[test]
+    fn version_prefixes_leave_schema_names_with_their_references() {
+        let mut doc = json!({
+            "paths": {"/c": {"get": {"responses": {"200": {"content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/sql.v1.Connection"}}}}}}}},
+            "components": {"schemas": {
+                "sql.v1.Connection": {"properties": {"auth_data": {
+                    "oneOf": [{"$ref": "#/components/schemas/sql.v1.Secret"}],
+                    "discriminator": {"propertyName": "kind", "mapping": {"S": "#/components/schemas/sql.v1.Secret"}}
+                }}},
+                "sql.v1.Secret": {"type": "object"},
+                "v2.Secret": {"type": "object"},
+                "ObjectMeta": {"type": "object"}
+            }}
+        });
+        assert_eq!(drop_version_from_schema_names(&mut doc).unwrap(), 6);
+        let names: Vec<&String> = doc["components"]["schemas"].as_object().unwrap().keys().collect();
+        assert_eq!(names, ["Connection", "Secret", "v2.Secret", "ObjectMeta"], "a taken name stays");
+        assert_eq!(
+            doc["paths"]["/c"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/Connection"
+        );
+        let auth = &doc["components"]["schemas"]["Connection"]["properties"]["auth_data"];
+        assert_eq!(auth["oneOf"][0]["$ref"], "#/components/schemas/Secret");
+        assert_eq!(auth["discriminator"]["mapping"]["S"], "#/components/schemas/Secret");
+    }
+
+    #[test]
+    fn what_every_overlay_requires_becomes_required_on_the_component() {
+        let overlay = |names: Value, spec: Value| {
+            json!({"allOf": [{"$ref": "#/components/schemas/Conn"},
+                {"type": "object", "required": names, "properties": {"spec": {"type": "object", "required": spec}}}]})
+        };
+        let mut doc = json!({
+            "paths": {
+                "/a": {"get": {"responses": {"200": {"content": {"application/json": {
+                    "schema": overlay(json!(["name", "spec", "status"]), json!(["connection_type", "endpoint"]))}}}}}},
+                "/b": {"get": {"responses": {"200": {"content": {"application/json": {
+                    "schema": overlay(json!(["spec"]), json!(["auth_data", "endpoint"]))}}}}}}
+            },
+            "components": {"schemas": {
+                "Conn": {"type": "object", "properties": {
+                    "name": {"type": "string"}, "status": {"type": "object"},
+                    "spec": {"$ref": "#/components/schemas/Spec"}}},
+                "Spec": {"type": "object", "properties": {
+                    "connection_type": {"type": "string"}, "endpoint": {"type": "string"},
+                    "auth_data": {"type": "object"}}}
+            }}
+        });
+        assert_eq!(collapse_required_only_overlays(&mut doc).unwrap(), 4);
+        assert_eq!(doc["components"]["schemas"]["Conn"]["required"], json!(["spec"]));
+        assert_eq!(doc["components"]["schemas"]["Spec"]["required"], json!(["endpoint"]));
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"],
+            json!({"$ref": "#/components/schemas/Conn"})
+        );
+    }
+
+    #[test]
+    fn required_constants_are_optional_in_answers() {
+        let mut doc = json!({"components": {"schemas": {"List": {
+            "type": "object", "required": ["kind", "data", "api_version"],
+            "properties": {
+                "kind": {"type": "string", "enum": ["ConnectionList"]},
+                "api_version": {"type": "string", "x-extensible-enum": ["sql/v1"]},
+                "data": {"type": "array", "items": {"type": "string"}}
+            }}}}});
+        assert_eq!(optional_constants(&mut doc).unwrap(), 2);
+        assert_eq!(doc["components"]["schemas"]["List"]["required"], json!(["data"]));
     }
 
     #[test]
@@ -1287,33 +1682,6 @@ mod tests {
     }
 
     #[test]
-    fn closed_enums_on_growing_values_are_opened() {
-        let mut doc = json!({
-            "properties": {
-                "connection_type": {"type": "string", "enum": ["OPENAI"]},
-                "phase": {"type": "string", "enum": ["ACTIVE"]},
-                "other": {"type": "string", "enum": ["A"]}
-            },
-            "parameters": [{"in": "query", "name": "spec.connection_type", "schema": {"type": "string", "enum": ["OPENAI"]}}]
-        });
-        assert_eq!(open_enums(&mut doc).unwrap(), 3);
-        assert_eq!(
-            doc["properties"]["connection_type"],
-            json!({"type": "string", "x-extensible-enum": ["OPENAI"]})
-        );
-        assert_eq!(
-            doc["properties"]["phase"]["x-extensible-enum"],
-            json!(["ACTIVE"])
-        );
-        assert_eq!(
-            doc["properties"]["other"]["enum"],
-            json!(["A"]),
-            "other enums stay closed"
-        );
-        assert!(doc["parameters"][0]["schema"].get("enum").is_none());
-    }
-
-    #[test]
     fn bodiless_429_is_dropped_and_typed_errors_stay() {
         let mut doc = json!({"paths": {"/c": {"get": {"responses": {
             "200": {"description": "ok"},
@@ -1462,19 +1830,23 @@ mod tests {
     }
 
     #[test]
-    fn closed_additional_properties_are_opened() {
+    fn every_object_schema_keeps_its_unknown_properties() {
         let mut doc = json!({"properties": {"errors": {"type": "array", "items": {
             "type": "object", "additionalProperties": false, "properties": {"id": {"type": "string"}}
-        }}}, "additionalProperties": {"type": "string"}});
-        assert_eq!(tolerate_unknown_properties(&mut doc).unwrap(), 1);
-        assert!(doc["properties"]["errors"]["items"]
-            .get("additionalProperties")
-            .is_none());
+        }}, "meta": {"properties": {"a": {"type": "string"}}, "additionalProperties": true}},
+        "additionalProperties": {"type": "string"}});
+        assert_eq!(keep_unknown_properties(&mut doc).unwrap(), 2);
+        assert_eq!(
+            doc["properties"]["errors"]["items"]["additionalProperties"],
+            json!({})
+        );
+        assert_eq!(doc["properties"]["meta"]["additionalProperties"], json!({}));
         assert_eq!(
             doc["additionalProperties"],
             json!({"type": "string"}),
             "typed maps stay"
         );
+        assert_eq!(keep_unknown_properties(&mut doc).unwrap(), 0);
     }
 
     #[test]

@@ -59,7 +59,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let kinds = serde_json::to_string(&[one.connection_type(), &ConnectionType::Bedrock])?;
     println!("types: {kinds}");
     written.push(kinds);
-    let phase = serde_json::to_string(&one.phase().unwrap_or(&Phase::Pending))?;
+    let phase = serde_json::to_string(&one.phase().unwrap_or(&Phase::Unreachable))?;
     println!("phase: {phase}");
     written.push(phase);
 

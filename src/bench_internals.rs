@@ -1,12 +1,12 @@
 //! Not part of the API: the crate's own paths, for `benches/` (feature
 //! `bench-internals`). May change or go away in any release.
 
-use crate::connections::wire::ConnectionList;
+use crate::types::ConnectionList;
 use crate::connections::Connection;
 use crate::{Client, Error};
 
 /// Decodes a list page's body as `.items()` does: serde_json into the type the
-/// generated client decodes a page into (the crate's `ConnectionList`, whose items are
+/// generated client decodes a page into (the generated `ConnectionList`, whose items are
 /// `Connection`s). Returns how many connections the page held.
 pub fn decode_connection_page(body: &[u8]) -> Result<usize, Error> {
     let list: ConnectionList = serde_json::from_slice(body)
@@ -17,10 +17,10 @@ pub fn decode_connection_page(body: &[u8]) -> Result<usize, Error> {
 }
 
 /// Reads one connection by the generated operation alone, as `Connections::get` calls
-/// it, then converts its answer: what `get` costs without the crate's retry loop,
+/// it, then fills in its name: what `get` costs without the crate's retry loop,
 /// tracing span and error mapping around it (no retry, any failure is `None`).
 pub async fn generated_get(client: &Client, name: &str) -> Option<Connection> {
     let (api, org, env) = client.parts();
     let answer = api.get_sqlv1_connection(org, env, name).await.ok()?;
-    Connection::from_answer(answer.into_inner(), name).ok()
+    Some(answer.into_inner().answered(name))
 }

@@ -31,8 +31,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
 
 /// What kind of failure an [`Error`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -52,7 +50,9 @@ pub enum ErrorKind {
     Decode,
 }
 
-/// One error object of the service's `Failure` body.
+/// One error object of the service's `Failure` body: the spec's `Error` schema,
+/// generated (its fields are public, with the spec's descriptions); the accessors
+/// below read it.
 ///
 /// ```
 /// use confluent_flink_sql::ErrorDetail;
@@ -61,29 +61,7 @@ pub enum ErrorKind {
 /// ).unwrap();
 /// assert_eq!(d.source_pointer(), Some("/spec"));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct ErrorDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    detail: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    source: Option<ErrorSource>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-struct ErrorSource {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pointer: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    parameter: Option<String>,
-}
+pub use crate::generated::types::ErrorDetail;
 
 impl ErrorDetail {
     /// The unique identifier of this occurrence of the problem.
@@ -113,20 +91,6 @@ impl ErrorDetail {
     /// The query parameter that caused it (`page_size`).
     pub fn source_parameter(&self) -> Option<&str> {
         self.source.as_ref().and_then(|s| s.parameter.as_deref())
-    }
-
-    pub(crate) fn from_generated(e: crate::generated::types::ErrorDetail) -> Self {
-        ErrorDetail {
-            id: e.id,
-            status: e.status,
-            code: e.code,
-            title: e.title,
-            detail: e.detail,
-            source: e.source.map(|s| ErrorSource {
-                pointer: s.pointer,
-                parameter: s.parameter,
-            }),
-        }
     }
 }
 
@@ -492,10 +456,9 @@ mod tests {
         let e = Error::new(ErrorKind::Api, "get connection failed")
             .with_status(404)
             .with_request_id(Some("req-1".into()))
-            .with_details(vec![ErrorDetail {
-                title: Some("Not Found".into()),
-                ..Default::default()
-            }]);
+            .with_details(vec![
+                serde_json::from_str::<ErrorDetail>(r#"{"title":"Not Found"}"#).unwrap()
+            ]);
         assert_eq!(
             e.to_string(),
             "get connection failed (HTTP 404); Not Found [request id req-1]"

@@ -47,7 +47,7 @@ pub fn scrub(secret: &str, text: &str) -> String {
 
 /// How an error describes a body that is not a connection (or `None` if it is one).
 pub fn decode_connection(body: &[u8]) -> Option<String> {
-    serde_json::from_slice::<crate::generated::types::SqlV1Connection>(body)
+    serde_json::from_slice::<crate::generated::types::Connection>(body)
         .err()
         .map(|e| crate::outcome::DecodeFailure::from(&e).to_string())
 }

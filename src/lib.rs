@@ -19,6 +19,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+#[macro_use]
+mod open_enum;
+
 #[cfg(feature = "bench-internals")]
 #[doc(hidden)]
 #[path = "bench_internals.rs"]
@@ -36,6 +39,7 @@ pub mod fake;
 pub mod fuzzing;
 mod generated;
 mod outcome;
+mod timestamp;
 #[cfg(test)]
 mod proptests;
 mod redact;
@@ -47,3 +51,9 @@ pub use client::{Client, ClientBuilder, ENV_VARS};
 pub use endpoint::Endpoint;
 pub use error::{Error, ErrorDetail, ErrorKind};
 pub use retry::RetryPolicy;
+
+/// Every type generated from the spec in `openapi/`: the public model
+/// ([`Connection`](types::Connection) and what it holds), the list page, the error
+/// objects, and the request bodies of the operations. Regenerated at every build: a
+/// property or value Confluent adds to the spec appears here after `cargo build`.
+pub use generated::types;

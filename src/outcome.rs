@@ -5,7 +5,7 @@ use std::time::SystemTime;
 use progenitor_client::Error as GenError;
 use reqwest::header::HeaderMap;
 
-use crate::error::{redacted_snippet, ErrorDetail};
+use crate::error::redacted_snippet;
 use crate::generated::types::Failure;
 use crate::retry::service_wait;
 use crate::{Error, ErrorKind};
@@ -23,12 +23,7 @@ pub(crate) async fn into_error(
         GenError::ErrorResponse(rv) => {
             let status = rv.status().as_u16();
             let headers = rv.headers().clone();
-            let details = rv
-                .into_inner()
-                .errors
-                .into_iter()
-                .map(ErrorDetail::from_generated)
-                .collect();
+            let details = rv.into_inner().errors;
             api_error(what, status, &headers, earlier_unknown).with_details(details)
         }
         GenError::UnexpectedResponse(response) => {
@@ -39,12 +34,7 @@ pub(crate) async fn into_error(
             if !body.is_empty() {
                 match serde_json::from_slice::<Failure>(&body) {
                     Ok(f) => {
-                        err = err.with_details(
-                            f.errors
-                                .into_iter()
-                                .map(ErrorDetail::from_generated)
-                                .collect(),
-                        )
+                        err = err.with_details(f.errors)
                     }
                     Err(_) => err = err.with_snippet(redacted_snippet(&body)),
                 }

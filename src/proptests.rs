@@ -62,7 +62,7 @@ proptest! {
         }
         let json = serde_json::to_string(&text).unwrap();
         let theirs = serde_json::from_str::<chrono::DateTime<chrono::Utc>>(&json).ok();
-        let meta = format!(r#"{{"created_at":{json}}}"#);
+        let meta = format!(r#"{{"self":"s","created_at":{json}}}"#);
         let ours = serde_json::from_str::<crate::connections::ConnectionMetadata>(&meta)
             .ok()
             .map(|m| m.created_at());
@@ -188,8 +188,8 @@ proptest! {
             _ => format!(r#"{{"errors":[{{"status":{s},"source":{s}}}]}}"#),
         };
         let errors = [
-            serde_json::from_str::<crate::generated::types::SqlV1Connection>(&body).err(),
-            serde_json::from_str::<crate::connections::wire::ConnectionList>(&body).err(),
+            serde_json::from_str::<crate::generated::types::Connection>(&body).err(),
+            serde_json::from_str::<crate::generated::types::ConnectionList>(&body).err(),
             serde_json::from_str::<crate::generated::types::Failure>(&body).err(),
         ];
         for e in errors.into_iter().flatten() {

@@ -28,25 +28,40 @@ pub(crate) fn create(new: &NewConnection) -> Result<types::CreateSqlv1Connection
     Ok(body)
 }
 
-/// The body of `updateSqlv1Connection`: everything the PUT requires, from the
-/// connection as the caller holds it, with the new secret.
+/// The body of `updateSqlv1Connection`: the connection as the caller holds it, with
+/// the new secret.
+///
+/// Confluent's compatibility policy asks clients to send back what they do not
+/// recognise (MUST FORWARD): every property the connection carries in its
+/// `unknown_fields` (at the top, in `metadata` and in `spec`) goes back in the PUT.
+/// The properties the crate knows and the request does not take (the spec's read-only
+/// ones: `status`, `kind`, `metadata.self`, ...) are left out.
 pub(crate) fn update(
     current: &Connection,
     auth_data: &AuthData,
 ) -> Result<types::UpdateSqlv1ConnectionBody, Error> {
-    let resource_version = current.resource_version().ok_or_else(|| {
-        Error::validation("the connection has no resource_version to update from")
-    })?;
-    let mut body: types::UpdateSqlv1ConnectionBody = skeleton(json!({
-        "name": current.name(),
-        "metadata": {"resource_version": resource_version},
-        "spec": {
-            "connection_type": current.connection_type().as_str(),
-            "endpoint": current.endpoint(),
-            "auth_data": {},
-        },
-    }))?;
+    if current.resource_version().is_none() {
+        return Err(Error::validation(
+            "the connection has no resource_version to update from",
+        ));
+    }
+    let mut whole = serde_json::to_value(current)
+        .map_err(|e| Error::validation(format!("the connection cannot be written: {e}")))?;
+    // The secret is set below, straight into its secret type.
+    whole["spec"]["auth_data"] = json!({});
+    whole["name"] = json!(current.name());
+    let mut body: types::UpdateSqlv1ConnectionBody = skeleton(whole)?;
     body.spec.auth_data = auth_data.to_wire();
+    // What landed in the body's unknown_fields is either unknown to the crate too
+    // (forwarded) or a known property the request does not take (dropped).
+    body.unknown_fields
+        .retain(|k, _| current.unknown_fields.contains_key(k));
+    body.metadata
+        .unknown_fields
+        .retain(|k, _| current.metadata().unknown_fields.contains_key(k));
+    body.spec
+        .unknown_fields
+        .retain(|k, _| current.spec.unknown_fields.contains_key(k));
     Ok(body)
 }
 

@@ -295,7 +295,7 @@ impl State {
             .fetch_page(
                 r.page_size,
                 token.as_ref(),
-                r.connection_type.as_ref().map(ConnectionType::as_str),
+                r.connection_type.as_ref(),
             )
             .await?;
         // A next link the crate cannot read ends the list with an error, after this
@@ -309,6 +309,13 @@ impl State {
         // A page the crate cannot read is one error (the generated client decodes the
         // whole page first), not some items and then an error.
         let mut items = list.data;
+        if let Some(at) = items.iter().position(|c| c.name.is_none()) {
+            // A connection without a name cannot be read, updated or deleted.
+            return Err(Error::decode(format!(
+                "the service listed a connection without a name (item {at} of the page)"
+            ))
+            .with_request_id(request_id));
+        }
         if let Some(rem) = &mut self.remaining {
             items.truncate(*rem);
             *rem -= items.len();

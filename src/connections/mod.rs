@@ -63,7 +63,9 @@ pub(crate) mod wire;
 
 pub use auth_data::{AuthData, McpTransport, SecretGroup};
 pub use list::{ListRequest, Page, MAX_PAGE_SIZE};
-pub use model::{Connection, ConnectionMetadata, ConnectionType, Phase};
+pub use model::{
+    Connection, ConnectionMetadata, ConnectionSpec, ConnectionStatus, ConnectionType, Phase,
+};
 pub use new::{NewConnection, MAX_ENDPOINT_LEN, MAX_NAME_LEN};
 
 use progenitor_client::Error as GenError;
@@ -167,13 +169,15 @@ impl Connections {
         &self,
         page_size: Option<u32>,
         page_token: Option<&types::ListSqlv1ConnectionsPageToken>,
-        connection_type: Option<&str>,
-    ) -> Result<(wire::ConnectionList, Option<String>), Error> {
+        connection_type: Option<&ConnectionType>,
+    ) -> Result<(types::ConnectionList, Option<String>), Error> {
         let what = || "list connections".to_string();
         let (api, org, env) = self.client.parts();
         let page_size = page_size.map(i64::from);
-        let attempt =
-            || api.list_sqlv1_connections(org, env, page_size, page_token, connection_type);
+        let attempt = || {
+            let connection_type = connection_type.cloned();
+            api.list_sqlv1_connections(org, env, page_size, page_token, connection_type)
+        };
         match self.client.transport().run(LIST, attempt).await {
             Ok(rv) => {
                 let request_id = request_id(rv.headers());
@@ -190,9 +194,7 @@ impl Connections {
         let (api, org, env) = self.client.parts();
         let attempt = || api.get_sqlv1_connection(org, env, name);
         match self.client.transport().run(GET, attempt).await {
-            Ok(rv) => {
-                Connection::from_answer(rv.into_inner(), name).map_err(|e| self.scrubbed(e, None))
-            }
+            Ok(rv) => Ok(rv.into_inner().answered(name)),
             Err(failed) => Err(Box::pin(self.failed(failed, &what, false, None)).await),
         }
     }
@@ -207,8 +209,7 @@ impl Connections {
         let attempt = || api.create_sqlv1_connection(org, env, &body);
         let sent = Some(connection.auth_data());
         match self.client.transport().run(CREATE, attempt).await {
-            Ok(rv) => Connection::from_answer(rv.into_inner(), connection.name())
-                .map_err(|e| self.scrubbed(e, sent)),
+            Ok(rv) => Ok(rv.into_inner().answered(connection.name())),
             Err(failed) => Err(Box::pin(self.failed(failed, &what, true, sent)).await),
         }
     }

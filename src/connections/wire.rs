@@ -1,22 +1,19 @@
-//! The crate's types that progenitor puts in place of generated ones (`build.rs` passes
-//! them to `with_replacement`), for what is only ever on the wire:
+//! `auth_data` on the wire (the spec's `PlaintextProvider`: `{"kind":
+//! "PlaintextProvider", "data": "<secret JSON text>"}`).
 //!
-//! - [`PlaintextProvider`], the wire form of `auth_data` (the spec's
-//!   `sql.v1.PlaintextProvider`). It is the one place a secret is written in clear,
-//!   because the request body must carry it; its `Debug` never shows it, and it is
-//!   zeroised on drop.
-//! - [`ConnectionList`], one page of the list (the spec's `sql.v1.ConnectionList`), whose
-//!   items are read straight into the crate's [`Connection`]s.
+//! [`PlaintextProvider`] replaces the generated type (`build/generate.rs`,
+//! `with_replacement`) in request bodies: it is the one place a secret is written in
+//! clear, because the request must carry it; its `Debug` never shows it, and it is
+//! zeroised on drop. Answers read `auth_data` into the crate's [`AuthData`] instead
+//! ([`read_auth_data`]), which serde never writes.
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use secrecy::{ExposeSecret, SecretString};
-use serde::de::{SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::list::MAX_PAGE_SIZE;
-use super::model::Connection;
-use crate::generated::types::ListMeta;
+use super::auth_data::AuthData;
 
 /// `{"kind": "PlaintextProvider", "data": "<secret JSON text>"}`.
 #[derive(Clone, Default)]
@@ -39,6 +36,14 @@ impl fmt::Debug for PlaintextProvider {
     }
 }
 
+impl PartialEq for PlaintextProvider {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+            && self.data.as_ref().map(ExposeSecret::expose_secret)
+                == other.data.as_ref().map(ExposeSecret::expose_secret)
+    }
+}
+
 #[derive(Serialize)]
 struct WireOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -47,7 +52,9 @@ struct WireOut<'a> {
     data: Option<&'a str>,
 }
 
-#[derive(Deserialize)]
+/// The wire form, for reading and for its JSON Schema.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "PlaintextProvider")]
 struct WireIn {
     #[serde(default)]
     kind: Option<String>,
@@ -75,40 +82,18 @@ impl<'de> Deserialize<'de> for PlaintextProvider {
     }
 }
 
-/// One page of the list as the service sends it, in place of the generated
-/// `SqlV1ConnectionList`: each item is read straight into a [`Connection`] (a generated
-/// struct first, then moved into a `Connection`, was slower than decoding into
-/// hand-written structs; BENCHMARKS.md). A `Connection` requires what the spec's list
-/// items require: a name, and a spec with a type and an endpoint; a page with an item
-/// without one is a decode error that names the missing field. `api_version` and `kind`
-/// (`sql/v1`, `ConnectionList`) are not read: nothing depends on them.
-#[derive(Debug, Deserialize)]
-pub struct ConnectionList {
-    /// Links to the other pages, and the total count.
-    pub metadata: ListMeta,
-    /// The page's connections, in the service's order.
-    #[serde(deserialize_with = "page_of_connections")]
-    pub data: Vec<Connection>,
+impl JsonSchema for PlaintextProvider {
+    fn schema_name() -> String {
+        "PlaintextProvider".into()
+    }
+    fn json_schema(g: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        WireIn::json_schema(g)
+    }
 }
 
-/// The items of a page, into a buffer sized for the largest page the service sends
-/// ([`MAX_PAGE_SIZE`]): JSON does not tell how many items follow, and a buffer grown
-/// as they come copied every item read so far at each doubling.
-fn page_of_connections<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Connection>, D::Error> {
-    struct Items;
-    impl<'de> Visitor<'de> for Items {
-        type Value = Vec<Connection>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an array of connections")
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            let hint = seq.size_hint().unwrap_or(MAX_PAGE_SIZE as usize);
-            let mut items = Vec::with_capacity(hint.min(MAX_PAGE_SIZE as usize));
-            while let Some(item) = seq.next_element()? {
-                items.push(item);
-            }
-            Ok(items)
-        }
-    }
-    d.deserialize_seq(Items)
+/// `spec.auth_data` of an answer (rarely there), read into the crate's [`AuthData`].
+/// The generated answer types read it with this (`build/model.rs`).
+pub(crate) fn read_auth_data<'de, D: Deserializer<'de>>(d: D) -> Result<Option<AuthData>, D::Error> {
+    let wire = Option::<PlaintextProvider>::deserialize(d)?;
+    Ok(wire.map(AuthData::from_wire))
 }

@@ -131,8 +131,8 @@ const OPERATION_BODIES: &[(&str, &str, &str, Check)] = &[
     (
         "createSqlv1Connection",
         "201",
-        "SqlV1Connection",
-        round_trip::<SqlV1Connection>,
+        "Connection",
+        round_trip::<Connection>,
     ),
     (
         "updateSqlv1Connection",
@@ -143,8 +143,8 @@ const OPERATION_BODIES: &[(&str, &str, &str, Check)] = &[
     (
         "getSqlv1Connection",
         "200",
-        "SqlV1Connection",
-        round_trip::<SqlV1Connection>,
+        "Connection",
+        round_trip::<Connection>,
     ),
 ];
 
@@ -152,19 +152,19 @@ const OPERATION_BODIES: &[(&str, &str, &str, Check)] = &[
 const SCHEMA_TYPES: &[(&str, &str, Check)] = &[
     (
         "sql.v1.Connection",
-        "SqlV1Connection",
-        round_trip::<SqlV1Connection>,
+        "Connection",
+        round_trip::<Connection>,
     ),
     ("sql.v1.ConnectionList", "ConnectionList", list_page),
     (
         "sql.v1.ConnectionSpec",
-        "SqlV1ConnectionSpec",
-        round_trip::<SqlV1ConnectionSpec>,
+        "ConnectionSpec",
+        round_trip::<ConnectionSpec>,
     ),
     (
         "sql.v1.ConnectionStatus",
-        "SqlV1ConnectionStatus",
-        round_trip::<SqlV1ConnectionStatus>,
+        "ConnectionStatus",
+        round_trip::<ConnectionStatus>,
     ),
     (
         "sql.v1.PlaintextProvider",
@@ -217,11 +217,10 @@ fn round_trip<T: DeserializeOwned + Serialize>(example: &Value) -> Result<(), St
     same_json(example, &written, "")
 }
 
-/// A list page is only ever read (the crate's `ConnectionList` replaces the generated
-/// type): the example must deserialise into it, and its metadata and every item must
-/// round-trip as the types it holds (`ListMeta`, the crate's `Connection`).
+/// A list page: the example must deserialise, and its metadata and every item must
+/// round-trip as the types it holds (`ListMeta`, `Connection`).
 fn list_page(example: &Value) -> Result<(), String> {
-    let page: crate::connections::wire::ConnectionList =
+    let page: ConnectionList =
         serde_path_to_error::deserialize(example.clone())
             .map_err(|e| format!("does not deserialise (at `{}`): {}", e.path(), e.inner()))?;
     let items = example["data"].as_array().ok_or("no `data` array")?;
@@ -230,7 +229,7 @@ fn list_page(example: &Value) -> Result<(), String> {
     }
     round_trip::<ListMeta>(&example["metadata"]).map_err(|e| format!("metadata: {e}"))?;
     items.iter().enumerate().try_for_each(|(i, item)| {
-        round_trip::<crate::connections::Connection>(item).map_err(|e| format!("data/{i}: {e}"))
+        round_trip::<Connection>(item).map_err(|e| format!("data/{i}: {e}"))
     })
 }
 
@@ -586,12 +585,16 @@ fn an_example_without_a_known_type_is_reported() {
 
 #[test]
 fn a_changed_field_fails_the_round_trip() {
-    // The comparison is not vacuous: a field the type drops, or a value it rewrites
-    // (other than a date-time's formatting), is a failure.
+    // The comparison is not vacuous: a field the type drops (a null it reads as
+    // absent), or a value it rewrites (other than a date-time's formatting), is a
+    // failure. (An unknown field is kept, and round-trips.)
     let example =
-        json!({"self": "https://x", "created_at": "2006-01-02T15:04:05-07:00", "surprise": 1});
+        json!({"self": "https://x", "created_at": "2006-01-02T15:04:05-07:00", "uid": null});
     let err = round_trip::<crate::connections::ConnectionMetadata>(&example).unwrap_err();
-    assert!(err.contains("surprise"), "{err}");
+    assert!(err.contains("uid"), "{err}");
+    let unknown = json!({"self": "https://x", "surprise": {"a": [1, null]}});
+    round_trip::<crate::connections::ConnectionMetadata>(&unknown)
+        .expect("an unknown field is kept as it was");
     let known = json!({"self": "https://x", "created_at": "2006-01-02T15:04:05-07:00"});
     round_trip::<crate::connections::ConnectionMetadata>(&known)
         .expect("only the date-time's formatting changes");
@@ -635,14 +638,13 @@ fn future_connection() -> Value {
 #[test]
 fn a_connection_with_unknown_values_and_fields_deserialises() {
     // The type the client returns for get (200) and create (201).
-    let c: SqlV1Connection =
+    let c: Connection =
         serde_json::from_value(future_connection()).expect("a future connection must deserialise");
-    assert_eq!(c.api_version.as_deref(), Some("sql/v2"));
-    assert_eq!(c.kind.as_deref(), Some("ConnectionV2"));
-    let spec = c.spec.expect("spec");
+    assert_eq!(c.api_version, Some(ApiVersion::Other("sql/v2".into())));
+    assert_eq!(c.kind, Some(ConnectionKind::Other("ConnectionV2".into())));
     assert_eq!(
-        spec.connection_type,
-        Some(ConnectionType::Other("QUANTUM_LLM".into()))
+        c.spec.connection_type,
+        ConnectionType::Other("QUANTUM_LLM".into())
     );
     assert_eq!(
         c.status.expect("status").phase,
@@ -660,7 +662,7 @@ fn a_list_with_unknown_values_and_fields_deserialises() {
         "metadata": {"next": null, "total_size": 1, "added_list_meta": {"a": 1}},
         "data": [future_connection()]
     });
-    let l: crate::connections::wire::ConnectionList =
+    let l: ConnectionList =
         serde_json::from_value(list).expect("a future list must deserialise");
     assert_eq!(l.metadata.next, None);
     assert_eq!(l.data.len(), 1);
@@ -1143,7 +1145,7 @@ async fn list_sends_the_spec_method_path_and_query() {
     let (client, server) = serve_one(Reply::json(200, list_example(&doc))).await;
     let token: ListSqlv1ConnectionsPageToken = "tok/+&= x".try_into().expect("token");
     let list = client
-        .list_sqlv1_connections(&org(), ENV, Some(100), Some(&token), Some("OPENAI"))
+        .list_sqlv1_connections(&org(), ENV, Some(100), Some(&token), Some(ConnectionType::OpenAi))
         .await
         .expect("the list example is a valid reply");
     let request = server.request().await;
@@ -1202,7 +1204,9 @@ async fn create_sends_the_spec_method_path_and_body() {
             endpoint: "https://api.openai.com/v1/chat/completions"
                 .try_into()
                 .expect("endpoint"),
+            unknown_fields: Default::default(),
         },
+        unknown_fields: Default::default(),
     };
     let created = client
         .create_sqlv1_connection(&org(), ENV, &body)
@@ -1262,13 +1266,16 @@ async fn update_sends_the_spec_method_path_and_body() {
     let body = UpdateSqlv1ConnectionBody {
         metadata: UpdateSqlv1ConnectionBodyMetadata {
             resource_version: "a23av".into(),
+            unknown_fields: Default::default(),
         },
         name: "my-openai-connection".try_into().expect("name"),
         spec: UpdateSqlv1ConnectionBodySpec {
             auth_data: secret(),
             connection_type: None,
             endpoint: None,
+            unknown_fields: Default::default(),
         },
+        unknown_fields: Default::default(),
     };
     let updated = client
         .update_sqlv1_connection(&org(), ENV, NAME, &body)

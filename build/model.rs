@@ -1,0 +1,323 @@
+//! Shapes progenitor's generated types into the crate's public model.
+//!
+//! progenitor (through typify) generates one Rust type per schema of the normalised
+//! spec. Four things a client needs are not among its settings, so they are made here,
+//! on the generated syntax tree, for every type alike (nothing here names a property of
+//! the Connections API):
+//!
+//! - **Open enums.** typify's enums refuse a value they do not list. Every generated
+//!   string enum becomes an invocation of the crate's `open_enum!` macro
+//!   (`src/open_enum.rs`) with the same values plus `Other(String)`, which keeps and
+//!   re-sends a value the spec does not list yet; typify's impls for it are dropped.
+//!   [`VARIANT_NAMES`] may give a known value a more readable Rust name; it never
+//!   decides which values exist.
+//! - **Unknown properties.** typify keeps the properties a schema does not declare in a
+//!   flattened `extra: HashMap` (`normalize::keep_unknown_properties` asks for it).
+//!   It becomes `unknown_fields`, an ordered `serde_json::Map`, documented.
+//! - **Secrets never written by answers.** A field holding the crate's wire secret type
+//!   ([`SECRET_TYPE`], which writes the secret) keeps it only in request bodies (the
+//!   types an operation's `body` parameter reaches). In every other type it becomes an
+//!   `Option` of the crate's `AuthData` ([`ANSWER_SECRET_TYPE`]): read from the wire,
+//!   never written, so serialising a connection can never print its secret (and an
+//!   answer without it is still read).
+//! - **Date-times** are read by the crate's RFC 3339 reader (`src/timestamp.rs`), which
+//!   accepts what chrono's `Deserialize` accepts at a fraction of its cost.
+//!
+//! Every model type (not the request bodies, which callers build) is
+//! `#[non_exhaustive]`: a property Confluent adds is a new field, not a breaking change.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, ToTokens};
+use syn::{Attribute, Fields, Item, ItemEnum, ItemStruct};
+
+/// The name of the crate's replacement for the spec's secret holder (`auth_data` on
+/// the wire), which writes the secret: request bodies keep it.
+pub const SECRET_TYPE: &str = "PlaintextProvider";
+
+/// What answers hold a secret in instead: the crate's `AuthData`, read from the wire
+/// form by [`SECRET_READER`], never written.
+pub const ANSWER_SECRET_TYPE: &str = "crate::connections::AuthData";
+pub const SECRET_READER: &str = "crate::connections::wire::read_auth_data";
+
+/// Readable Rust names for wire values whose generated name runs words together
+/// (`OPENAI` would be `Openai`). Only names: a value missing here still gets a variant,
+/// and a name here whose value the spec drops is simply unused.
+pub const VARIANT_NAMES: &[(&str, &str)] = &[
+    ("AZUREML", "AzureMl"),
+    ("AZUREOPENAI", "AzureOpenAi"),
+    ("COSMOSDB", "CosmosDb"),
+    ("FIREWORKSAI", "FireworksAi"),
+    ("GOOGLEAI", "GoogleAi"),
+    ("MONGODB", "MongoDb"),
+    ("OPENAI", "OpenAi"),
+    ("S3VECTORS", "S3Vectors"),
+    ("SAGEMAKER", "SageMaker"),
+    ("VERTEXAI", "VertexAi"),
+];
+
+/// The field typify gives the properties a schema does not declare, and the name the
+/// crate gives it.
+const TYPIFY_EXTRA: &str = "extra";
+const UNKNOWN_FIELDS: &str = "unknown_fields";
+
+/// What shaping did, for `generation-stats.txt` and the tests.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Shaped {
+    /// The generated code after shaping.
+    pub code: String,
+    /// The enums made open, by type name.
+    pub open_enums: Vec<String>,
+    /// The structs that keep unknown properties, by type name.
+    pub keep_unknown: Vec<String>,
+    /// The request body types (their secret fields are written).
+    pub request_bodies: Vec<String>,
+}
+
+/// Shapes the generated `code` (progenitor's output, one file).
+pub fn shape(code: &str) -> Result<Shaped, String> {
+    let mut file: syn::File =
+        syn::parse_str(code).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let body_roots = request_body_roots(&file);
+    let items = types_module(&mut file)?;
+    let bodies = reachable_structs(items, body_roots);
+
+    let mut shaped = Shaped::default();
+    let mut open = BTreeSet::new();
+    for item in items.iter_mut() {
+        match item {
+            Item::Enum(e) if is_string_enum(e) => {
+                open.insert(e.ident.to_string());
+                *item = open_enum(e)?;
+            }
+            Item::Struct(s) => {
+                let is_body = bodies.contains(&s.ident.to_string());
+                if shape_struct(s, is_body) {
+                    shaped.keep_unknown.push(s.ident.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    // typify's impls of the enums made open (Display, FromStr, TryFrom...): the macro
+    // gives each its own.
+    items.retain(|item| match item {
+        Item::Impl(i) => !last_ident(&i.self_ty).is_some_and(|n| open.contains(&n)),
+        _ => true,
+    });
+    shaped.open_enums = open.into_iter().collect();
+    shaped.request_bodies = bodies.into_iter().collect();
+    shaped.code = prettyplease::unparse(&file);
+    Ok(shaped)
+}
+
+/// The items of `pub mod types`.
+fn types_module(file: &mut syn::File) -> Result<&mut Vec<Item>, String> {
+    file.items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+            _ => None,
+        })
+        .ok_or_else(|| "the generated code has no `types` module".to_string())
+}
+
+/// The last identifier of a type's path (`types::Connection` -> `Connection`), through
+/// references.
+fn last_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        syn::Type::Reference(r) => last_ident(&r.elem),
+        _ => None,
+    }
+}
+
+/// The types of the `body` parameters of the generated operations.
+fn request_body_roots(file: &syn::File) -> BTreeSet<String> {
+    let mut roots = BTreeSet::new();
+    for item in &file.items {
+        let Item::Impl(imp) = item else { continue };
+        for member in &imp.items {
+            let syn::ImplItem::Fn(f) = member else {
+                continue;
+            };
+            for input in &f.sig.inputs {
+                let syn::FnArg::Typed(arg) = input else {
+                    continue;
+                };
+                let is_body = matches!(&*arg.pat, syn::Pat::Ident(p) if p.ident == "body");
+                if is_body {
+                    roots.extend(last_ident(&arg.ty));
+                }
+            }
+        }
+    }
+    roots
+}
+
+/// `roots` and every struct of `items` their fields reach.
+fn reachable_structs(items: &[Item], roots: BTreeSet<String>) -> BTreeSet<String> {
+    let structs: Vec<&ItemStruct> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Struct(s) => Some(s),
+            _ => None,
+        })
+        .collect();
+    let mut reached = roots;
+    loop {
+        let before = reached.len();
+        for s in &structs {
+            if !reached.contains(&s.ident.to_string()) {
+                continue;
+            }
+            for field in &s.fields {
+                let text = field.ty.to_token_stream().to_string();
+                for other in &structs {
+                    let name = other.ident.to_string();
+                    if text.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == name)
+                    {
+                        reached.insert(name);
+                    }
+                }
+            }
+        }
+        if reached.len() == before {
+            return reached;
+        }
+    }
+}
+
+/// An enum of unit variants: what typify makes of a string `enum`.
+fn is_string_enum(e: &ItemEnum) -> bool {
+    !e.variants.is_empty() && e.variants.iter().all(|v| matches!(v.fields, Fields::Unit))
+}
+
+/// The wire value of a variant: its `#[serde(rename = "..")]`, else its name.
+fn wire_value(v: &syn::Variant) -> Result<String, String> {
+    let mut value = None;
+    for attr in v.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                value = Some(lit.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        })
+        .map_err(|e| format!("variant {}: {e}", v.ident))?;
+    }
+    Ok(value.unwrap_or_else(|| v.ident.to_string()))
+}
+
+fn docs(attrs: &[Attribute]) -> Vec<&Attribute> {
+    attrs.iter().filter(|a| a.path().is_ident("doc")).collect()
+}
+
+/// The `open_enum!` invocation for typify's enum `e`.
+fn open_enum(e: &ItemEnum) -> Result<Item, String> {
+    let name = &e.ident;
+    let enum_docs = docs(&e.attrs);
+    let mut variants = Vec::new();
+    for v in &e.variants {
+        let value = wire_value(v)?;
+        let ident = match VARIANT_NAMES.iter().find(|(wire, _)| *wire == value) {
+            Some((_, readable)) => format_ident!("{}", readable),
+            None => v.ident.clone(),
+        };
+        let mut variant_docs: Vec<TokenStream> =
+            docs(&v.attrs).iter().map(|a| a.to_token_stream()).collect();
+        if variant_docs.is_empty() {
+            let text = format!("`{value}`");
+            variant_docs.push(quote!(#[doc = #text]));
+        }
+        let lit = syn::LitStr::new(&value, Span::call_site());
+        variants.push(quote!(#(#variant_docs)* #ident = #lit,));
+    }
+    let tokens = quote! {
+        open_enum! {
+            #(#enum_docs)*
+            pub enum #name {
+                #(#variants)*
+            }
+        }
+    };
+    syn::parse2(tokens).map_err(|e| format!("enum {name}: {e}"))
+}
+
+/// Shapes one generated struct; true when it keeps unknown properties.
+fn shape_struct(s: &mut ItemStruct, is_body: bool) -> bool {
+    if !is_body && matches!(s.fields, Fields::Named(_)) {
+        s.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+    }
+    let mut keeps_unknown = false;
+    for field in s.fields.iter_mut() {
+        let Some(ident) = &field.ident else { continue };
+        let ty = field.ty.to_token_stream().to_string().replace(' ', "");
+        if ident == TYPIFY_EXTRA && is_flattened(&field.attrs) {
+            field.ident = Some(format_ident!("{}", UNKNOWN_FIELDS));
+            field.ty = syn::parse_quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>);
+            field.attrs.retain(|a| !a.path().is_ident("doc"));
+            field.attrs.insert(
+                0,
+                syn::parse_quote!(#[doc = "The properties the service sent that this version of the spec does not declare, kept as sent and written back when the value is serialised (Confluent's compatibility policy: MUST IGNORE, MUST FORWARD)."]),
+            );
+            keeps_unknown = true;
+        } else if ty.contains(SECRET_TYPE) && !is_body {
+            let answer: syn::Type = syn::parse_str(ANSWER_SECRET_TYPE).expect("a type path");
+            // Optional even where a request requires it: an answer need not carry it.
+            field.ty = syn::parse_quote!(::std::option::Option<#answer>);
+            set_serde(&mut field.attrs, "skip_serializing", None);
+            set_serde(&mut field.attrs, "deserialize_with", Some(SECRET_READER));
+            set_serde(&mut field.attrs, "default", None);
+        } else if ty == "::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>" {
+            set_serde(
+                &mut field.attrs,
+                "deserialize_with",
+                Some("crate::timestamp::optional"),
+            );
+            set_serde(&mut field.attrs, "default", None);
+        } else if ty == "::chrono::DateTime<::chrono::offset::Utc>" {
+            set_serde(
+                &mut field.attrs,
+                "deserialize_with",
+                Some("crate::timestamp::required"),
+            );
+        }
+    }
+    keeps_unknown
+}
+
+fn is_flattened(attrs: &[Attribute]) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .any(|a| a.to_token_stream().to_string().contains("flatten"))
+}
+
+/// Adds `#[serde(key)]` or `#[serde(key = "value")]`; `skip_serializing` replaces a
+/// `skip_serializing_if` (serde takes one or the other).
+fn set_serde(attrs: &mut Vec<Attribute>, key: &str, value: Option<&str>) {
+    if key == "skip_serializing" {
+        attrs.retain(|a| {
+            !(a.path().is_ident("serde")
+                && a.to_token_stream().to_string().contains("skip_serializing_if"))
+        });
+    }
+    let present = attrs.iter().filter(|a| a.path().is_ident("serde")).any(|a| {
+        a.to_token_stream()
+            .to_string()
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .any(|w| w == key)
+    });
+    if present {
+        return;
+    }
+    let key = format_ident!("{}", key);
+    attrs.push(match value {
+        Some(v) => syn::parse_quote!(#[serde(#key = #v)]),
+        None => syn::parse_quote!(#[serde(#key)]),
+    });
+}

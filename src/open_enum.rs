@@ -1,0 +1,94 @@
+//! The behaviour of every enum generated from the spec (`build/model.rs` turns each of
+//! typify's string enums into an invocation of [`open_enum!`]): the values the spec
+//! lists as variants, and `Other` for a value it does not list yet, which is kept and
+//! sent back unchanged. A value the spec adds becomes a variant at the next build.
+
+/// Defines an open enum: the listed variants with their wire text, plus
+/// `Other(String)`; `as_str`, `parse`, `KNOWN`, `FromStr`, `From<&str>`, `Display`,
+/// `Debug`, serde and `JsonSchema` (any string).
+macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )* }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant, )*
+            /// A value this version of the crate does not know yet, as the service sent it.
+            Other(::std::string::String),
+        }
+
+        impl $name {
+            /// Every value this version of the crate knows.
+            pub const KNOWN: &'static [$name] = &[$($name::$variant),*];
+
+            /// The value as the service spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $text, )*
+                    $name::Other(s) => s,
+                }
+            }
+
+            /// Reads a value as the service spells it; unknown values become `Other`.
+            pub fn parse(s: &str) -> Self {
+                match s {
+                    $( $text => $name::$variant, )*
+                    other => $name::Other(other.to_string()),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(Self::parse(s))
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(s: &str) -> Self {
+                Self::parse(s)
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    $name::Other(s) => write!(f, "{}::Other({s:?})", stringify!($name)),
+                    known => write!(f, "{}::{}", stringify!($name), known.as_str()),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                crate::timestamp::with_str(d, |s| Ok(Self::parse(s)))
+            }
+        }
+
+        impl ::schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::string::String {
+                stringify!($name).to_string()
+            }
+            fn json_schema(g: &mut ::schemars::gen::SchemaGenerator) -> ::schemars::schema::Schema {
+                // Open: any string is accepted, the known values are documented.
+                <::std::string::String as ::schemars::JsonSchema>::json_schema(g)
+            }
+        }
+    };
+}
