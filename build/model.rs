@@ -272,6 +272,9 @@ fn shape_struct(s: &mut ItemStruct, is_body: bool) -> bool {
             set_serde(&mut field.attrs, "skip_serializing", None);
             set_serde(&mut field.attrs, "deserialize_with", Some(SECRET_READER));
             set_serde(&mut field.attrs, "default", None);
+            // Its JSON Schema is the wire form's, which answers carry.
+            let wire = format!("::std::option::Option<crate::connections::wire::{SECRET_TYPE}>");
+            field.attrs.push(syn::parse_quote!(#[schemars(with = #wire)]));
         } else if ty == "::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>" {
             set_serde(
                 &mut field.attrs,
@@ -287,7 +290,33 @@ fn shape_struct(s: &mut ItemStruct, is_body: bool) -> bool {
             );
         }
     }
+    if keeps_unknown && all_optional(s) {
+        derive_default(s);
+    }
     keeps_unknown
+}
+
+/// True when every field of `s` may be absent (an `Option`, a `Vec`, the unknown map).
+fn all_optional(s: &ItemStruct) -> bool {
+    s.fields.iter().all(|f| {
+        let ty = f.ty.to_token_stream().to_string().replace(' ', "");
+        ty.starts_with("::std::option::Option<")
+            || ty.starts_with("::std::vec::Vec<")
+            || ty.starts_with("::serde_json::Map<")
+    })
+}
+
+/// Adds `Default` to the struct's derives (typify leaves it out of structs with a
+/// flattened map, where it is as true as anywhere: an empty value).
+fn derive_default(s: &mut ItemStruct) {
+    let has_default = s
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|a| a.to_token_stream().to_string().contains("Default"));
+    if !has_default {
+        s.attrs.push(syn::parse_quote!(#[derive(Default)]));
+    }
 }
 
 fn is_flattened(attrs: &[Attribute]) -> bool {

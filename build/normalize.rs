@@ -57,10 +57,13 @@ pub const FIXES: &[(&str, Fix)] = &[
         strip_read_only_from_request_bodies,
     ),
     (
+        "answers_require_what_they_promise",
+        answers_require_what_they_promise,
+    ),
+    (
         "collapse_required_only_overlays",
         collapse_required_only_overlays,
     ),
-    ("optional_constants", optional_constants),
     ("enums_from_extensible_enums", enums_from_extensible_enums),
     ("enum_values_from_examples", enum_values_from_examples),
     ("name_shared_enums", name_shared_enums),
@@ -782,7 +785,10 @@ pub fn collapse_required_only_overlays(doc: &mut Value) -> Result<usize, String>
         }
     }
     for (base, requires) in common {
-        changes += requires.apply(doc, &base)?;
+        let Some(name) = base.strip_prefix("#/components/schemas/") else {
+            continue;
+        };
+        changes += requires.apply(doc, &format!("/components/schemas/{}", escape(name)))?;
     }
     Ok(changes)
 }
@@ -836,57 +842,70 @@ impl Requires {
         }
     }
 
-    /// Adds the requirements to the component `reference` names (and, inside, to the
-    /// components its properties reference); returns the names added.
-    fn apply(&self, doc: &mut Value, reference: &str) -> Result<usize, String> {
-        let schema = resolve(doc, reference)?;
+    /// Adds the requirements to the schema at `pointer` (following a reference to a
+    /// component), and inside it to its properties' schemas; returns the names added.
+    /// A reference that resolves to nothing is left to the generator to report.
+    fn apply(&self, doc: &mut Value, pointer: &str) -> Result<usize, String> {
+        let Some(schema) = doc.pointer(pointer) else {
+            return Ok(0);
+        };
+        if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
+            let Some(name) = target.strip_prefix("#/components/schemas/") else {
+                return Ok(0);
+            };
+            let component = format!("/components/schemas/{}", escape(name));
+            return self.apply(doc, &component);
+        }
         let declared: Vec<String> = self
             .names
             .iter()
-            .filter(|n| schema.pointer(&format!("/properties/{n}")).is_some())
+            .filter(|n| schema.pointer(&format!("/properties/{}", escape(n))).is_some())
             .cloned()
             .collect();
         let nested: Vec<(String, &Requires)> = self
             .inside
             .iter()
-            .filter_map(|(n, r)| {
-                let target = schema.pointer(&format!("/properties/{n}/$ref"))?.as_str()?;
-                Some((target.to_string(), r))
-            })
+            .map(|(n, r)| (format!("{pointer}/properties/{}", escape(n)), r))
             .collect();
-        let name = reference.trim_start_matches("#/components/schemas/");
-        let schema = component_schemas_mut(doc)?
-            .get_mut(name)
-            .and_then(Value::as_object_mut)
-            .ok_or_else(|| format!("{reference} is not an object schema"))?;
-        let required = schema
-            .entry("required")
-            .or_insert_with(|| Value::Array(vec![]))
-            .as_array_mut()
-            .ok_or_else(|| format!("{reference}: `required` is not a list"))?;
+        let Some(schema) = doc.pointer_mut(pointer).and_then(Value::as_object_mut) else {
+            return Ok(0);
+        };
         let mut changes = 0;
-        for n in declared {
-            if !required.iter().any(|r| r == n.as_str()) {
-                required.push(Value::String(n));
-                changes += 1;
+        if !declared.is_empty() {
+            let required = schema
+                .entry("required")
+                .or_insert_with(|| Value::Array(vec![]))
+                .as_array_mut()
+                .ok_or_else(|| format!("{pointer}: `required` is not a list"))?;
+            for n in declared {
+                if !required.iter().any(|r| r == n.as_str()) {
+                    required.push(Value::String(n));
+                    changes += 1;
+                }
             }
         }
-        if required.is_empty() {
-            schema.remove("required");
-        }
-        for (target, r) in nested {
-            changes += r.apply(doc, &target)?;
+        for (inner, r) in nested {
+            changes += r.apply(doc, &inner)?;
         }
         Ok(changes)
     }
 }
 
-/// A required property whose schema allows one value only (`kind: Connection`,
-/// `api_version: sql/v1`) tells a reader nothing it does not know, and an answer
-/// without it (test servers omit them) must not fail. In component schemas (which,
-/// after [`inline_request_bodies`], only answers use), such properties are not
-/// required.
-pub fn optional_constants(doc: &mut Value) -> Result<usize, String> {
+/// `name` as one JSON pointer segment.
+fn escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+/// A component schema describes the resource; what an answer promises is in the
+/// answer's own schema (Confluent's specs overlay the component with the properties
+/// that answer requires). The service omits properties a component marks required
+/// (`metadata.self`, a list's `kind`), test servers answer `data: null`, and
+/// Confluent's policy is that a client must not assume a property is present unless
+/// it is declared mandatory where it is sent. So component schemas (which, after
+/// [`inline_request_bodies`], only answers use) require nothing of their own:
+/// `required` lists are removed from them (at every depth), and
+/// [`collapse_required_only_overlays`] then requires what every answer promises.
+pub fn answers_require_what_they_promise(doc: &mut Value) -> Result<usize, String> {
     let mut changes = 0;
     let Some(schemas) = doc
         .pointer_mut("/components/schemas")
@@ -894,30 +913,36 @@ pub fn optional_constants(doc: &mut Value) -> Result<usize, String> {
     else {
         return Ok(0);
     };
-    for schema in schemas.values_mut() {
-        walk_mut(schema, &mut |v| {
-            let Some(obj) = v.as_object_mut() else { return };
-            let constants: BTreeSet<String> = obj
-                .get("properties")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .filter(|(_, p)| {
-                    ["enum", "x-extensible-enum"]
-                        .iter()
-                        .any(|k| p.get(*k).and_then(Value::as_array).is_some_and(|a| a.len() == 1))
-                })
-                .map(|(n, _)| n.clone())
-                .collect();
-            if let Some(required) = obj.get_mut("required").and_then(Value::as_array_mut) {
-                let before = required.len();
-                required.retain(|r| !r.as_str().is_some_and(|r| constants.contains(r)));
-                changes += before - required.len();
-                if required.is_empty() {
-                    obj.remove("required");
+    /// Removes `required` lists below `v`, except in the overlays of an `allOf` (the
+    /// members after the first), which are what an answer promises.
+    fn clear(v: &mut Value) -> usize {
+        let mut changes = 0;
+        match v {
+            Value::Object(obj) => {
+                let is_schema =
+                    obj.contains_key("properties") || obj.get("type") == Some(&"object".into());
+                if is_schema {
+                    if let Some(Value::Array(r)) = obj.remove("required") {
+                        changes += r.len();
+                    }
+                }
+                for (key, child) in obj.iter_mut() {
+                    match (key.as_str(), child) {
+                        ("allOf", Value::Array(members)) => {
+                            changes += members.first_mut().map_or(0, clear);
+                        }
+                        ("example" | "examples" | "default" | "enum", _) => {}
+                        (_, child) => changes += clear(child),
+                    }
                 }
             }
-        });
+            Value::Array(items) => changes += items.iter_mut().map(clear).sum::<usize>(),
+            _ => {}
+        }
+        changes
+    }
+    for schema in schemas.values_mut() {
+        changes += clear(schema);
     }
     Ok(changes)
 }
@@ -1397,9 +1422,9 @@ mod tests {
                 "ObjectMeta": {"type": "object"}
             }}
         });
-        assert_eq!(drop_version_from_schema_names(&mut doc).unwrap(), 6);
+        assert_eq!(drop_version_from_schema_names(&mut doc).unwrap(), 5);
         let names: Vec<&String> = doc["components"]["schemas"].as_object().unwrap().keys().collect();
-        assert_eq!(names, ["Connection", "Secret", "v2.Secret", "ObjectMeta"], "a taken name stays");
+        assert_eq!(names, ["Connection", "ObjectMeta", "Secret", "v2.Secret"], "a taken name stays");
         assert_eq!(
             doc["paths"]["/c"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
             "#/components/schemas/Connection"
@@ -1441,16 +1466,28 @@ mod tests {
     }
 
     #[test]
-    fn required_constants_are_optional_in_answers() {
-        let mut doc = json!({"components": {"schemas": {"List": {
-            "type": "object", "required": ["kind", "data", "api_version"],
-            "properties": {
-                "kind": {"type": "string", "enum": ["ConnectionList"]},
-                "api_version": {"type": "string", "x-extensible-enum": ["sql/v1"]},
-                "data": {"type": "array", "items": {"type": "string"}}
-            }}}}});
-        assert_eq!(optional_constants(&mut doc).unwrap(), 2);
-        assert_eq!(doc["components"]["schemas"]["List"]["required"], json!(["data"]));
+    fn components_require_nothing_of_their_own() {
+        let mut doc = json!({"components": {"schemas": {
+            "List": {"type": "object", "required": ["kind", "data"], "properties": {
+                "kind": {"type": "string"},
+                "data": {"type": "array", "items": {"type": "object", "required": ["a"],
+                    "properties": {"a": {"type": "string"}}}},
+                "more": {"type": "array", "items": {"allOf": [{"$ref": "#/components/schemas/Meta"},
+                    {"required": ["self"]}]}}}},
+            "Meta": {"required": ["self"], "properties": {"self": {"type": "string"}},
+                "example": {"required": ["data, not a schema keyword"]}}
+        }}});
+        assert_eq!(answers_require_what_they_promise(&mut doc).unwrap(), 4);
+        let schemas = &doc["components"]["schemas"];
+        assert!(schemas["List"].get("required").is_none());
+        assert!(schemas["List"]["properties"]["data"]["items"].get("required").is_none());
+        assert!(schemas["Meta"].get("required").is_none());
+        assert_eq!(schemas["Meta"]["example"]["required"][0], "data, not a schema keyword");
+        assert_eq!(
+            schemas["List"]["properties"]["more"]["items"]["allOf"][1]["required"],
+            json!(["self"]),
+            "an answer's overlay is what it promises"
+        );
     }
 
     #[test]

@@ -62,7 +62,7 @@ proptest! {
         }
         let json = serde_json::to_string(&text).unwrap();
         let theirs = serde_json::from_str::<chrono::DateTime<chrono::Utc>>(&json).ok();
-        let meta = format!(r#"{{"self":"s","created_at":{json}}}"#);
+        let meta = format!(r#"{{"created_at":{json}}}"#);
         let ours = serde_json::from_str::<crate::connections::ConnectionMetadata>(&meta)
             .ok()
             .map(|m| m.created_at());

@@ -478,14 +478,20 @@ async fn unknown_properties_in_every_answer_are_tolerated() {
     // Unknown properties are what the spec allows (no additionalProperties: false).
     let problems = recorder::check_responses(&spec, &exchanges);
     assert!(problems.is_empty(), "{problems:#?}");
-    // They are dropped, not kept: a connection serialises as the service's shape only.
+    // They are kept at every level (MUST FORWARD), and serialised back as they came.
     let conns = rig.client().connections();
     let c = conns
         .create(openai_at("after", "https://api.openai.com/v1", "sk-after"))
         .await
         .unwrap();
-    let text = serde_json::to_string(&c).unwrap();
-    assert!(!text.contains("x_unknown_property"), "{text}");
+    let written = serde_json::to_value(&c).unwrap();
+    for at in ["", "/metadata", "/spec", "/status"] {
+        assert_eq!(
+            written.pointer(&format!("{at}/x_unknown_property/list/1")),
+            Some(&serde_json::json!("two")),
+            "{at}: {written}"
+        );
+    }
     figures::report(
         "conformance_fake_unknown_properties",
         &[format!(

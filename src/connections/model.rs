@@ -60,7 +60,7 @@ impl Connection {
     }
     /// The connection's state, when reported.
     pub fn phase(&self) -> Option<&Phase> {
-        self.status.as_ref().map(|s| &s.phase)
+        self.status.as_ref()?.phase.as_ref()
     }
     /// Why the connection is in its state (`Lookup failed: ...`).
     pub fn status_detail(&self) -> Option<&str> {
@@ -109,15 +109,14 @@ impl Connection {
 fn no_metadata() -> &'static ConnectionMetadata {
     static EMPTY: std::sync::OnceLock<ConnectionMetadata> = std::sync::OnceLock::new();
     EMPTY.get_or_init(|| {
-        serde_json::from_value(serde_json::json!({"self": ""}))
-            .expect("metadata with only `self` is valid")
+        ConnectionMetadata::default()
     })
 }
 
 impl ConnectionMetadata {
-    /// The URL of this connection (empty when the answer carried no metadata).
+    /// The URL of this connection.
     pub fn self_url(&self) -> Option<&str> {
-        Some(self.self_.as_str()).filter(|s| !s.is_empty())
+        self.self_.as_deref()
     }
     /// The system-generated unique id.
     pub fn uid(&self) -> Option<&str> {
@@ -194,7 +193,7 @@ mod tests {
         for text in cases {
             let json = serde_json::to_string(text).unwrap();
             let theirs = serde_json::from_str::<DateTime<Utc>>(&json).ok();
-            let meta = format!(r#"{{"self":"s","created_at":{json},"updated_at":null}}"#);
+            let meta = format!(r#"{{"created_at":{json},"updated_at":null}}"#);
             let ours = serde_json::from_str::<ConnectionMetadata>(&meta)
                 .ok()
                 .map(|m| m.created_at);
@@ -203,7 +202,7 @@ mod tests {
                 None => assert_eq!(ours, None, "{text} must be refused"),
             }
         }
-        let none: ConnectionMetadata = serde_json::from_str(r#"{"self":"s","updated_at":null}"#).unwrap();
+        let none: ConnectionMetadata = serde_json::from_str(r#"{"updated_at":null}"#).unwrap();
         assert_eq!((none.created_at, none.updated_at), (None, None));
     }
 

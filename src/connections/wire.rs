@@ -56,6 +56,7 @@ struct WireOut<'a> {
 #[derive(Deserialize, JsonSchema)]
 #[schemars(rename = "PlaintextProvider")]
 struct WireIn {
+    // Both optional in the spec.
     #[serde(default)]
     kind: Option<String>,
     #[serde(default)]

@@ -648,7 +648,7 @@ fn a_connection_with_unknown_values_and_fields_deserialises() {
     );
     assert_eq!(
         c.status.expect("status").phase,
-        Phase::Other("WARMING_UP".into())
+        Some(Phase::Other("WARMING_UP".into()))
     );
     assert_eq!(c.metadata.expect("metadata").uid(), Some("u-1"));
 }
@@ -664,7 +664,7 @@ fn a_list_with_unknown_values_and_fields_deserialises() {
     });
     let l: ConnectionList =
         serde_json::from_value(list).expect("a future list must deserialise");
-    assert_eq!(l.metadata.next, None);
+    assert_eq!(l.metadata.expect("metadata").next, None);
     assert_eq!(l.data.len(), 1);
     let c = &l.data[0];
     assert_eq!(
@@ -1165,7 +1165,7 @@ async fn list_sends_the_spec_method_path_and_query() {
     let list = list.into_inner();
     assert_eq!(list.data.len(), 1);
     assert_eq!(list.data[0].name(), "my-openai-connection");
-    assert_eq!(list.metadata.total_size, Some(2));
+    assert_eq!(list.metadata.expect("metadata").total_size, Some(2));
 }
 
 #[tokio::test]
@@ -1251,7 +1251,7 @@ async fn get_sends_the_spec_method_and_escaped_path() {
     assert_sent_to(&request, &op, &THE_CONNECTION);
     assert_no_query_and_no_body(&request);
     let got = got.into_inner();
-    assert_eq!(got.status.expect("status").phase, Phase::Active);
+    assert_eq!(got.status.expect("status").phase, Some(Phase::Active));
     assert_eq!(
         got.metadata.expect("metadata").resource_version(),
         Some("a23av")
