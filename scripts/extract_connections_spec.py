@@ -275,6 +275,8 @@ def load(file):
             src = yaml.load(f, Loader=TextTimestampLoader)
     except OSError as e:
         raise SpecError(f"cannot read: {e.strerror}")
+    except UnicodeDecodeError as e:
+        raise SpecError(f"not UTF-8 text (byte {e.start})")
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -290,6 +292,8 @@ def load(file):
     for key in ("info", "paths"):
         if not isinstance(src.get(key), dict):
             raise SpecError(f"{key}: missing or not a mapping")
+    if not isinstance(src.get("components", {}), dict):
+        raise SpecError("components: not a mapping")
     return src
 
 
