@@ -67,6 +67,7 @@ pub const FIXES: &[(&str, Fix)] = &[
     ("enums_from_extensible_enums", enums_from_extensible_enums),
     ("enum_values_from_examples", enum_values_from_examples),
     ("name_shared_enums", name_shared_enums),
+    ("inline_response_refs", inline_response_refs),
     (
         "drop_bodiless_error_responses",
         drop_bodiless_error_responses,
@@ -1087,6 +1088,76 @@ pub fn name_shared_enums(doc: &mut Value) -> Result<usize, String> {
         schemas.insert(component, schema);
     }
     Ok(changes)
+}
+
+/// The combined "Confluent Cloud APIs" document defines each error response once, under
+/// `components/responses`, and every operation refers to it (`'429': {$ref:
+/// '#/components/responses/RateLimitError'}`). [`drop_bodiless_error_responses`] reads
+/// the responses as they are written: behind a `$ref` it sees neither the bodiless 429
+/// nor the typed errors, so the 429 stays and progenitor panics. Every response of an
+/// operation that is a `$ref` to `#/components/responses/<Name>` is replaced by a copy
+/// of the response it names (a chain of such references followed to its end); the
+/// components themselves stay. A reference to anything else, to a missing response, or
+/// in a cycle is an error naming the operation's response.
+pub fn inline_response_refs(doc: &mut Value) -> Result<usize, String> {
+    let components = doc.pointer("/components/responses").cloned();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return Ok(0);
+    };
+    let mut changes = 0;
+    for (path, item) in paths.iter_mut() {
+        let operations = item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|item| item.iter_mut())
+            .filter(|(method, _)| METHODS.contains(&method.as_str()));
+        for (method, op) in operations {
+            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            for (code, response) in responses.iter_mut() {
+                if response.get("$ref").is_some() {
+                    let place = format!("paths.{path}.{method}.responses.{code}");
+                    *response = referenced_response(components.as_ref(), response, &place)?;
+                    changes += 1;
+                }
+            }
+        }
+    }
+    Ok(changes)
+}
+
+/// The response `response` names when it is a `$ref` to `#/components/responses/<Name>`
+/// (looked up in `components`, the document's `components/responses`), following a
+/// chain of such references; `place` is where `response` is written, for the error.
+fn referenced_response(
+    components: Option<&Value>,
+    response: &Value,
+    place: &str,
+) -> Result<Value, String> {
+    const PREFIX: &str = "#/components/responses/";
+    let mut current = response;
+    let mut followed: Vec<&str> = Vec::new();
+    while let Some(reference) = current.get("$ref") {
+        let reference = reference
+            .as_str()
+            .ok_or_else(|| format!("{place}: $ref is not a string: {reference}"))?;
+        let name = reference.strip_prefix(PREFIX).ok_or_else(|| {
+            format!("{place}: $ref '{reference}' does not name a response ({PREFIX}<Name>)")
+        })?;
+        if followed.contains(&reference) {
+            return Err(format!(
+                "{place}: $ref '{reference}' leads back to itself ({})",
+                followed.join(" -> ")
+            ));
+        }
+        followed.push(reference);
+        let name = name.replace("~1", "/").replace("~0", "~");
+        current = components
+            .and_then(|c| c.get(&name))
+            .ok_or_else(|| format!("{place}: $ref '{reference}' not found"))?;
+    }
+    Ok(current.clone())
 }
 
 /// progenitor requires all error responses of an operation to share one body type and

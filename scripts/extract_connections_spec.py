@@ -1,34 +1,134 @@
 #!/usr/bin/env python3
-"""Extract the Flink SQL Connections operations from Confluent's published sql/v1 spec.
+"""Extract the Flink SQL Connections operations from a document Confluent publishes.
 
 Usage: scripts/extract_connections_spec.py PUBLISHED.yaml > openapi/sql-v1-connections.yaml
 
-The published document (confluentinc/ccloud-sdk-go-v2, flink-gateway/v1/api/openapi.yaml)
-covers every sql/v1 resource. This script keeps the five Connections operations and the
-components they reference, drops the generated `x-codeSamples`, and applies the additions
-the seed documents (the docs pages of the List and Update operations) make. Every addition
-is listed in openapi/README.md. Run it again when Confluent publishes a new document, then
-read the diff.
+Confluent publishes the sql/v1 API in three forms, and the script takes each (it tells
+them apart by their shape, see `detect_form`):
+- "sdk": the SDK's document (confluentinc/ccloud-sdk-go-v2, flink-gateway/v1/api/openapi.yaml),
+  every sql/v1 resource, error responses written out in every operation;
+- "combined": the "Confluent Cloud APIs" document the API reference pages are rendered
+  from, every Confluent API in one file, error responses `$ref`s to `components/responses`;
+- "docs": a docs page of one operation, every schema inlined (no `$ref`).
+It keeps the Connections operations there are and the components they reference
+(transitively: schemas, responses, parameters, headers, ...), drops the generated
+`x-codeSamples`, and applies the additions the seed documents (the docs pages of the
+List and Update operations) make where they are missing. Every addition is listed in
+openapi/README.md. Run it again when Confluent publishes a new document, then read the
+diff.
+
+A document it cannot take (not YAML, not OpenAPI 3.0, no Connections paths, a `$ref` to
+nothing) stops it with one line on stderr naming the place, and exit code 2.
 """
 import copy
 import sys
 
-import yaml
+try:
+    import yaml
+except ImportError:
+    sys.stderr.write("error: scripts/extract_connections_spec.py needs PyYAML "
+                     "(the version tools/schemathesis/requirements.txt pins)\n")
+    sys.exit(2)
 
 CONNECTIONS = "/sql/v1/organizations/{organization_id}/environments/{environment_id}/connections"
 PATHS = [CONNECTIONS, CONNECTIONS + "/{connection_name}"]
 
 
-def refs(node, out):
+TAG = "Connections (sql/v1)"
+
+# The first comment lines of the output, by the form of the document read.
+HEADERS = {
+    "sdk": "Confluent's published sql/v1\n# document",
+    "combined": "Confluent's combined\n# \"Confluent Cloud APIs\" document",
+    "docs": "a docs page of Confluent's\n# sql/v1 API (every schema inlined)",
+}
+
+
+class SpecError(Exception):
+    """A document the script cannot take: one line, naming the place."""
+
+
+def refs(node, place, out):
+    """Appends `(reference, place)` for every `$ref` under `node`, in document order.
+
+    `place` is where `node` is, as `paths./sql/v1/....get.responses.429` (keys joined by
+    dots, list items as `[i]`).
+    """
     if isinstance(node, dict):
         for k, v in node.items():
             if k == "$ref" and isinstance(v, str):
-                out.add(v)
+                out.append((v, place))
             else:
-                refs(v, out)
+                refs(v, f"{place}.{k}", out)
     elif isinstance(node, list):
-        for v in node:
-            refs(v, out)
+        for i, v in enumerate(node):
+            refs(v, f"{place}[{i}]", out)
+
+
+def component_of(reference, place):
+    """`(kind, name)` of a local `#/components/<kind>/<name>` reference."""
+    parts = reference.split("/")
+    if len(parts) != 4 or parts[:2] != ["#", "components"]:
+        raise SpecError(f"{place}: $ref '{reference}' is not a reference to a component "
+                        "(#/components/<kind>/<name>)")
+    kind, name = (token.replace("~1", "/").replace("~0", "~") for token in parts[2:])
+    return kind, name
+
+
+def referenced_components(src, paths):
+    """Every component `paths` reference, transitively: {kind: set of names}.
+
+    A reference to a component the document does not have is an error naming the place.
+    """
+    components = src.get("components") or {}
+    found = {}
+    todo = []
+    refs(paths, "paths", todo)
+    todo.reverse()
+    while todo:
+        reference, place = todo.pop()
+        kind, name = component_of(reference, place)
+        if name in found.get(kind, ()):
+            continue
+        section = components.get(kind)
+        if not isinstance(section, dict) or name not in section:
+            raise SpecError(f"{place}: $ref '{reference}' not found")
+        found.setdefault(kind, set()).add(name)
+        more = []
+        refs(section[name], f"components.{kind}.{name}", more)
+        todo.extend(reversed(more))
+    return found
+
+
+def follow(doc, node):
+    """`node`, or the component it references (a chain of `$ref`s followed), in `doc`,
+    whose references `referenced_components` has checked."""
+    followed = []
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        kind, name = component_of(node["$ref"], "")
+        if (kind, name) in followed:
+            raise SpecError(f"components.{kind}.{name}: $ref '{node['$ref']}' leads back to itself")
+        followed.append((kind, name))
+        node = doc["components"][kind][name]
+    return node
+
+
+def dig(doc, node, *keys):
+    """`node[k1][k2]...` with references followed at every step, or None."""
+    node = follow(doc, node)
+    for key in keys:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = follow(doc, node[key])
+    return node if isinstance(node, dict) else None
+
+
+def operations(doc):
+    """`(path, method, operation)` of every Connections operation `doc` has."""
+    for path in PATHS:
+        for method, op in (doc["paths"].get(path) or {}).items():
+            if method in ("get", "post", "put", "delete", "patch") and isinstance(op, dict):
+                yield path, method, op
 
 
 def strip_code_samples(node):
@@ -42,58 +142,67 @@ def strip_code_samples(node):
 
 
 def seed_additions(doc):
-    schemas = doc["components"]["schemas"]
+    """Adds what the seeds say and the document does not (see openapi/README.md).
+
+    The docs form has these already (it is what the seeds are), inline: only component
+    schemas and the responses of the operations there are get them.
+    """
+    schemas = (doc.get("components") or {}).get("schemas") or {}
     # Seed 000 (List): ListMeta also has first, last, prev and total_size.
-    lm = schemas["ListMeta"]["properties"]
-    for name, text, example in [
-        ("first", "A link to the first page of results. If a response does not contain a first link, then direct navigation to the first page is not supported.", "https://api.confluent.cloud/v2/resourcekinds"),
-        ("last", "A link to the last page of results. If a response does not contain a last link, then direct navigation to the last page is not supported.", "https://api.confluent.cloud/v2/resourcekinds?page_token=bcAOehAY8F16YD84Z1wT"),
-        ("prev", "A link to the previous page of results. If a response does not contain a prev link, then either there is no previous data or backwards traversal through the result set is not supported.", "https://api.confluent.cloud/v2/resourcekinds?page_token=YIXRY97wWYmwzrax4dld"),
-    ]:
-        lm[name] = {"description": text, "type": "string", "format": "uri", "nullable": True, "example": example}
-    lm["next"]["nullable"] = True
-    lm["total_size"] = {
-        "description": "Number of records in the full result set. This response may be paginated and have a smaller number of records.",
-        "type": "integer", "format": "int32", "minimum": 0, "example": 123,
-    }
+    lm = dig(doc, schemas, "ListMeta", "properties")
+    if lm is not None:
+        for name, text, example in [
+            ("first", "A link to the first page of results. If a response does not contain a first link, then direct navigation to the first page is not supported.", "https://api.confluent.cloud/v2/resourcekinds"),
+            ("last", "A link to the last page of results. If a response does not contain a last link, then direct navigation to the last page is not supported.", "https://api.confluent.cloud/v2/resourcekinds?page_token=bcAOehAY8F16YD84Z1wT"),
+            ("prev", "A link to the previous page of results. If a response does not contain a prev link, then either there is no previous data or backwards traversal through the result set is not supported.", "https://api.confluent.cloud/v2/resourcekinds?page_token=YIXRY97wWYmwzrax4dld"),
+        ]:
+            lm.setdefault(name, {"description": text, "type": "string", "format": "uri", "nullable": True, "example": example})
+        if isinstance(lm.get("next"), dict):
+            lm["next"]["nullable"] = True
+        lm.setdefault("total_size", {
+            "description": "Number of records in the full result set. This response may be paginated and have a smaller number of records.",
+            "type": "integer", "format": "int32", "minimum": 0, "example": 123,
+        })
     # Seed 000 (List): ObjectMeta also has resource_name and deleted_at.
-    om = schemas["ObjectMeta"]["properties"]
-    om["resource_name"] = {
-        "description": "Resource Name is a Uniform Resource Identifier (URI) that is globally unique across space and time. It is represented as a Confluent Resource Name",
-        "type": "string", "format": "uri", "readOnly": True, "example": "crn://confluent.cloud/kafka=lkc-f3a90de",
-    }
-    om["deleted_at"] = {
-        "description": "The date and time at which this object was (or will be) deleted. It is represented in RFC3339 format and is in UTC.",
-        "type": "string", "format": "date-time", "readOnly": True, "example": "2006-01-02T15:04:05-07:00",
-    }
-    schemas["ObjectMeta"]["description"] = "ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create."
+    om = dig(doc, schemas, "ObjectMeta", "properties")
+    if om is not None:
+        om.setdefault("resource_name", {
+            "description": "Resource Name is a Uniform Resource Identifier (URI) that is globally unique across space and time. It is represented as a Confluent Resource Name",
+            "type": "string", "format": "uri", "readOnly": True, "example": "crn://confluent.cloud/kafka=lkc-f3a90de",
+        })
+        om.setdefault("deleted_at", {
+            "description": "The date and time at which this object was (or will be) deleted. It is represented in RFC3339 format and is in UTC.",
+            "type": "string", "format": "date-time", "readOnly": True, "example": "2006-01-02T15:04:05-07:00",
+        })
+        schemas["ObjectMeta"]["description"] = "ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create."
     # The published ConnectionList example is a generator artefact (metadata: "", data: ["", ""]).
-    schemas["sql.v1.ConnectionList"]["example"] = {
-        "api_version": "sql/v1",
-        "kind": "ConnectionList",
-        "metadata": {
-            "self": "https://flink.us-west1.aws.confluent.cloud/sql/v1/organizations/3fa85f64-5717-4562-b3fc-2c963f66afa6/environments/env-123/connections",
-            "next": "https://flink.us-west1.aws.confluent.cloud/sql/v1/organizations/3fa85f64-5717-4562-b3fc-2c963f66afa6/environments/env-123/connections?page_token=UvmDWOB1iwfAIBPj6EYb",
-            "total_size": 2,
-        },
-        "data": [connection_example("my-openai-connection", "OPENAI", "https://api.openai.com/v1/chat/completions")],
-    }
+    if isinstance(schemas.get("sql.v1.ConnectionList"), dict):
+        schemas["sql.v1.ConnectionList"]["example"] = {
+            "api_version": "sql/v1",
+            "kind": "ConnectionList",
+            "metadata": {
+                "self": "https://flink.us-west1.aws.confluent.cloud/sql/v1/organizations/3fa85f64-5717-4562-b3fc-2c963f66afa6/environments/env-123/connections",
+                "next": "https://flink.us-west1.aws.confluent.cloud/sql/v1/organizations/3fa85f64-5717-4562-b3fc-2c963f66afa6/environments/env-123/connections?page_token=UvmDWOB1iwfAIBPj6EYb",
+                "total_size": 2,
+            },
+            "data": [connection_example("my-openai-connection", "OPENAI", "https://api.openai.com/v1/chat/completions")],
+        }
     # Seeds 000 and 001: a 429 carries Retry-After and the X-RateLimit-* headers, and no body.
+    # The combined form's 429 is a shared `components/responses/RateLimitError` without
+    # headers: they are added there (once), `headers` made when it is missing.
     rate = {
         "X-RateLimit-Limit": ("The maximum number of requests you're permitted to make per time period.", "integer"),
         "X-RateLimit-Remaining": ("The number of requests remaining in the current rate limit window.", "integer"),
         "X-RateLimit-Reset": ("The relative time in seconds until the current rate-limit window resets.\n\n**Important:** This differs from Github and Twitter's same-named header which uses UTC epoch seconds. We use relative time to avoid client/server time synchronization issues.", "integer"),
         "Retry-After": ("The number of seconds to wait until the rate limit window resets. Only sent when the rate limit is reached.", "integer"),
     }
-    for path in PATHS:
-        for method, op in doc["paths"][path].items():
-            if method not in ("get", "post", "put", "delete", "patch"):
-                continue
-            r429 = op["responses"].get("429")
-            if r429 is None:
-                continue
-            for name, (text, ty) in rate.items():
-                r429["headers"][name] = {"description": text, "explode": False, "schema": {"type": ty}, "style": "simple"}
+    for _, _, op in operations(doc):
+        r429 = dig(doc, op, "responses", "429")
+        if r429 is None:
+            continue
+        headers = r429.setdefault("headers", {})
+        for name, (text, ty) in rate.items():
+            headers.setdefault(name, {"description": text, "explode": False, "schema": {"type": ty}, "style": "simple"})
 
 
 def connection_example(name, ctype, endpoint):
@@ -115,30 +224,34 @@ def connection_example(name, ctype, endpoint):
 
 
 def operation_examples(doc):
+    """Examples the published operations lack, set where the operation is there."""
     ops = doc["paths"]
     secret = '{"API_KEY":"<your-api-key>"}'
-    create = ops[CONNECTIONS]["post"]["requestBody"]["content"]["application/json"]
-    create["example"] = {
-        "name": "my-openai-connection",
-        "spec": {
-            "connection_type": "OPENAI",
-            "endpoint": "https://api.openai.com/v1/chat/completions",
-            "auth_data": {"kind": "PlaintextProvider", "data": secret},
-        },
-    }
+    create = dig(doc, ops, CONNECTIONS, "post", "requestBody", "content", "application/json")
+    if create is not None:
+        create["example"] = {
+            "name": "my-openai-connection",
+            "spec": {
+                "connection_type": "OPENAI",
+                "endpoint": "https://api.openai.com/v1/chat/completions",
+                "auth_data": {"kind": "PlaintextProvider", "data": secret},
+            },
+        }
     # Seed 001's jsonRequestBodyExample, completed with metadata.resource_version and data.
-    update = ops[CONNECTIONS + "/{connection_name}"]["put"]["requestBody"]["content"]["application/json"]
-    update["example"] = {
-        "name": "my-openai-connection",
-        "spec": {
-            "connection_type": "OPENAI",
-            "endpoint": "https://api.openai.com/v1/chat/completions",
-            "auth_data": {"kind": "PlaintextProvider", "data": secret},
-        },
-        "metadata": {"resource_version": "a23av"},
-    }
-    get200 = ops[CONNECTIONS + "/{connection_name}"]["get"]["responses"]["200"]["content"]["application/json"]
-    get200["example"] = connection_example("my-openai-connection", "OPENAI", "https://api.openai.com/v1/chat/completions")
+    update = dig(doc, ops, CONNECTIONS + "/{connection_name}", "put", "requestBody", "content", "application/json")
+    if update is not None:
+        update["example"] = {
+            "name": "my-openai-connection",
+            "spec": {
+                "connection_type": "OPENAI",
+                "endpoint": "https://api.openai.com/v1/chat/completions",
+                "auth_data": {"kind": "PlaintextProvider", "data": secret},
+            },
+            "metadata": {"resource_version": "a23av"},
+        }
+    get200 = dig(doc, ops, CONNECTIONS + "/{connection_name}", "get", "responses", "200", "content", "application/json")
+    if get200 is not None:
+        get200["example"] = connection_example("my-openai-connection", "OPENAI", "https://api.openai.com/v1/chat/completions")
 
 
 class TextTimestampLoader(yaml.SafeLoader):
@@ -155,42 +268,98 @@ TextTimestampLoader.yaml_implicit_resolvers = {
 }
 
 
-def main():
-    src = yaml.load(open(sys.argv[1]), Loader=TextTimestampLoader)
-    out = {
-        "openapi": src["openapi"],
-        "info": copy.deepcopy(src["info"]),
-        "servers": copy.deepcopy(src["servers"]),
-        "tags": [t for t in src["tags"] if t["name"] == "Connections (sql/v1)"],
-        "paths": {p: copy.deepcopy(src["paths"][p]) for p in PATHS},
-    }
+def load(file):
+    """The document in `file`, as a mapping, or a SpecError saying why not."""
+    try:
+        with open(file, encoding="utf-8") as f:
+            src = yaml.load(f, Loader=TextTimestampLoader)
+    except OSError as e:
+        raise SpecError(f"cannot read: {e.strerror}")
+    except UnicodeDecodeError as e:
+        raise SpecError(f"not UTF-8 text (byte {e.start})")
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(e, "problem", None) or str(e)
+        raise SpecError(f"{where}not valid YAML: {' '.join(problem.split())}")
+    if not isinstance(src, dict):
+        raise SpecError("not an OpenAPI document: the top level is not a mapping")
+    version = src.get("openapi", src.get("swagger"))
+    if not isinstance(version, str) or not version.startswith("3.0."):
+        key = "openapi" if "openapi" in src else "swagger" if "swagger" in src else None
+        said = f"{key}: {version!r}" if key else "no openapi field"
+        raise SpecError(f"not an OpenAPI 3.0 document ({said})")
+    for key in ("info", "paths"):
+        if not isinstance(src.get(key), dict):
+            raise SpecError(f"{key}: missing or not a mapping")
+    if not isinstance(src.get("components", {}), dict):
+        raise SpecError("components: not a mapping")
+    return src
+
+
+def detect_form(paths):
+    """The form of the document, from the Connections paths it has.
+
+    "combined" when an operation's response is a `$ref` to `components/responses`,
+    "docs" when the paths have no `$ref` at all (every schema inlined), else "sdk".
+    """
+    found = []
+    refs(paths, "paths", found)
+    if any(place.split(".")[-2:-1] == ["responses"] and reference.startswith("#/components/responses/")
+           for reference, place in found):
+        return "combined"
+    return "docs" if not found else "sdk"
+
+
+def extract(src):
+    """`(form, document)`: the Connections part of `src`, with the seed additions."""
+    paths = {p: copy.deepcopy(src["paths"][p]) for p in PATHS if p in src["paths"]}
+    if not paths:
+        raise SpecError(f"paths: no Connections paths (expected {CONNECTIONS} and .../{{connection_name}})")
+    for p, item in paths.items():
+        if not isinstance(item, dict):
+            raise SpecError(f"paths.{p}: not a mapping")
+    strip_code_samples(paths)
+    form = detect_form(paths)
+    out = {"openapi": src["openapi"], "info": copy.deepcopy(src["info"])}
+    if "servers" in src:
+        out["servers"] = copy.deepcopy(src["servers"])
+    tags = [t for t in src.get("tags") or [] if isinstance(t, dict) and t.get("name") == TAG]
+    if tags:
+        out["tags"] = tags
+    out["paths"] = paths
     out["info"]["title"] = "SQL API v1: Connections"
-    strip_code_samples(out["paths"])
-    # Components referenced from the paths, transitively.
-    schemas, responses = {}, {}
-    todo = set()
-    refs(out["paths"], todo)
-    seen = set()
-    while todo:
-        r = todo.pop()
-        if r in seen:
-            continue
-        seen.add(r)
-        kind, name = r.split("/")[2], r.split("/")[3]
-        node = copy.deepcopy(src["components"][kind][name])
-        (schemas if kind == "schemas" else responses)[name] = node
-        refs(node, todo)
-    out["components"] = {}
-    if responses:
-        out["components"]["responses"] = dict(sorted(responses.items()))
-    out["components"]["schemas"] = {k: schemas[k] for k in src["components"]["schemas"] if k in schemas}
-    out["components"]["securitySchemes"] = copy.deepcopy(src["components"]["securitySchemes"])
+    # Components referenced from the paths, transitively, in the published order; all
+    # security schemes.
+    keep = referenced_components(src, paths)
+    components = {}
+    for kind, section in (src.get("components") or {}).items():
+        if kind == "securitySchemes":
+            components[kind] = copy.deepcopy(section)
+        elif keep.get(kind):
+            components[kind] = {k: copy.deepcopy(v) for k, v in section.items() if k in keep[kind]}
+    if components:
+        out["components"] = components
     seed_additions(out)
     operation_examples(out)
-    sys.stdout.write("# Generated by scripts/extract_connections_spec.py from Confluent's published sql/v1\n")
-    sys.stdout.write("# document, with the seed documents' additions; see openapi/README.md.\n")
+    return form, out
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.stderr.write("usage: scripts/extract_connections_spec.py PUBLISHED.yaml > openapi/sql-v1-connections.yaml\n")
+        return 2
+    file = sys.argv[1]
+    try:
+        form, out = extract(load(file))
+    except SpecError as e:
+        sys.stderr.write(f"error: {file}: {e}\n")
+        return 2
+    sys.stdout.write(f"# Generated by scripts/extract_connections_spec.py from {HEADERS[form]}, "
+                     "with the seed documents' additions; see openapi/README.md.\n")
     yaml.safe_dump(out, sys.stdout, sort_keys=False, allow_unicode=True, width=100)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

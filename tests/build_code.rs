@@ -19,6 +19,8 @@ mod model;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use serde_json::{json, Value};
+
 /// The options `build.rs` passes.
 fn options() -> generate::Options {
     generate::Options {
@@ -68,6 +70,7 @@ fn type_text(ty: &syn::Type) -> String {
             })
             .collect::<Vec<_>>()
             .join("::"),
+        syn::Type::Tuple(t) if t.elems.is_empty() => "()".into(),
         _ => "?".into(),
     }
 }
@@ -333,4 +336,309 @@ paths:
         assert!(!err.contains(noise), "{err}");
     }
     assert_eq!(err.lines().count(), 1, "one line: {err}");
+}
+
+// ---------------------------------------------------------------------------------
+// The combined form: responses defined once under `components/responses`
+// ---------------------------------------------------------------------------------
+
+/// An operation whose error responses are `$ref`s, as the combined document writes them:
+/// the 404 through a chain of two references, the 429 to a response without a body.
+fn doc_with_response_refs() -> Value {
+    json!({
+        "paths": {"/c": {"get": {"responses": {
+            "200": {"description": "ok"},
+            "404": {"$ref": "#/components/responses/NotFoundError"},
+            "429": {"$ref": "#/components/responses/RateLimitError"}
+        }}}},
+        "components": {
+            "responses": {
+                "NotFoundError": {"$ref": "#/components/responses/Failed"},
+                "Failed": {"description": "failed", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Failure"}
+                }}},
+                "RateLimitError": {"description": "Rate Limit Exceeded"}
+            },
+            "schemas": {"Failure": {"type": "object"}}
+        }
+    })
+}
+
+#[test]
+fn response_refs_are_replaced_by_the_responses_they_name() {
+    let mut doc = doc_with_response_refs();
+    let components = doc["components"].clone();
+    assert_eq!(normalize::inline_response_refs(&mut doc).unwrap(), 2);
+    let responses = &doc["paths"]["/c"]["get"]["responses"];
+    assert_eq!(responses["404"], components["responses"]["Failed"]);
+    assert_eq!(
+        responses["429"],
+        json!({"description": "Rate Limit Exceeded"})
+    );
+    assert_eq!(responses["200"], json!({"description": "ok"}));
+    assert_eq!(doc["components"], components, "the components stay");
+    assert_eq!(normalize::inline_response_refs(&mut doc).unwrap(), 0);
+}
+
+#[test]
+fn a_missing_or_circular_response_ref_is_an_error_naming_the_place() {
+    let mut doc = doc_with_response_refs();
+    doc["components"]["responses"]
+        .as_object_mut()
+        .unwrap()
+        .remove("RateLimitError");
+    let err = normalize::inline_response_refs(&mut doc.clone()).unwrap_err();
+    assert_eq!(
+        err,
+        "paths./c.get.responses.429: $ref '#/components/responses/RateLimitError' not found"
+    );
+    // Through the build's normalisation, the fix is named first.
+    let err = normalize::normalize(&mut doc).unwrap_err();
+    assert_eq!(
+        err,
+        "inline_response_refs: paths./c.get.responses.429: \
+         $ref '#/components/responses/RateLimitError' not found"
+    );
+
+    let mut doc = doc_with_response_refs();
+    doc["components"]["responses"]["Failed"] =
+        json!({"$ref": "#/components/responses/NotFoundError"});
+    let err = normalize::inline_response_refs(&mut doc).unwrap_err();
+    assert!(
+        err.starts_with("paths./c.get.responses.404: $ref '#/components/responses/NotFoundError' leads back to itself"),
+        "{err}"
+    );
+
+    let mut doc = doc_with_response_refs();
+    doc["paths"]["/c"]["get"]["responses"]["404"] = json!({"$ref": "#/components/schemas/Failure"});
+    let err = normalize::inline_response_refs(&mut doc).unwrap_err();
+    assert!(
+        err.starts_with("paths./c.get.responses.404: $ref '#/components/schemas/Failure' does not name a response"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bodiless_429_behind_a_ref_is_dropped() {
+    let mut doc = doc_with_response_refs();
+    let applied: BTreeMap<&str, usize> = normalize::normalize(&mut doc)
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.name, a.changes))
+        .collect();
+    assert_eq!(applied["inline_response_refs"], 2);
+    assert_eq!(applied["drop_bodiless_error_responses"], 1);
+    let codes: Vec<&String> = doc["paths"]["/c"]["get"]["responses"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(codes, ["200", "404"], "the typed 404 stays, inlined");
+    assert!(doc["paths"]["/c"]["get"]["responses"]["404"]["content"].is_object());
+}
+
+const CONNECTIONS: &str =
+    "/sql/v1/organizations/{organization_id}/environments/{environment_id}/connections";
+
+/// Runs `scripts/extract_connections_spec.py` on `input`, with the project's Python
+/// (`.venv/`, which `scripts/schemathesis.sh` makes with the pinned PyYAML, when there is
+/// one; else `python3`).
+fn extract(input: &Path) -> std::process::Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let venv = root.join(".venv/bin/python");
+    let python = if venv.exists() {
+        venv
+    } else {
+        PathBuf::from("python3")
+    };
+    std::process::Command::new(&python)
+        .arg(root.join("scripts/extract_connections_spec.py"))
+        .arg(input)
+        .output()
+        .unwrap_or_else(|e| panic!("run {}: {e}", python.display()))
+}
+
+/// The extracted document, written where `generate` can read it, failing with the
+/// script's stderr.
+fn extracted(input: &Path, name: &str) -> (PathBuf, Value) {
+    let output = extract(input);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "the script fails: {stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    let doc: Value = serde_yaml::from_str(&text).expect("the script writes YAML");
+    (spec_file(name, &text), doc)
+}
+
+/// `name -> return type` of the generated client's operations (the `async fn`s of
+/// `impl Client`).
+fn client_methods(code: &str) -> BTreeMap<String, String> {
+    let file = syn::parse_file(code).expect("the generated code parses");
+    let mut methods = BTreeMap::new();
+    for item in &file.items {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        if type_text(&block.self_ty) != "Client" || block.trait_.is_some() {
+            continue;
+        }
+        for f in &block.items {
+            if let syn::ImplItem::Fn(f) = f {
+                if let (Some(_), syn::ReturnType::Type(_, ty)) = (f.sig.asyncness, &f.sig.output) {
+                    methods.insert(f.sig.ident.to_string(), type_text(ty));
+                }
+            }
+        }
+    }
+    methods
+}
+
+#[test]
+fn the_combined_form_is_extracted_and_generates_the_five_typed_operations() {
+    let (path, doc) = extracted(&fixture("combined-cloud-apis.yaml"), "combined.yaml");
+
+    // Only the Connections part is kept: the other API's path, schemas, responses and
+    // parameters are left out; the shared components the Connections paths reference
+    // (transitively) are there. (Keys are compared sorted: serde_json's maps sort them.)
+    let paths: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
+    assert_eq!(
+        paths,
+        [
+            CONNECTIONS.to_string(),
+            format!("{CONNECTIONS}/{{connection_name}}")
+        ]
+    );
+    let keys = |section: &str| -> Vec<&str> {
+        doc["components"][section]
+            .as_object()
+            .unwrap_or_else(|| panic!("components.{section}"))
+            .keys()
+            .map(String::as_str)
+            .collect()
+    };
+    assert_eq!(
+        keys("responses"),
+        [
+            "BadRequestError",
+            "ConflictError",
+            "DefaultSystemError",
+            "NotFoundError",
+            "RateLimitError",
+            "UnauthenticatedError",
+            "UnauthorizedError",
+            "ValidationError"
+        ],
+        "OverQuotaError (the other API's only) is left out"
+    );
+    assert_eq!(keys("parameters"), ["PageToken"]);
+    assert_eq!(keys("headers"), ["RequestId"]);
+    assert!(
+        keys("schemas").contains(&"Error_source"),
+        "{:?}",
+        keys("schemas")
+    );
+    let text = doc.to_string();
+    assert!(!text.contains("iam"), "the other API is left out");
+    // The seed additions apply to the shared 429, which had no headers.
+    let rate_limit = &doc["components"]["responses"]["RateLimitError"];
+    let headers: Vec<&String> = rate_limit["headers"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        headers,
+        [
+            "Retry-After",
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset"
+        ]
+    );
+    assert!(rate_limit.get("content").is_none());
+
+    let generated = generate::generate(&path, &options())
+        .unwrap_or_else(|e| panic!("the extracted combined form must generate: {e}"));
+    let applied: BTreeMap<&str, usize> = generated
+        .applied
+        .iter()
+        .map(|a| (a.name, a.changes))
+        .collect();
+    // 6 error responses in list, get, update and delete, 7 in create.
+    assert_eq!(applied["inline_response_refs"], 31);
+    assert_eq!(applied["drop_bodiless_error_responses"], 5, "every 429");
+
+    let methods = client_methods(&generated.code);
+    let failure = "Error<types::Failure>";
+    let connection = format!("Result<ResponseValue<types::Connection>, {failure}>");
+    let nothing = format!("Result<ResponseValue<()>, {failure}>");
+    let expected = BTreeMap::from([
+        (
+            "list_sqlv1_connections".to_string(),
+            format!("Result<ResponseValue<types::ConnectionList>, {failure}>"),
+        ),
+        ("create_sqlv1_connection".to_string(), connection.clone()),
+        ("get_sqlv1_connection".to_string(), connection),
+        ("update_sqlv1_connection".to_string(), nothing.clone()),
+        ("delete_sqlv1_connection".to_string(), nothing),
+    ]);
+    assert_eq!(methods, expected);
+    // The page_token parameter, a $ref to components/parameters, is an argument.
+    let flat: String = generated.code.split_whitespace().collect();
+    assert!(
+        flat.contains("page_token:Option<&'atypes::ListSqlv1ConnectionsPageToken>"),
+        "the list takes page_token"
+    );
+}
+
+#[test]
+fn the_docs_form_is_extracted_and_generates() {
+    let (path, doc) = extracted(&fixture("seed-000-list.yaml"), "docs.yaml");
+    assert_eq!(doc["info"]["title"], json!("SQL API v1: Connections"));
+    let generated = generate::generate(&path, &options())
+        .unwrap_or_else(|e| panic!("the extracted docs form must generate: {e}"));
+    let methods = client_methods(&generated.code);
+    assert_eq!(
+        methods.get("list_sqlv1_connections").map(String::as_str),
+        Some("Result<ResponseValue<types::ConnectionList>, Error<types::Failure>>")
+    );
+}
+
+#[test]
+fn the_script_stops_with_one_line_naming_the_place() {
+    let combined = std::fs::read_to_string(fixture("combined-cloud-apis.yaml")).unwrap();
+    let without_rate_limit = combined.replace(
+        "    RateLimitError:\n      description: Rate Limit Exceeded\n",
+        "",
+    );
+    assert_ne!(without_rate_limit, combined);
+    let cases = [
+        (
+            "no-connections.yaml",
+            "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths:\n  /iam/v2/service-accounts:\n    \
+             get:\n      responses:\n        '200': {description: ok}\n"
+                .to_string(),
+            format!("paths: no Connections paths (expected {CONNECTIONS} and .../{{connection_name}})"),
+        ),
+        (
+            "swagger.yaml",
+            "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n".to_string(),
+            "not an OpenAPI 3.0 document (swagger: '2.0')".to_string(),
+        ),
+        (
+            "missing-response.yaml",
+            without_rate_limit,
+            format!(
+                "paths.{CONNECTIONS}.get.responses.429: $ref '#/components/responses/RateLimitError' not found"
+            ),
+        ),
+    ];
+    for (name, text, message) in cases {
+        let input = spec_file(name, &text);
+        let output = extract(&input);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
+        assert!(output.stdout.is_empty(), "{name}: nothing on stdout");
+        assert_eq!(
+            stderr,
+            format!("error: {}: {message}\n", input.display()),
+            "{name}"
+        );
+    }
 }
