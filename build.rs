@@ -10,6 +10,8 @@
 mod generate;
 #[path = "build/model.rs"]
 mod model;
+#[path = "build/operations.rs"]
+mod operations;
 #[path = "build/normalize.rs"]
 mod normalize;
 
@@ -42,11 +44,20 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
     };
     let generated = generate::generate(&spec, &options)?;
     let text = std::fs::read_to_string(&spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let table = generate::operation_table(&text);
+    let ids: Vec<String> = table.iter().map(|(id, _, _)| id.clone()).collect();
     let shaped = model::shape(&generated.code).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let wrapped = operations::wrap(&shaped.code, &ids).map_err(|e| format!("{}: {e}", spec.display()))?;
+    for skipped in &wrapped.skipped {
+        println!(
+            "cargo:warning=operation {skipped} is not in the public API: its error answers are not the spec's Failure"
+        );
+    }
     let mut code = shaped.code;
+    code.push_str(&wrapped.code);
     code.push_str("\n/// `(operationId, method, path template)` of every operation in the spec.\n");
     code.push_str("pub const OPERATIONS: &[(&str, &str, &str)] = &[\n");
-    for (id, method, path) in generate::operation_table(&text) {
+    for (id, method, path) in &table {
         code.push_str(&format!("    ({id:?}, {method:?}, {path:?}),\n"));
     }
     code.push_str("];\n");
@@ -61,6 +72,8 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
     stats.push_str(&format!("open_enums={}\n", shaped.open_enums.join(",")));
     stats.push_str(&format!("keep_unknown={}\n", shaped.keep_unknown.join(",")));
     stats.push_str(&format!("request_bodies={}\n", shaped.request_bodies.join(",")));
+    stats.push_str(&format!("operations={}\n", wrapped.wrapped.join(",")));
+    stats.push_str(&format!("operations_not_wrapped={}\n", wrapped.skipped.join(",")));
     write(&out_dir.join("generation-stats.txt"), &stats)
 }
 

@@ -107,6 +107,12 @@ impl Client {
         &self.inner.environment_id
     }
 
+    /// Every operation of the spec, as generated, with this client's credentials,
+    /// retries and tracing: see [`Operations`](crate::Operations).
+    pub fn operations(&self) -> crate::Operations<'_> {
+        crate::Operations::new(self)
+    }
+
     pub(crate) fn parts(&self) -> (&generated::Client, &Uuid, &str) {
         (
             &self.inner.api,

@@ -38,6 +38,7 @@ pub mod fake;
 #[doc(hidden)]
 pub mod fuzzing;
 mod generated;
+pub mod operations;
 mod outcome;
 mod timestamp;
 #[cfg(test)]
@@ -50,6 +51,7 @@ pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, ENV_VARS};
 pub use endpoint::Endpoint;
 pub use error::{Error, ErrorDetail, ErrorKind};
+pub use operations::Operations;
 pub use retry::RetryPolicy;
 
 /// Every type generated from the spec in `openapi/`: the public model

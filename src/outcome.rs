@@ -8,7 +8,48 @@ use reqwest::header::HeaderMap;
 use crate::error::redacted_snippet;
 use crate::generated::types::Failure;
 use crate::retry::service_wait;
+use crate::client::Client;
+use crate::redact::Secrets;
+use crate::transport::Failed;
 use crate::{Error, ErrorKind};
+
+/// The error of an operation that did not succeed: an error answer, a network failure
+/// or the overall timeout. It never shows the client's credentials nor `sent` (secrets
+/// the call carries). `what` names the call; it is only worked out here, for an error.
+/// Operations take their own success without another `await` (an answer is moved as
+/// few times as it can be), and box this future (theirs stays small).
+pub(crate) async fn failed(
+    client: &Client,
+    failed: Failed,
+    what: &(dyn Fn() -> String + Sync),
+    writes: bool,
+    sent: Option<Secrets>,
+) -> Error {
+    let e = match failed {
+        Failed::Attempt {
+            error,
+            earlier_unknown,
+        } => into_error(&what(), writes, earlier_unknown, error).await,
+        Failed::OverallTimeout { limit, maybe_sent } => {
+            let e = Error::new(
+                ErrorKind::Timeout,
+                format!("{}: gave up after {limit:?} (overall timeout)", what()),
+            );
+            if maybe_sent {
+                e.with_outcome_unknown()
+            } else {
+                e
+            }
+        }
+    };
+    match sent {
+        None => e.scrub(client.secrets()),
+        Some(mut secrets) => {
+            secrets.extend(client.secrets());
+            e.scrub(&secrets)
+        }
+    }
+}
 
 /// `what` names the call for the message ("create connection `x`"); `earlier_unknown`
 /// when the answer follows an attempt of a write whose outcome is unknown (the

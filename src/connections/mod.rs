@@ -77,9 +77,9 @@ pub(crate) use new::validate_name as validate_name_for_tests;
 
 use crate::client::Client;
 use crate::generated::types;
-use crate::outcome::into_error;
+use crate::outcome;
 use crate::transport::{Failed, Operation};
-use crate::{Error, ErrorKind};
+use crate::Error;
 
 /// The connections of the client's environment. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -96,12 +96,8 @@ impl Connections {
         self.client.base_url()
     }
 
-    /// The error of an operation that did not succeed: an error answer, a network
-    /// failure or the overall timeout. It never shows the client's credentials nor
-    /// `sent` (the secret the call carries). `what` names the call; it is only worked
-    /// out here, for an error. Each operation takes its own success without another
-    /// `await` (an answer is moved as few times as it can be), and boxes this future
-    /// (its own stays small).
+    /// The error of an operation that did not succeed ([`outcome::failed`]), without
+    /// the client's credentials nor `sent` (the secret the call carries).
     async fn failed(
         &self,
         failed: Failed,
@@ -109,36 +105,7 @@ impl Connections {
         writes: bool,
         sent: Option<&AuthData>,
     ) -> Error {
-        let e = match failed {
-            Failed::Attempt {
-                error,
-                earlier_unknown,
-            } => into_error(&what(), writes, earlier_unknown, error).await,
-            Failed::OverallTimeout { limit, maybe_sent } => {
-                let e = Error::new(
-                    ErrorKind::Timeout,
-                    format!("{}: gave up after {limit:?} (overall timeout)", what()),
-                );
-                if maybe_sent {
-                    e.with_outcome_unknown()
-                } else {
-                    e
-                }
-            }
-        };
-        self.scrubbed(e, sent)
-    }
-
-    /// `e` without the client's credentials nor `sent`.
-    fn scrubbed(&self, e: Error, sent: Option<&AuthData>) -> Error {
-        match sent {
-            None => e.scrub(self.client.secrets()),
-            Some(auth) => {
-                let mut secrets = auth.secrets();
-                secrets.extend(self.client.secrets());
-                e.scrub(&secrets)
-            }
-        }
+        outcome::failed(&self.client, failed, what, writes, sent.map(AuthData::secrets)).await
     }
 
     /// For update and delete: any 2xx is success (the spec declares 200; test servers

@@ -1,0 +1,167 @@
+//! Makes every generated operation callable through the public API.
+//!
+//! progenitor generates one `async fn` per operation of the spec on its (private)
+//! `Client`. For each, this adds a method of the same name and documentation to the
+//! crate's public `Operations` handle (`src/operations.rs`), which runs it with the
+//! client's credentials, retries, tracing span and [`Error`](crate::Error), so that an
+//! operation Confluent adds to the spec can be called after a build, before anyone
+//! writes a convenience for it. Parameters named [`FILLED`] are the client's own
+//! (its organization and environment) and are filled in, not asked for.
+//!
+//! An operation whose error answers are not the spec's `Failure` is not wrapped (the
+//! crate's error type reads `Failure`); it is listed in `generation-stats.txt` and
+//! named in a build warning.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, ToTokens};
+use syn::{FnArg, ImplItem, Item, Pat};
+
+/// The path parameters the client is configured with, and the types the generated
+/// code takes them as (`Client::parts` gives them so).
+pub const FILLED: &[(&str, &str)] = &[
+    ("organization_id", "&'a ::uuid::Uuid"),
+    ("environment_id", "&'a str"),
+];
+
+/// The error type of the operations the crate wraps.
+const WRAPPED_ERROR: &str = "Error<types::Failure>";
+
+/// What wrapping produced.
+#[derive(Debug, Default)]
+pub struct Wrapped {
+    /// The impl block to append to the generated code.
+    pub code: String,
+    /// Operations wrapped, by method name.
+    pub wrapped: Vec<String>,
+    /// Operations left out (their error type is not `Failure`), by method name.
+    pub skipped: Vec<String>,
+}
+
+/// `operation_ids` are the spec's operationIds (the generated methods are named after
+/// them in snake case).
+pub fn wrap(code: &str, operation_ids: &[String]) -> Result<Wrapped, String> {
+    let file: syn::File =
+        syn::parse_str(code).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let mut out = Wrapped::default();
+    let mut methods = Vec::new();
+    for item in &file.items {
+        let Item::Impl(imp) = item else { continue };
+        let is_client = imp.trait_.is_none()
+            && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+        if !is_client {
+            continue;
+        }
+        for member in &imp.items {
+            let ImplItem::Fn(f) = member else { continue };
+            if f.sig.asyncness.is_none() {
+                continue;
+            }
+            let name = f.sig.ident.to_string();
+            let output = f.sig.output.to_token_stream().to_string().replace(' ', "");
+            if !output.ends_with(&format!(",{WRAPPED_ERROR}>")) {
+                out.skipped.push(name);
+                continue;
+            }
+            let id = operation_ids
+                .iter()
+                .find(|id| same_name(id, &name))
+                .ok_or_else(|| format!("no operationId in the spec for method {name}"))?;
+            methods.push(wrapper(f, id)?);
+            out.wrapped.push(name);
+        }
+    }
+    let tokens = quote! {
+        impl<'c> crate::operations::Operations<'c> {
+            #(#methods)*
+        }
+    };
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("the operation wrappers do not parse: {e}"))?;
+    out.code = prettyplease::unparse(&file);
+    Ok(out)
+}
+
+/// progenitor names a method after the snake case of its operationId.
+fn same_name(operation_id: &str, method: &str) -> bool {
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    squash(operation_id) == squash(method)
+}
+
+/// One wrapper: same name, documentation and parameters (but the filled ones), the
+/// crate's error type.
+fn wrapper(f: &syn::ImplItemFn, operation_id: &str) -> Result<TokenStream, String> {
+    let name = &f.sig.ident;
+    let docs: Vec<_> = f.attrs.iter().filter(|a| a.path().is_ident("doc")).collect();
+    let generics = &f.sig.generics;
+    let mut params = Vec::new();
+    let mut args = Vec::new();
+    let mut filled = Vec::new();
+    for input in &f.sig.inputs {
+        let FnArg::Typed(arg) = input else { continue };
+        let Pat::Ident(ident) = &*arg.pat else {
+            return Err(format!("{name}: a parameter that is not a plain name"));
+        };
+        let ty = arg.ty.to_token_stream().to_string().replace(' ', "");
+        let fill = FILLED
+            .iter()
+            .find(|(n, t)| ident.ident == n && ty == t.replace(' ', ""));
+        let param = &ident.ident;
+        match fill {
+            Some((n, _)) => filled.push(format_ident!("{}", n)),
+            None => {
+                let ty = &arg.ty;
+                params.push(quote!(#param: #ty));
+            }
+        }
+        // Each attempt calls the operation again: what it takes by value is cloned.
+        args.push(match &*arg.ty {
+            syn::Type::Reference(_) => quote!(#param),
+            _ => quote!(#param.clone()),
+        });
+    }
+    let syn::ReturnType::Type(_, output) = &f.sig.output else {
+        return Err(format!("{name}: no return type"));
+    };
+    let text = output
+        .to_token_stream()
+        .to_string()
+        .replace(' ', "")
+        .replace(&format!(",{WRAPPED_ERROR}>"), ",crate::Error>");
+    let output: TokenStream = text
+        .parse()
+        .map_err(|e| format!("{name}: return type: {e}"))?;
+    let organization = if filled.iter().any(|f| f == "organization_id") {
+        quote!(organization_id)
+    } else {
+        quote!(_)
+    };
+    let environment = if filled.iter().any(|f| f == "environment_id") {
+        quote!(environment_id)
+    } else {
+        quote!(_)
+    };
+    let receiver = match f.sig.receiver() {
+        Some(r) if r.lifetime().is_some() => {
+            let lifetime = r.lifetime();
+            quote!(&#lifetime self)
+        }
+        _ => quote!(&self),
+    };
+    Ok(quote! {
+        #(#docs)*
+        ///
+        /// Sent with the client's credentials, retried by its retry policy, traced as
+        /// one operation span; the organization and environment are the client's.
+        pub async fn #name #generics (#receiver, #(#params),*) -> #output {
+            const OPERATION: crate::transport::Operation =
+                crate::transport::Operation::from_spec(#operation_id);
+            let (api, #organization, #environment) = self.parts();
+            self.run(OPERATION, || api.#name(#(#args),*)).await
+        }
+    })
+}
