@@ -365,9 +365,11 @@ impl ClientBuilder {
             .user_agent(self.user_agent)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
-            // The API never redirects; following one could carry the credentials
-            // to another origin.
-            .redirect(reqwest::redirect::Policy::none())
+            // Confluent may redirect a resource (301, 302, 303, 307, 308). Redirects on
+            // the request's origin are followed with the credentials (at most
+            // `redirect::MAX_REDIRECTS` hops, no loops); one to another origin is not,
+            // and becomes the operation's error: see `crate::redirect`.
+            .redirect(crate::redirect::policy())
             .build()
             .map_err(|e| Error::config("the HTTP client could not be built").with_source(e))?;
         let transport = Transport {

@@ -39,6 +39,7 @@ mod outcome;
 #[cfg(test)]
 mod proptests;
 mod redact;
+mod redirect;
 pub mod retry;
 mod transport;
 

@@ -45,6 +45,10 @@ impl ClientHooks<Transport> for generated::Client {
     /// as a body error. The answer to a write is read whole first: the generated code
     /// never reads the body of update's and delete's `200`, and a cut there must still
     /// count as a network failure (the write may or may not have been applied).
+    ///
+    /// reqwest follows the redirects the client's policy allows inside `execute`
+    /// (`crate::redirect`): a create re-sent to a 307's `Location` is part of this one
+    /// attempt, not a retry.
     async fn exec(&self, request: Request, _info: &OperationInfo) -> reqwest::Result<Response> {
         let writes = request.method() != Method::GET;
         let response = self.client().execute(request).await?;
@@ -151,7 +155,7 @@ enum Verdict<'a> {
     /// Failed after the request may have reached the service.
     Unknown(&'a reqwest::Error),
     /// Nothing a retry would change (an answer that could not be decoded, a request the
-    /// client could not build).
+    /// client could not build, a redirect chain given up on).
     Final,
 }
 
@@ -160,6 +164,9 @@ fn verdict<T>(result: &Result<ResponseValue<T>, GenError<Failure>>) -> Verdict<'
         Ok(rv) => Verdict::Answer(rv.status().as_u16(), rv.headers()),
         Err(GenError::ErrorResponse(rv)) => Verdict::Answer(rv.status().as_u16(), rv.headers()),
         Err(GenError::UnexpectedResponse(r)) => Verdict::Answer(r.status().as_u16(), r.headers()),
+        // The redirect policy gave up on a chain (a loop, too many hops): every hop was
+        // answered with a redirect, and a retry would follow the same chain.
+        Err(GenError::CommunicationError(e)) if e.is_redirect() => Verdict::Final,
         Err(GenError::CommunicationError(e)) if e.is_connect() => Verdict::NotSent(e),
         Err(GenError::CommunicationError(e) | GenError::ResponseBodyError(e)) => {
             Verdict::Unknown(e)
