@@ -23,6 +23,20 @@ pub const ENV_VARS: [&str; 5] = [
 
 /// A client for one Confluent organization and environment. Cheap to clone; clones
 /// share one connection pool.
+///
+/// # Redirects
+///
+/// Confluent may answer a request with a redirect (301, 302, 303, 307, 308) instead of
+/// the resource. The client follows one whose `Location` is on the origin of the
+/// request (same scheme, host and port), with the credentials, up to 10 hops: a 307
+/// or 308 is sent again with the same method and body (a redirected create is part of
+/// the same attempt, not a retry), a 303 (and a 301 or 302 to a create) as a `GET`, as
+/// HTTP specifies. A redirect to another origin is never followed, so the credentials
+/// only go to the endpoint's origin: the call fails with an [`Error`] of kind
+/// [`Api`](crate::ErrorKind::Api) with the redirect's status, not
+/// [retryable](Error::is_retryable), whose message names the `Location` (without user
+/// name, password, query or fragment). A redirect loop or a longer chain fails the same
+/// way.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -136,6 +150,9 @@ impl fmt::Debug for Client {
 }
 
 /// Configures a [`Client`]. `build()` checks everything it can.
+///
+/// Redirects are not configurable: the client follows them on the endpoint's origin
+/// only (see [`Client`'s redirects](Client#redirects)).
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ClientBuilder {

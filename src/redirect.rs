@@ -179,8 +179,14 @@ mod tests {
         let from = Url::parse("http://127.0.0.1:1/sql/v1/x").unwrap();
         let other = describe(&from, Some("http://k:s@127.0.0.1:2/y?t=canary")).unwrap();
         assert!(other.contains("http://127.0.0.1:2/y?…"), "{other}");
-        assert!(other.contains("leaves the origin http://127.0.0.1:1"), "{other}");
-        assert!(!other.contains("canary") && !other.contains("k:s"), "{other}");
+        assert!(
+            other.contains("leaves the origin http://127.0.0.1:1"),
+            "{other}"
+        );
+        assert!(
+            !other.contains("canary") && !other.contains("k:s"),
+            "{other}"
+        );
         let same = describe(&from, Some("/z")).unwrap();
         assert!(same.contains("http://127.0.0.1:1/z"), "{same}");
         assert_eq!(describe(&from, None), None);

@@ -131,9 +131,7 @@ async fn create_and_update_keep_method_and_body_on_307_and_308() {
                 ("PUT", None) if path == item("my-openai") => {
                     Reply::empty(status).header("location", &format!("{MOVED}{path}"))
                 }
-                ("POST", Some(p)) if p == COLLECTION => {
-                    Reply::json(201, connection("my-openai"))
-                }
+                ("POST", Some(p)) if p == COLLECTION => Reply::json(201, connection("my-openai")),
                 ("PUT", Some(p)) if p == item("my-openai") => Reply::empty(200),
                 ("GET", None) if path == item("my-openai") => {
                     Reply::json(200, connection("my-openai"))
@@ -156,10 +154,7 @@ async fn create_and_update_keep_method_and_body_on_307_and_308() {
             .unwrap_or_else(|e| panic!("{status}: {e}"));
 
         let reqs = server.requests();
-        let seen: Vec<(&str, &str)> = reqs
-            .iter()
-            .map(|r| (r.method.as_str(), r.path()))
-            .collect();
+        let seen: Vec<(&str, &str)> = reqs.iter().map(|r| (r.method.as_str(), r.path())).collect();
         let moved_collection = format!("{MOVED}{COLLECTION}");
         let moved_item = format!("{MOVED}{}", item("my-openai"));
         assert_eq!(
@@ -174,8 +169,16 @@ async fn create_and_update_keep_method_and_body_on_307_and_308() {
             "{status}"
         );
         for (first, again) in [(&reqs[0], &reqs[1]), (&reqs[3], &reqs[4])] {
-            assert!(!first.body.is_empty(), "{status}: {} sent no body", first.method);
-            assert_eq!(again.body, first.body, "{status}: {} body changed", first.method);
+            assert!(
+                !first.body.is_empty(),
+                "{status}: {} sent no body",
+                first.method
+            );
+            assert_eq!(
+                again.body, first.body,
+                "{status}: {} body changed",
+                first.method
+            );
             assert_eq!(
                 again.header("content-type"),
                 first.header("content-type"),
