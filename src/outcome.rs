@@ -67,12 +67,19 @@ pub(crate) async fn into_error(
                 .with_source(DecodeFailure::from(&e))
         }
         GenError::CommunicationError(e) if e.is_redirect() => {
-            // The redirect policy gave up on the chain (a loop, too many hops): the
-            // service answered each hop with a redirect, so nothing was applied and
-            // trying again would end the same way.
+            // The redirect policy gave up on the chain (a loop, too many hops, a write
+            // that would become a GET): the service answered with a redirect, and trying
+            // again would end the same way. Only a 303 to a write says it was applied.
             let err = match redirect::refused(&e) {
-                Some(refused) => Error::new(ErrorKind::Api, format!("{what} failed: {refused}"))
-                    .with_status(refused.status),
+                Some(refused) => {
+                    let err = Error::new(ErrorKind::Api, format!("{what} failed: {refused}"))
+                        .with_status(refused.status);
+                    if writes && refused.may_have_applied() {
+                        err.with_outcome_unknown()
+                    } else {
+                        err
+                    }
+                }
                 None => Error::new(
                     ErrorKind::Api,
                     format!("{what} failed: a redirect could not be followed"),

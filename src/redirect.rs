@@ -5,8 +5,14 @@
 //! the resource. The client follows one whose `Location` is on the origin of the
 //! request (same scheme, host and port), with the credentials, up to
 //! [`MAX_REDIRECTS`] hops; reqwest re-sends the method and the body for 307 and 308 (the
-//! bodies are bytes it can copy), and turns the request into a `GET` as HTTP says for
-//! 303 (and for a `POST` answered 301 or 302).
+//! bodies are bytes it can copy), and the same for a 301 or 302 to a `GET`, `PUT` or
+//! `DELETE`.
+//!
+//! A redirect that would turn a write into a `GET` (303 to any write, 301 or 302 to a
+//! `POST`, which HTTP lets clients re-send as a `GET`) is not followed: the write would
+//! silently not happen, or (303, "see other") have happened with a read's answer in
+//! place of its own. It ends with a [`Refused`] error; after a 303 the write may have
+//! been applied. The policy learns the method from [`sending`], around each write.
 //!
 //! A redirect to another origin is not followed: the credentials would go with it (or,
 //! without them, the request would fail there). The policy stops, and the redirect
@@ -18,17 +24,38 @@
 //! fragment, any of which could carry a token.
 
 use std::fmt;
+use std::future::Future;
 
 use reqwest::redirect::{Attempt, Policy};
-use reqwest::Url;
+use reqwest::{Method, StatusCode, Url};
 
 /// The most redirects one request follows.
 pub(crate) const MAX_REDIRECTS: usize = 10;
 
+tokio::task_local! {
+    /// The method of the write being sent, for the policy (reads are not marked).
+    static WRITE: Method;
+}
+
 /// The client's redirect policy: same origin only, at most [`MAX_REDIRECTS`] hops, no
-/// loops.
+/// loops, no write turned into a `GET`.
 pub(crate) fn policy() -> Policy {
     Policy::custom(decide)
+}
+
+/// Sends the write `send` (reqwest's `execute`) with its `method` known to the policy.
+pub(crate) async fn sending<F: Future>(method: Method, send: F) -> F::Output {
+    WRITE.scope(method, send).await
+}
+
+/// Whether following `status` would send `method` again as a `GET` (what reqwest's
+/// redirect layer does, as HTTP allows).
+fn becomes_get(method: &Method, status: StatusCode) -> bool {
+    match status {
+        StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND => method == Method::POST,
+        StatusCode::SEE_OTHER => method != Method::GET && method != Method::HEAD,
+        _ => false,
+    }
 }
 
 fn decide(attempt: Attempt<'_>) -> reqwest::redirect::Action {
@@ -42,6 +69,14 @@ fn decide(attempt: Attempt<'_>) -> reqwest::redirect::Action {
     }
     let status = attempt.status().as_u16();
     let location = redacted(attempt.url());
+    let write = WRITE.try_with(Method::clone).ok();
+    if let Some(method) = write.filter(|m| becomes_get(m, attempt.status())) {
+        return attempt.error(Refused {
+            status,
+            location,
+            why: Why::BecomesGet(method),
+        });
+    }
     if attempt.previous().contains(attempt.url()) {
         return attempt.error(Refused {
             status,
@@ -82,7 +117,8 @@ pub(crate) fn redacted(url: &Url) -> String {
     text
 }
 
-/// A redirect chain the client gave up on: a loop, or too many hops.
+/// A redirect on the request's origin the client did not follow: a loop, too many
+/// hops, or one that would turn a write into a `GET`.
 #[derive(Debug)]
 pub(crate) struct Refused {
     /// The status of the last redirect answer.
@@ -96,11 +132,21 @@ pub(crate) struct Refused {
 enum Why {
     Loop,
     TooMany,
+    /// The write's method.
+    BecomesGet(Method),
+}
+
+impl Refused {
+    /// True when the service may have applied the write: it answered 303 ("see
+    /// other"), which points to the result of a request it handled.
+    pub(crate) fn may_have_applied(&self) -> bool {
+        self.status == 303 && matches!(self.why, Why::BecomesGet(_))
+    }
 }
 
 impl fmt::Display for Refused {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.why {
+        match &self.why {
             Why::Loop => write!(
                 f,
                 "redirect loop: the service redirected it to {}, which it had already requested",
@@ -111,6 +157,21 @@ impl fmt::Display for Refused {
                 "too many redirects: more than {MAX_REDIRECTS}, the last to {}",
                 self.location
             ),
+            Why::BecomesGet(method) => {
+                write!(
+                    f,
+                    "the service redirected it to {}, which was not followed because HTTP \
+                     re-sends a {method} redirected with {} as a GET",
+                    self.location, self.status
+                )?;
+                if self.may_have_applied() {
+                    f.write_str(
+                        "; a 303 answers a request the service handled, so it may have been \
+                         applied: read the connection before trying again",
+                    )?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -163,6 +224,23 @@ mod tests {
         assert_eq!(shown, "https://h.example:8443/p/q?…");
         let plain = Url::parse("https://h.example/p").unwrap();
         assert_eq!(redacted(&plain), "https://h.example/p");
+    }
+
+    #[test]
+    fn only_redirects_that_keep_the_method_of_a_write_are_followed() {
+        use StatusCode as S;
+        for status in [S::MOVED_PERMANENTLY, S::FOUND, S::SEE_OTHER] {
+            assert!(!becomes_get(&Method::GET, status));
+            assert!(becomes_get(&Method::POST, status));
+        }
+        assert!(!becomes_get(&Method::PUT, S::MOVED_PERMANENTLY));
+        assert!(!becomes_get(&Method::DELETE, S::FOUND));
+        assert!(becomes_get(&Method::PUT, S::SEE_OTHER));
+        assert!(becomes_get(&Method::DELETE, S::SEE_OTHER));
+        for method in [Method::POST, Method::PUT, Method::DELETE] {
+            assert!(!becomes_get(&method, S::TEMPORARY_REDIRECT));
+            assert!(!becomes_get(&method, S::PERMANENT_REDIRECT));
+        }
     }
 
     #[test]

@@ -28,6 +28,7 @@ use reqwest::{Method, Request, Response, ResponseBuilderExt};
 
 use crate::generated;
 use crate::generated::types::Failure;
+use crate::redirect;
 use crate::retry::{is_retryable_status, RetryPolicy};
 
 /// The part of the client that sends requests; held by the generated client.
@@ -48,15 +49,15 @@ impl ClientHooks<Transport> for generated::Client {
     ///
     /// reqwest follows the redirects the client's policy allows inside `execute`
     /// (`crate::redirect`): a create re-sent to a 307's `Location` is part of this one
-    /// attempt, not a retry.
+    /// attempt, not a retry. A write is sent with its method known to the policy, which
+    /// does not let a redirect turn it into a `GET`.
     async fn exec(&self, request: Request, _info: &OperationInfo) -> reqwest::Result<Response> {
-        let writes = request.method() != Method::GET;
-        let response = self.client().execute(request).await?;
-        if writes {
-            read_whole(response).await
-        } else {
-            Ok(response)
+        if request.method() == Method::GET {
+            return self.client().execute(request).await;
         }
+        let method = request.method().clone();
+        let response = redirect::sending(method, self.client().execute(request)).await?;
+        read_whole(response).await
     }
 }
 

@@ -328,3 +328,77 @@ async fn a_redirect_loop_or_a_long_chain_ends_with_an_error() {
     assert_eq!(reqs.len(), 2 + 11, "{reqs:?}");
     assert_eq!(reqs.last().unwrap().path(), "/hop/10");
 }
+
+#[tokio::test]
+async fn a_redirect_that_would_turn_a_write_into_a_get_is_not_followed() {
+    for status in [301u16, 302, 303] {
+        let server = Scripted::start(move |r| {
+            let path = r.path().to_string();
+            match r.method.as_str() {
+                // Anything at the new location would answer as if all went well.
+                _ if path.starts_with(MOVED) => Reply::json(200, connection("held")),
+                "GET" => Reply::json(200, connection("held")),
+                "POST" | "PUT" => Reply::empty(status)
+                    .header("location", &format!("{MOVED}{}", item("held")))
+                    .header("x-request-id", "r-see-other"),
+                _ => Reply::empty(404),
+            }
+        })
+        .await;
+        let conns = client(&server, retrying()).connections();
+
+        // HTTP lets a client re-send a POST redirected with 301, 302 or 303 as a GET,
+        // whose answer is not the create's: the client does not.
+        let e = conns
+            .create(openai("held", "sk-x"))
+            .await
+            .map(|_| ())
+            .unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("not followed"), "{status}: {text}");
+        assert!(
+            text.contains(&format!("{}{MOVED}{}", server.base_url, item("held"))),
+            "{status}: {text}"
+        );
+        assert_eq!(e.kind(), ErrorKind::Api, "{status}");
+        assert_eq!(e.status(), Some(status), "{status}");
+        assert!(!e.is_retryable(), "{status}");
+        // A 303 ("see other") answers a request the service handled.
+        assert_eq!(e.outcome_unknown(), status == 303, "{status}: {e:?}");
+
+        // An update: a 303 would also become a GET; a 301 or 302 keeps the PUT and its
+        // body.
+        let updated = conns.update("held", AuthData::api_key("sk-y")).await;
+        let reqs = server.requests();
+        let seen: Vec<(&str, &str)> = reqs.iter().map(|r| (r.method.as_str(), r.path())).collect();
+        let moved_item = format!("{MOVED}{}", item("held"));
+        if status == 303 {
+            let e = updated.unwrap_err();
+            assert!(e.to_string().contains("not followed"), "{e}");
+            assert!(e.outcome_unknown(), "{e:?}");
+            assert!(!e.is_retryable());
+            assert_eq!(
+                seen,
+                [
+                    ("POST", COLLECTION),
+                    ("GET", item("held").as_str()),
+                    ("PUT", item("held").as_str()),
+                ],
+                "nothing sent to the Location, nothing retried"
+            );
+        } else {
+            updated.unwrap_or_else(|e| panic!("{status}: {e}"));
+            assert_eq!(
+                seen,
+                [
+                    ("POST", COLLECTION),
+                    ("GET", item("held").as_str()),
+                    ("PUT", item("held").as_str()),
+                    ("PUT", moved_item.as_str()),
+                ],
+                "{status}"
+            );
+            assert_eq!(reqs[3].body, reqs[2].body, "{status}");
+        }
+    }
+}
