@@ -28,11 +28,14 @@ pub const ENV_VARS: [&str; 5] = [
 ///
 /// Confluent may answer a request with a redirect (301, 302, 303, 307, 308) instead of
 /// the resource. The client follows one whose `Location` is on the origin of the
-/// request (same scheme, host and port), with the credentials, up to 10 hops: a 307
-/// or 308 is sent again with the same method and body (a redirected create is part of
-/// the same attempt, not a retry), a 303 (and a 301 or 302 to a create) as a `GET`, as
-/// HTTP specifies. A redirect to another origin is never followed, so the credentials
-/// only go to the endpoint's origin: the call fails with an [`Error`] of kind
+/// request (same scheme, host and port), with the credentials, up to 10 hops: the
+/// request is sent again with the same method and body (a redirected create is part of
+/// the same attempt, not a retry). A redirect HTTP would follow with a `GET` in place
+/// of a write (303 to a create, update or delete; 301 or 302 to a create) is not
+/// followed: the call fails, and after a 303 to a create or update its
+/// [`outcome_unknown`](Error::outcome_unknown) is true (the service handled it). A
+/// redirect to another origin is never followed, so the credentials only go to the
+/// endpoint's origin: the call fails with an [`Error`] of kind
 /// [`Api`](crate::ErrorKind::Api) with the redirect's status, not
 /// [retryable](Error::is_retryable), whose message names the `Location` (without user
 /// name, password, query or fragment). A redirect loop or a longer chain fails the same
