@@ -23,6 +23,23 @@ pub const ENV_VARS: [&str; 5] = [
 
 /// A client for one Confluent organization and environment. Cheap to clone; clones
 /// share one connection pool.
+///
+/// # Redirects
+///
+/// Confluent may answer a request with a redirect (301, 302, 303, 307, 308) instead of
+/// the resource. The client follows one whose `Location` is on the origin of the
+/// request (same scheme, host and port), with the credentials, up to 10 hops: the
+/// request is sent again with the same method and body (a redirected create is part of
+/// the same attempt, not a retry). A redirect HTTP would follow with a `GET` in place
+/// of a write (303 to a create, update or delete; 301 or 302 to a create) is not
+/// followed: the call fails, and after a 303 to a create or update its
+/// [`outcome_unknown`](Error::outcome_unknown) is true (the service handled it). A
+/// redirect to another origin is never followed, so the credentials only go to the
+/// endpoint's origin: the call fails with an [`Error`] of kind
+/// [`Api`](crate::ErrorKind::Api) with the redirect's status, not
+/// [retryable](Error::is_retryable), whose message names the `Location` (without user
+/// name, password, query or fragment). A redirect loop or a longer chain fails the same
+/// way.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -142,6 +159,9 @@ impl fmt::Debug for Client {
 }
 
 /// Configures a [`Client`]. `build()` checks everything it can.
+///
+/// Redirects are not configurable: the client follows them on the endpoint's origin
+/// only (see [`Client`'s redirects](Client#redirects)).
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ClientBuilder {
@@ -371,9 +391,11 @@ impl ClientBuilder {
             .user_agent(self.user_agent)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
-            // The API never redirects; following one could carry the credentials
-            // to another origin.
-            .redirect(reqwest::redirect::Policy::none())
+            // Confluent may redirect a resource (301, 302, 303, 307, 308). Redirects on
+            // the request's origin are followed with the credentials (at most
+            // `redirect::MAX_REDIRECTS` hops, no loops); one to another origin is not,
+            // and becomes the operation's error: see `crate::redirect`.
+            .redirect(crate::redirect::policy())
             .build()
             .map_err(|e| Error::config("the HTTP client could not be built").with_source(e))?;
         let transport = Transport {

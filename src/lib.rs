@@ -44,6 +44,7 @@ mod timestamp;
 #[cfg(test)]
 mod proptests;
 mod redact;
+mod redirect;
 pub mod retry;
 mod transport;
 

@@ -3,10 +3,11 @@
 use std::time::SystemTime;
 
 use progenitor_client::Error as GenError;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, LOCATION};
 
 use crate::error::redacted_snippet;
 use crate::generated::types::Failure;
+use crate::redirect;
 use crate::retry::service_wait;
 use crate::client::Client;
 use crate::redact::Secrets;
@@ -65,13 +66,22 @@ pub(crate) async fn into_error(
             let status = rv.status().as_u16();
             let headers = rv.headers().clone();
             let details = rv.into_inner().errors;
-            api_error(what, status, &headers, earlier_unknown).with_details(details)
+            api_error(what, status, &headers, earlier_unknown, None).with_details(details)
         }
         GenError::UnexpectedResponse(response) => {
             let status = response.status().as_u16();
             let headers = response.headers().clone();
+            // A redirect the client did not follow (to another origin): say where to.
+            let redirect = response
+                .status()
+                .is_redirection()
+                .then(|| {
+                    let location = headers.get(LOCATION).and_then(|v| v.to_str().ok());
+                    redirect::describe(response.url(), location)
+                })
+                .flatten();
             let body = response.bytes().await.unwrap_or_default();
-            let mut err = api_error(what, status, &headers, earlier_unknown);
+            let mut err = api_error(what, status, &headers, earlier_unknown, redirect);
             if !body.is_empty() {
                 match serde_json::from_slice::<Failure>(&body) {
                     Ok(f) => {
@@ -86,6 +96,27 @@ pub(crate) async fn into_error(
             Error::decode(format!("{what}: the service's answer could not be read"))
                 .with_snippet(redacted_snippet(&body))
                 .with_source(DecodeFailure::from(&e))
+        }
+        GenError::CommunicationError(e) if e.is_redirect() => {
+            // The redirect policy gave up on the chain (a loop, too many hops, a write
+            // that would become a GET): the service answered with a redirect, and trying
+            // again would end the same way. Only a 303 to a write says it was applied.
+            let err = match redirect::refused(&e) {
+                Some(refused) => {
+                    let err = Error::new(ErrorKind::Api, format!("{what} failed: {refused}"))
+                        .with_status(refused.status);
+                    if writes && refused.may_have_applied() {
+                        err.with_outcome_unknown()
+                    } else {
+                        err
+                    }
+                }
+                None => Error::new(
+                    ErrorKind::Api,
+                    format!("{what} failed: a redirect could not be followed"),
+                ),
+            };
+            err.with_source(e.without_url())
         }
         GenError::CommunicationError(e)
         | GenError::ResponseBodyError(e)
@@ -146,12 +177,23 @@ impl std::fmt::Display for DecodeFailure {
 
 impl std::error::Error for DecodeFailure {}
 
-fn api_error(what: &str, status: u16, headers: &HeaderMap, earlier_unknown: bool) -> Error {
+/// `reason`, when given, says why the answer failed the call (a redirect not followed).
+fn api_error(
+    what: &str,
+    status: u16,
+    headers: &HeaderMap,
+    earlier_unknown: bool,
+    reason: Option<String>,
+) -> Error {
     let request_id = headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .map(String::from);
     let mut message = format!("{what} failed");
+    if let Some(reason) = reason {
+        message.push_str(": ");
+        message.push_str(&reason);
+    }
     let mut err = Error::new(ErrorKind::Api, String::new());
     if earlier_unknown {
         message.push_str(match status {

@@ -28,6 +28,7 @@ use reqwest::{Method, Request, Response, ResponseBuilderExt};
 
 use crate::generated;
 use crate::generated::types::Failure;
+use crate::redirect;
 use crate::retry::{is_retryable_status, RetryPolicy};
 
 /// The part of the client that sends requests; held by the generated client.
@@ -45,14 +46,18 @@ impl ClientHooks<Transport> for generated::Client {
     /// as a body error. The answer to a write is read whole first: the generated code
     /// never reads the body of update's and delete's `200`, and a cut there must still
     /// count as a network failure (the write may or may not have been applied).
+    ///
+    /// reqwest follows the redirects the client's policy allows inside `execute`
+    /// (`crate::redirect`): a create re-sent to a 307's `Location` is part of this one
+    /// attempt, not a retry. A write is sent with its method known to the policy, which
+    /// does not let a redirect turn it into a `GET`.
     async fn exec(&self, request: Request, _info: &OperationInfo) -> reqwest::Result<Response> {
-        let writes = request.method() != Method::GET;
-        let response = self.client().execute(request).await?;
-        if writes {
-            read_whole(response).await
-        } else {
-            Ok(response)
+        if request.method() == Method::GET {
+            return self.client().execute(request).await;
         }
+        let method = request.method().clone();
+        let response = redirect::sending(method, self.client().execute(request)).await?;
+        read_whole(response).await
     }
 }
 
@@ -151,7 +156,7 @@ enum Verdict<'a> {
     /// Failed after the request may have reached the service.
     Unknown(&'a reqwest::Error),
     /// Nothing a retry would change (an answer that could not be decoded, a request the
-    /// client could not build).
+    /// client could not build, a redirect chain given up on).
     Final,
 }
 
@@ -160,6 +165,9 @@ fn verdict<T>(result: &Result<ResponseValue<T>, GenError<Failure>>) -> Verdict<'
         Ok(rv) => Verdict::Answer(rv.status().as_u16(), rv.headers()),
         Err(GenError::ErrorResponse(rv)) => Verdict::Answer(rv.status().as_u16(), rv.headers()),
         Err(GenError::UnexpectedResponse(r)) => Verdict::Answer(r.status().as_u16(), r.headers()),
+        // The redirect policy gave up on a chain (a loop, too many hops): every hop was
+        // answered with a redirect, and a retry would follow the same chain.
+        Err(GenError::CommunicationError(e)) if e.is_redirect() => Verdict::Final,
         Err(GenError::CommunicationError(e)) if e.is_connect() => Verdict::NotSent(e),
         Err(GenError::CommunicationError(e) | GenError::ResponseBodyError(e)) => {
             Verdict::Unknown(e)
