@@ -10,10 +10,10 @@
 mod generate;
 #[path = "build/model.rs"]
 mod model;
-#[path = "build/operations.rs"]
-mod operations;
 #[path = "build/normalize.rs"]
 mod normalize;
+#[path = "build/operations.rs"]
+mod operations;
 
 use std::path::{Path, PathBuf};
 
@@ -47,7 +47,8 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
     let table = generate::operation_table(&text);
     let ids: Vec<String> = table.iter().map(|(id, _, _)| id.clone()).collect();
     let shaped = model::shape(&generated.code).map_err(|e| format!("{}: {e}", spec.display()))?;
-    let wrapped = operations::wrap(&shaped.code, &ids).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let wrapped =
+        operations::wrap(&shaped.code, &ids).map_err(|e| format!("{}: {e}", spec.display()))?;
     for skipped in &wrapped.skipped {
         println!(
             "cargo:warning=operation {skipped} is not in the public API: its error answers are not the spec's Failure"
@@ -71,9 +72,15 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
     }
     stats.push_str(&format!("open_enums={}\n", shaped.open_enums.join(",")));
     stats.push_str(&format!("keep_unknown={}\n", shaped.keep_unknown.join(",")));
-    stats.push_str(&format!("request_bodies={}\n", shaped.request_bodies.join(",")));
+    stats.push_str(&format!(
+        "request_bodies={}\n",
+        shaped.request_bodies.join(",")
+    ));
     stats.push_str(&format!("operations={}\n", wrapped.wrapped.join(",")));
-    stats.push_str(&format!("operations_not_wrapped={}\n", wrapped.skipped.join(",")));
+    stats.push_str(&format!(
+        "operations_not_wrapped={}\n",
+        wrapped.skipped.join(",")
+    ));
     write(&out_dir.join("generation-stats.txt"), &stats)
 }
 

@@ -106,6 +106,11 @@ pub fn shape(code: &str) -> Result<Shaped, String> {
         Item::Impl(i) => !last_ident(&i.self_ty).is_some_and(|n| open.contains(&n)),
         _ => true,
     });
+    // The crate's wire secret type stands in for the spec's schema in request bodies;
+    // it is named beside the other types, for callers building a body.
+    let wire: syn::Path =
+        syn::parse_str(&format!("crate::connections::wire::{SECRET_TYPE}")).expect("a type path");
+    items.push(syn::parse_quote!(pub use #wire;));
     shaped.open_enums = open.into_iter().collect();
     shaped.request_bodies = bodies.into_iter().collect();
     shaped.code = prettyplease::unparse(&file);
@@ -176,7 +181,9 @@ fn reachable_structs(items: &[Item], roots: BTreeSet<String>) -> BTreeSet<String
                 let text = field.ty.to_token_stream().to_string();
                 for other in &structs {
                     let name = other.ident.to_string();
-                    if text.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == name)
+                    if text
+                        .split(|c: char| !c.is_alphanumeric() && c != '_')
+                        .any(|w| w == name)
                     {
                         reached.insert(name);
                     }
@@ -258,7 +265,8 @@ fn shape_struct(s: &mut ItemStruct, is_body: bool) -> bool {
         let ty = field.ty.to_token_stream().to_string().replace(' ', "");
         if ident == TYPIFY_EXTRA && is_flattened(&field.attrs) {
             field.ident = Some(format_ident!("{}", UNKNOWN_FIELDS));
-            field.ty = syn::parse_quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>);
+            field.ty =
+                syn::parse_quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>);
             field.attrs.retain(|a| !a.path().is_ident("doc"));
             field.attrs.insert(
                 0,
@@ -274,7 +282,9 @@ fn shape_struct(s: &mut ItemStruct, is_body: bool) -> bool {
             set_serde(&mut field.attrs, "default", None);
             // Its JSON Schema is the wire form's, which answers carry.
             let wire = format!("::std::option::Option<crate::connections::wire::{SECRET_TYPE}>");
-            field.attrs.push(syn::parse_quote!(#[schemars(with = #wire)]));
+            field
+                .attrs
+                .push(syn::parse_quote!(#[schemars(with = #wire)]));
         } else if ty == "::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>" {
             set_serde(
                 &mut field.attrs,
@@ -332,15 +342,20 @@ fn set_serde(attrs: &mut Vec<Attribute>, key: &str, value: Option<&str>) {
     if key == "skip_serializing" {
         attrs.retain(|a| {
             !(a.path().is_ident("serde")
-                && a.to_token_stream().to_string().contains("skip_serializing_if"))
+                && a.to_token_stream()
+                    .to_string()
+                    .contains("skip_serializing_if"))
         });
     }
-    let present = attrs.iter().filter(|a| a.path().is_ident("serde")).any(|a| {
-        a.to_token_stream()
-            .to_string()
-            .split(|c: char| !c.is_alphanumeric() && c != '_')
-            .any(|w| w == key)
-    });
+    let present = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .any(|a| {
+            a.to_token_stream()
+                .to_string()
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|w| w == key)
+        });
     if present {
         return;
     }

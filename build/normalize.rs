@@ -176,7 +176,10 @@ fn is_documentation_only(v: &Value) -> bool {
 /// part) becomes `<Name>`, with every reference, when that name is free.
 pub fn drop_version_from_schema_names(doc: &mut Value) -> Result<usize, String> {
     let renames: Vec<(String, String)> = {
-        let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
+        let Some(schemas) = doc
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+        else {
             return Ok(0);
         };
         let mut taken: BTreeSet<String> = schemas.keys().cloned().collect();
@@ -860,7 +863,11 @@ impl Requires {
         let declared: Vec<String> = self
             .names
             .iter()
-            .filter(|n| schema.pointer(&format!("/properties/{}", escape(n))).is_some())
+            .filter(|n| {
+                schema
+                    .pointer(&format!("/properties/{}", escape(n)))
+                    .is_some()
+            })
             .cloned()
             .collect();
         let nested: Vec<(String, &Requires)> = self
@@ -1470,11 +1477,24 @@ mod tests {
         }});
         assert_eq!(enums_from_extensible_enums(&mut doc).unwrap(), 1);
         assert_eq!(doc["properties"]["phase"]["enum"], json!(["ACTIVE"]));
-        assert!(doc["properties"]["phase"].get("x-extensible-enum").is_none());
-        assert_eq!(doc["properties"]["kind"]["enum"], json!(["A"]), "an enum wins");
+        assert!(doc["properties"]["phase"]
+            .get("x-extensible-enum")
+            .is_none());
+        assert_eq!(
+            doc["properties"]["kind"]["enum"],
+            json!(["A"]),
+            "an enum wins"
+        );
         assert_eq!(enum_values_from_examples(&mut doc).unwrap(), 1);
-        assert_eq!(doc["properties"]["phase"]["enum"], json!(["ACTIVE", "READY"]));
-        assert_eq!(doc["properties"]["n"]["enum"], json!([1, 2]), "only strings");
+        assert_eq!(
+            doc["properties"]["phase"]["enum"],
+            json!(["ACTIVE", "READY"])
+        );
+        assert_eq!(
+            doc["properties"]["n"]["enum"],
+            json!([1, 2]),
+            "only strings"
+        );
         assert_eq!(enum_values_from_examples(&mut doc).unwrap(), 0);
     }
 
@@ -1494,15 +1514,27 @@ mod tests {
             }}
         });
         assert_eq!(drop_version_from_schema_names(&mut doc).unwrap(), 5);
-        let names: Vec<&String> = doc["components"]["schemas"].as_object().unwrap().keys().collect();
-        assert_eq!(names, ["Connection", "ObjectMeta", "Secret", "v2.Secret"], "a taken name stays");
+        let names: Vec<&String> = doc["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
         assert_eq!(
-            doc["paths"]["/c"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+            names,
+            ["Connection", "ObjectMeta", "Secret", "v2.Secret"],
+            "a taken name stays"
+        );
+        assert_eq!(
+            doc["paths"]["/c"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+                ["$ref"],
             "#/components/schemas/Connection"
         );
         let auth = &doc["components"]["schemas"]["Connection"]["properties"]["auth_data"];
         assert_eq!(auth["oneOf"][0]["$ref"], "#/components/schemas/Secret");
-        assert_eq!(auth["discriminator"]["mapping"]["S"], "#/components/schemas/Secret");
+        assert_eq!(
+            auth["discriminator"]["mapping"]["S"],
+            "#/components/schemas/Secret"
+        );
     }
 
     #[test]
@@ -1528,8 +1560,14 @@ mod tests {
             }}
         });
         assert_eq!(collapse_required_only_overlays(&mut doc).unwrap(), 4);
-        assert_eq!(doc["components"]["schemas"]["Conn"]["required"], json!(["spec"]));
-        assert_eq!(doc["components"]["schemas"]["Spec"]["required"], json!(["endpoint"]));
+        assert_eq!(
+            doc["components"]["schemas"]["Conn"]["required"],
+            json!(["spec"])
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["Spec"]["required"],
+            json!(["endpoint"])
+        );
         assert_eq!(
             doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"],
             json!({"$ref": "#/components/schemas/Conn"})
@@ -1551,9 +1589,14 @@ mod tests {
         assert_eq!(answers_require_what_they_promise(&mut doc).unwrap(), 4);
         let schemas = &doc["components"]["schemas"];
         assert!(schemas["List"].get("required").is_none());
-        assert!(schemas["List"]["properties"]["data"]["items"].get("required").is_none());
+        assert!(schemas["List"]["properties"]["data"]["items"]
+            .get("required")
+            .is_none());
         assert!(schemas["Meta"].get("required").is_none());
-        assert_eq!(schemas["Meta"]["example"]["required"][0], "data, not a schema keyword");
+        assert_eq!(
+            schemas["Meta"]["example"]["required"][0],
+            "data, not a schema keyword"
+        );
         assert_eq!(
             schemas["List"]["properties"]["more"]["items"]["allOf"][1]["required"],
             json!(["self"]),

@@ -96,7 +96,11 @@ fn same_name(operation_id: &str, method: &str) -> bool {
 /// crate's error type.
 fn wrapper(f: &syn::ImplItemFn, operation_id: &str) -> Result<TokenStream, String> {
     let name = &f.sig.ident;
-    let docs: Vec<_> = f.attrs.iter().filter(|a| a.path().is_ident("doc")).collect();
+    let docs: Vec<_> = f
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .collect();
     let generics = &f.sig.generics;
     let mut params = Vec::new();
     let mut args = Vec::new();

@@ -1,8 +1,8 @@
 //! Not part of the API: the crate's own paths, for `benches/` (feature
 //! `bench-internals`). May change or go away in any release.
 
-use crate::types::ConnectionList;
 use crate::connections::Connection;
+use crate::types::ConnectionList;
 use crate::{Client, Error};
 
 /// Decodes a list page's body as `.items()` does: serde_json into the type the

@@ -31,7 +31,6 @@
 use std::fmt;
 use std::time::Duration;
 
-
 /// What kind of failure an [`Error`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -456,9 +455,10 @@ mod tests {
         let e = Error::new(ErrorKind::Api, "get connection failed")
             .with_status(404)
             .with_request_id(Some("req-1".into()))
-            .with_details(vec![
-                serde_json::from_str::<ErrorDetail>(r#"{"title":"Not Found"}"#).unwrap()
-            ]);
+            .with_details(vec![serde_json::from_str::<ErrorDetail>(
+                r#"{"title":"Not Found"}"#,
+            )
+            .unwrap()]);
         assert_eq!(
             e.to_string(),
             "get connection failed (HTTP 404); Not Found [request id req-1]"

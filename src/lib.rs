@@ -40,12 +40,12 @@ pub mod fuzzing;
 mod generated;
 pub mod operations;
 mod outcome;
-mod timestamp;
 #[cfg(test)]
 mod proptests;
 mod redact;
 mod redirect;
 pub mod retry;
+mod timestamp;
 mod transport;
 
 pub use auth::Credentials;
@@ -53,6 +53,8 @@ pub use client::{Client, ClientBuilder, ENV_VARS};
 pub use endpoint::Endpoint;
 pub use error::{Error, ErrorDetail, ErrorKind};
 pub use operations::Operations;
+/// An answer of [`Operations`]: the decoded body with the status and headers.
+pub use progenitor_client::ResponseValue;
 pub use retry::RetryPolicy;
 
 /// Every type generated from the spec in `openapi/`: the public model

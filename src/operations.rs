@@ -51,7 +51,11 @@ impl<'c> Operations<'c> {
     }
 
     /// Runs `attempt` (one call of a generated operation) as operation `op`.
-    pub(crate) async fn run<T, F, Fut>(&self, op: Operation, attempt: F) -> Result<ResponseValue<T>, Error>
+    pub(crate) async fn run<T, F, Fut>(
+        &self,
+        op: Operation,
+        attempt: F,
+    ) -> Result<ResponseValue<T>, Error>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, GenError<Failure>>>,

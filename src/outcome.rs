@@ -5,12 +5,12 @@ use std::time::SystemTime;
 use progenitor_client::Error as GenError;
 use reqwest::header::{HeaderMap, LOCATION};
 
+use crate::client::Client;
 use crate::error::redacted_snippet;
 use crate::generated::types::Failure;
+use crate::redact::Secrets;
 use crate::redirect;
 use crate::retry::service_wait;
-use crate::client::Client;
-use crate::redact::Secrets;
 use crate::transport::Failed;
 use crate::{Error, ErrorKind};
 
@@ -84,9 +84,7 @@ pub(crate) async fn into_error(
             let mut err = api_error(what, status, &headers, earlier_unknown, redirect);
             if !body.is_empty() {
                 match serde_json::from_slice::<Failure>(&body) {
-                    Ok(f) => {
-                        err = err.with_details(f.errors)
-                    }
+                    Ok(f) => err = err.with_details(f.errors),
                     Err(_) => err = err.with_snippet(redacted_snippet(&body)),
                 }
             }

@@ -137,8 +137,14 @@ fn seed_000_list_generates_a_typed_client() {
 
     // connection_type and phase are open enums named after their properties (the
     // seed's closed enums included): every enum becomes an `open_enum!` with `Other`.
-    assert_eq!(types.field("ConnectionSpec", "connection_type"), "ConnectionType");
-    assert_eq!(types.field("ConnectionStatus", "phase"), "std::option::Option<Phase>");
+    assert_eq!(
+        types.field("ConnectionSpec", "connection_type"),
+        "ConnectionType"
+    );
+    assert_eq!(
+        types.field("ConnectionStatus", "phase"),
+        "std::option::Option<Phase>"
+    );
     assert!(
         types.enums.is_empty(),
         "no closed enum may be left: {:?}",
@@ -147,7 +153,10 @@ fn seed_000_list_generates_a_typed_client() {
     for open in ["ConnectionType", "Phase"] {
         assert!(shaped.open_enums.iter().any(|e| e == open), "{open}");
     }
-    assert!(shaped.code.contains(r#"OpenAi = "OPENAI""#), "readable names apply");
+    assert!(
+        shaped.code.contains(r#"OpenAi = "OPENAI""#),
+        "readable names apply"
+    );
 
     // The list page is generated, its items are the one Connection type, and the
     // ListMeta it holds has the seed's fields (and `self`, which only the seed's

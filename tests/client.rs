@@ -633,7 +633,9 @@ async fn a_page_with_an_incomplete_item_is_one_error_naming_what_is_missing() {
         // generated type says which is missing); a listed connection without a name
         // cannot be addressed, and the crate refuses it by name.
         let named = match missing {
-            "name" => err.to_string().contains("without a name (item 1 of the page)"),
+            "name" => err
+                .to_string()
+                .contains("without a name (item 1 of the page)"),
             _ => why
                 .as_deref()
                 .is_some_and(|w| w.starts_with(&format!("missing field `{missing}`"))),

@@ -105,7 +105,14 @@ impl Connections {
         writes: bool,
         sent: Option<&AuthData>,
     ) -> Error {
-        outcome::failed(&self.client, failed, what, writes, sent.map(AuthData::secrets)).await
+        outcome::failed(
+            &self.client,
+            failed,
+            what,
+            writes,
+            sent.map(AuthData::secrets),
+        )
+        .await
     }
 
     /// For update and delete: any 2xx is success (the spec declares 200; test servers

@@ -108,9 +108,7 @@ impl Connection {
 /// The metadata of a connection whose answer carried none.
 fn no_metadata() -> &'static ConnectionMetadata {
     static EMPTY: std::sync::OnceLock<ConnectionMetadata> = std::sync::OnceLock::new();
-    EMPTY.get_or_init(|| {
-        ConnectionMetadata::default()
-    })
+    EMPTY.get_or_init(ConnectionMetadata::default)
 }
 
 impl ConnectionMetadata {

@@ -15,7 +15,22 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::auth_data::AuthData;
 
-/// `{"kind": "PlaintextProvider", "data": "<secret JSON text>"}`.
+/// `auth_data` as a request carries it: `{"kind": "PlaintextProvider", "data":
+/// "<secret JSON text>"}` (the spec's `PlaintextProvider`; `types::PlaintextProvider`).
+///
+/// The one type that writes a secret when serialised, because a request body must
+/// carry it; `Debug` never shows it, and it is zeroised on drop. Build it from an
+/// [`AuthData`] (which checks the secret's fields) for an operation called through
+/// [`Operations`](crate::Operations):
+///
+/// ```
+/// use confluent_flink_sql::connections::AuthData;
+/// use confluent_flink_sql::types::PlaintextProvider;
+///
+/// let wire = PlaintextProvider::from(&AuthData::api_key("sk-..."));
+/// assert_eq!(wire.kind.as_deref(), Some("PlaintextProvider"));
+/// assert!(!format!("{wire:?}").contains("sk-"));
+/// ```
 #[derive(Clone, Default)]
 pub struct PlaintextProvider {
     /// The provider kind; `PlaintextProvider` is the only one the service knows.
@@ -33,6 +48,12 @@ impl fmt::Debug for PlaintextProvider {
             .field("kind", &self.kind)
             .field("data", &self.data.as_ref().map(|_| "[redacted]"))
             .finish()
+    }
+}
+
+impl From<&AuthData> for PlaintextProvider {
+    fn from(auth: &AuthData) -> Self {
+        auth.to_wire()
     }
 }
 
@@ -94,7 +115,9 @@ impl JsonSchema for PlaintextProvider {
 
 /// `spec.auth_data` of an answer (rarely there), read into the crate's [`AuthData`].
 /// The generated answer types read it with this (`build/model.rs`).
-pub(crate) fn read_auth_data<'de, D: Deserializer<'de>>(d: D) -> Result<Option<AuthData>, D::Error> {
+pub(crate) fn read_auth_data<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<AuthData>, D::Error> {
     let wire = Option::<PlaintextProvider>::deserialize(d)?;
     Ok(wire.map(AuthData::from_wire))
 }

@@ -150,11 +150,7 @@ const OPERATION_BODIES: &[(&str, &str, &str, Check)] = &[
 
 /// The generated type of every schema in `components/schemas`, by schema name.
 const SCHEMA_TYPES: &[(&str, &str, Check)] = &[
-    (
-        "sql.v1.Connection",
-        "Connection",
-        round_trip::<Connection>,
-    ),
+    ("sql.v1.Connection", "Connection", round_trip::<Connection>),
     ("sql.v1.ConnectionList", "ConnectionList", list_page),
     (
         "sql.v1.ConnectionSpec",
@@ -220,9 +216,8 @@ fn round_trip<T: DeserializeOwned + Serialize>(example: &Value) -> Result<(), St
 /// A list page: the example must deserialise, and its metadata and every item must
 /// round-trip as the types it holds (`ListMeta`, `Connection`).
 fn list_page(example: &Value) -> Result<(), String> {
-    let page: ConnectionList =
-        serde_path_to_error::deserialize(example.clone())
-            .map_err(|e| format!("does not deserialise (at `{}`): {}", e.path(), e.inner()))?;
+    let page: ConnectionList = serde_path_to_error::deserialize(example.clone())
+        .map_err(|e| format!("does not deserialise (at `{}`): {}", e.path(), e.inner()))?;
     let items = example["data"].as_array().ok_or("no `data` array")?;
     if page.data.len() != items.len() {
         return Err(format!("{} items read of {}", page.data.len(), items.len()));
@@ -662,8 +657,7 @@ fn a_list_with_unknown_values_and_fields_deserialises() {
         "metadata": {"next": null, "total_size": 1, "added_list_meta": {"a": 1}},
         "data": [future_connection()]
     });
-    let l: ConnectionList =
-        serde_json::from_value(list).expect("a future list must deserialise");
+    let l: ConnectionList = serde_json::from_value(list).expect("a future list must deserialise");
     assert_eq!(l.metadata.expect("metadata").next, None);
     assert_eq!(l.data.len(), 1);
     let c = &l.data[0];
@@ -1145,7 +1139,13 @@ async fn list_sends_the_spec_method_path_and_query() {
     let (client, server) = serve_one(Reply::json(200, list_example(&doc))).await;
     let token: ListSqlv1ConnectionsPageToken = "tok/+&= x".try_into().expect("token");
     let list = client
-        .list_sqlv1_connections(&org(), ENV, Some(100), Some(&token), Some(ConnectionType::OpenAi))
+        .list_sqlv1_connections(
+            &org(),
+            ENV,
+            Some(100),
+            Some(&token),
+            Some(ConnectionType::OpenAi),
+        )
         .await
         .expect("the list example is a valid reply");
     let request = server.request().await;
