@@ -6,6 +6,11 @@
 //!   authentication (API keys, OAuth tokens) and [`Endpoint`] for regions.
 //! - [`connections`]: the five operations, pagination ([`connections::ListRequest`]),
 //!   secrets ([`connections::AuthData`]) and safe updates.
+//! - [`types`]: the model generated from the spec ([`Connection`](types::Connection)
+//!   and what it holds, the list page, error objects, request bodies), every type with
+//!   the `unknown_fields` it keeps and sends back.
+//! - [`Operations`] ([`Client::operations`]): every operation of the spec as generated,
+//!   with the client's credentials, retries, tracing and [`Error`].
 //! - [`retry`]: which failures are retried and how long the client waits.
 //! - [`Error`]: what went wrong, and what to tell Confluent support.
 #![cfg_attr(
