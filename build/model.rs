@@ -329,6 +329,28 @@ fn derive_default(s: &mut ItemStruct) {
     }
 }
 
+/// Removes `key` from the `#[serde(..)]` attributes, keeping their other items.
+fn remove_serde(attrs: &mut Vec<Attribute>, key: &str) {
+    type Items = syn::punctuated::Punctuated<syn::Meta, syn::Token![,]>;
+    attrs.retain_mut(|a| {
+        if !a.path().is_ident("serde") {
+            return true;
+        }
+        let Ok(items) = a.parse_args_with(Items::parse_terminated) else {
+            return true;
+        };
+        let kept: Vec<&syn::Meta> = items.iter().filter(|m| !m.path().is_ident(key)).collect();
+        if kept.len() == items.len() {
+            return true;
+        }
+        if kept.is_empty() {
+            return false;
+        }
+        *a = syn::parse_quote!(#[serde(#(#kept),*)]);
+        true
+    });
+}
+
 fn is_flattened(attrs: &[Attribute]) -> bool {
     attrs
         .iter()
@@ -340,12 +362,7 @@ fn is_flattened(attrs: &[Attribute]) -> bool {
 /// `skip_serializing_if` (serde takes one or the other).
 fn set_serde(attrs: &mut Vec<Attribute>, key: &str, value: Option<&str>) {
     if key == "skip_serializing" {
-        attrs.retain(|a| {
-            !(a.path().is_ident("serde")
-                && a.to_token_stream()
-                    .to_string()
-                    .contains("skip_serializing_if"))
-        });
+        remove_serde(attrs, "skip_serializing_if");
     }
     let present = attrs
         .iter()

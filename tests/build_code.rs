@@ -651,3 +651,106 @@ fn the_script_stops_with_one_line_naming_the_place() {
         );
     }
 }
+
+#[allow(dead_code)]
+#[path = "../build/operations.rs"]
+mod operations;
+
+#[test]
+fn every_operation_with_the_specs_errors_gets_a_public_wrapper() {
+    let generated = generate::generate(&fixture("seed-000-list.yaml"), &options())
+        .unwrap_or_else(|e| panic!("the docs form must generate: {e}"));
+    let shaped = model::shape(&generated.code).expect("the generated code shapes");
+    let ids = vec!["listSqlv1Connections".to_string()];
+    let wrapped = operations::wrap(&shaped.code, &ids).expect("wraps");
+    assert_eq!(wrapped.wrapped, ["list_sqlv1_connections"]);
+    assert!(wrapped.skipped.is_empty());
+    let flat: String = wrapped.code.split_whitespace().collect();
+    // Same name, the client's organization and environment filled in, the crate's
+    // error type, and the operation's spec id for retries and tracing.
+    assert!(
+        flat.contains("pubasyncfnlist_sqlv1_connections<'a>(&'aself,page_size:Option<i64>,"),
+        "{}",
+        wrapped.code
+    );
+    assert!(!flat.contains("organization_id:&'a"), "{}", wrapped.code);
+    assert!(flat.contains("Result<ResponseValue<types::ConnectionList>,crate::Error>"));
+    assert!(flat.contains(r#"Operation::from_spec("listSqlv1Connections""#));
+    // The operation's own documentation comes along.
+    assert!(
+        wrapped
+            .code
+            .contains("Retrieve a sorted, filtered and paginated list of all Connections."),
+        "{}",
+        wrapped.code
+    );
+    // Without an operationId for a method, wrapping fails with a clear message.
+    let err = operations::wrap(&shaped.code, &[]).unwrap_err();
+    assert!(err.contains("list_sqlv1_connections"), "{err}");
+}
+
+#[test]
+fn shaping_opens_enums_keeps_unknown_fields_and_never_writes_an_answers_secret() {
+    let code = r#"
+        pub mod types {
+            #[derive(Clone, Debug, ::serde::Deserialize, ::serde::Serialize)]
+            pub enum Kind {
+                #[serde(rename = "OPENAI")]
+                Openai,
+                #[serde(rename = "NEW_THING")]
+                NewThing,
+            }
+            impl ::std::fmt::Display for Kind {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { Ok(()) }
+            }
+            #[derive(Clone, Debug, ::serde::Deserialize, ::serde::Serialize)]
+            pub struct Answer {
+                #[serde(rename = "x", skip_serializing_if = "::std::option::Option::is_none")]
+                pub auth_data: ::std::option::Option<crate::connections::wire::PlaintextProvider>,
+                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                pub at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                #[serde(flatten)]
+                pub extra: ::std::collections::HashMap<::std::string::String, ::serde_json::Value>,
+            }
+            #[derive(Clone, Debug, ::serde::Deserialize, ::serde::Serialize)]
+            pub struct Body {
+                pub auth_data: crate::connections::wire::PlaintextProvider,
+            }
+        }
+        pub struct Client;
+        impl Client {
+            pub async fn create<'a>(&'a self, body: &'a types::Body) -> Result<ResponseValue<()>, Error<types::Failure>> { todo!() }
+        }
+    "#;
+    let shaped = model::shape(code).expect("shapes");
+    let flat: String = shaped.code.split_whitespace().collect();
+    assert_eq!(shaped.open_enums, ["Kind"]);
+    assert!(flat.contains(r#"open_enum!{pubenumKind{#[doc="`OPENAI`"]OpenAi="OPENAI",#[doc="`NEW_THING`"]NewThing="NEW_THING",}}"#), "{}", shaped.code);
+    assert!(
+        !flat.contains("impl::std::fmt::DisplayforKind"),
+        "typify's impls go"
+    );
+    assert_eq!(shaped.keep_unknown, ["Answer"]);
+    assert!(flat.contains("pubunknown_fields:::serde_json::Map<"));
+    assert_eq!(shaped.request_bodies, ["Body"]);
+    // The answer's secret: read into AuthData, never written, its rename kept.
+    assert!(flat.contains(r#"#[serde(rename="x")]#[serde(skip_serializing)]#[serde(deserialize_with="crate::connections::wire::read_auth_data")]"#), "{}", shaped.code);
+    assert!(flat.contains("pubauth_data:::std::option::Option<crate::connections::AuthData>"));
+    // The body's secret is written.
+    assert!(flat.contains("pubauth_data:crate::connections::wire::PlaintextProvider"));
+    assert!(flat.contains(r#"deserialize_with="crate::timestamp::optional""#));
+    let attrs_of = |name: &str| {
+        let at = flat.find(&format!("pubstruct{name}")).unwrap();
+        let start = flat[..at].rfind('}').unwrap_or(0);
+        flat[start..at].to_string()
+    };
+    assert!(attrs_of("Answer").contains("#[non_exhaustive]"));
+    assert!(
+        attrs_of("Answer").contains("#[derive(Default)]"),
+        "every field may be absent"
+    );
+    assert!(
+        !attrs_of("Body").contains("#[non_exhaustive]"),
+        "callers build bodies"
+    );
+}
