@@ -1,15 +1,47 @@
 #!/usr/bin/env bash
-# Proves that the client is generated from openapi/ at every build, on a copy of the
-# crate (the original is never touched):
-#   1. a property added to the spec shows up as a field of the generated type;
-#   2. a broken spec fails the build with one clear message (file and place), and no
+# Proves that the PUBLIC API is generated from openapi/ at every build, on a copy of the
+# crate (the original is never touched). Each case changes the copy's spec, then
+# compiles and runs a small test against the public API of the copy
+# (`cargo test --locked --features fake --test regen_<case>`); the tests are the
+# templates in scripts/regeneration/, written into the copy's tests/:
+#   1. property_added: an optional property added to sql.v1.ConnectionSpec (a new name
+#      every run, with a description) is a typed `Option<String>` field of
+#      `connections::Connection`'s spec, documented with the spec's description (the
+#      model's JSON Schema, which schemars takes from the field's doc comment), read
+#      from JSON, and sent back in the PUT body by `update_if_unchanged` (127.0.0.1);
+#   2. connection_type_added: a value added to the `connection_type` lists is
+#      `ConnectionType::RegenCheckType`, parsed from and written as its wire text, and
+#      in `ConnectionType::KNOWN`;
+#   3. operation_added: an operation added to the spec is a method of `Operations`
+#      (`regen_check_sqlv1_connection`) that returns the answer, and the crate's
+#      `Error` with the status and details for an error answer (127.0.0.1);
+#   4. property_removed: with `ListMeta.prev` removed from the spec the crate still
+#      builds, and an answer that still carries it keeps the value in `unknown_fields`
+#      and writes it back;
+#   5. error_responses_shared: with every error response a `$ref` to
+#      `components/responses` (the 429 there without headers) the crate still builds,
+#      and error answers are `Error`s with their status and details (127.0.0.1);
+#   6. a broken spec fails the build with one clear message (file and place), and no
 #      panic or backtrace, even with RUST_BACKTRACE=1;
-#   3. editing src/ does not rerun the build script.
-# Usage: scripts/check-regeneration.sh   (exits non-zero on any failure)
+#   7. editing src/ does not rerun the build script.
+# Usage: scripts/check-regeneration.sh              (exits non-zero on any failure)
+#        scripts/check-regeneration.sh --negative   proves the cases are not vacuous:
+#   each case test must FAIL against the unchanged spec (cases 1-4), or, for case 5,
+#   against a build whose normalisation no longer resolves response `$ref`s.
 # The copy builds in this crate's target directory (its dependencies are the ones the
 # other steps built, so only the copy itself compiles, and CI's disk holds one set of
-# them); logs and the good spec go to target/regen/.
+# them); one build per case. Logs and the specs go to target/regen/.
 set -euo pipefail
+
+negative=false
+case "${1:-}" in
+"") ;;
+--negative) negative=true ;;
+*)
+    echo "usage: $0 [--negative]" >&2
+    exit 2
+    ;;
+esac
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
@@ -17,6 +49,7 @@ case "$target" in /*) ;; *) target="$root/$target" ;; esac
 regen="$target/regen"
 export CARGO_TARGET_DIR="$target"
 mkdir -p "$regen"
+templates="$root/scripts/regeneration"
 
 # The copy lives outside the crate (so no parent Cargo.toml is taken for a workspace)
 # at a path that is the same on every run (so cargo's fingerprints stay valid).
@@ -40,6 +73,7 @@ fail() {
 }
 step() { echo "==> $*"; }
 
+started=$SECONDS
 step "copying the crate to $copy"
 rm -rf "$copy"
 mkdir -p "$copy"
@@ -65,13 +99,49 @@ specs=("$copy"/openapi/*.yaml "$copy"/openapi/*.yml)
 shopt -u nullglob
 [ "${#specs[@]}" -eq 1 ] || fail "expected one spec in openapi/, found ${#specs[@]}"
 spec="${specs[0]}"
-good="$regen/spec.good.yaml"
+orig="$regen/spec.orig.yaml"
+cp -p "$spec" "$orig"
 cd "$copy"
+# The build script is compiled from this copy's build code: with the mtimes kept, a
+# build script binary compiled later from other sources (another checkout sharing the
+# target directory, or the sabotage of --negative) would count as fresh.
+touch build.rs build/*.rs
+
+# A new name on every run: the field can only be there if this build generated it.
+probe="regen_check_$(date +%s)_$$"
+description="Added by scripts/check-regeneration.sh as $probe."
+
+# The case tests, from scripts/regeneration/, into the copy's tests/ (the shared part
+# under tests/support/, which cargo does not take for a test of its own).
+[ -d "$templates" ] || fail "$templates does not exist"
+cp "$templates/common.rs" tests/support/regen_common.rs
+cases=(property_added connection_type_added operation_added property_removed error_responses_shared)
+for name in "${cases[@]}"; do
+    [ -f "$templates/$name.rs" ] || fail "no template $templates/$name.rs"
+    sed -e "s/__PROBE__/$probe/g" -e "s|__DESCRIPTION__|$description|g" \
+        "$templates/$name.rs" >"tests/regen_$name.rs"
+done
 
 # Builds the copy's library; JSON messages to $1.json, the rest to $1.log.
 build() {
     cargo build --lib --locked --message-format=json "${@:2}" >"$regen/$1.json" 2>"$regen/$1.log"
 }
+
+# Compiles and runs the case test tests/regen_$1.rs against the copy as it is (one
+# build: the build script, the library, the test); output to $regen/$1.log.
+run_case() {
+    local log="$regen/$1.log"
+    : >"$log"
+    local started=$SECONDS
+    cargo test --locked --features fake --test "regen_$1" >"$log" 2>&1 || return 1
+    case_seconds=$((SECONDS - started))
+}
+
+# The end of a case's log, for a failure message.
+show() { tail -n 60 "$regen/$1.log" >&2; }
+
+# The passing tests of a case's log, as one line.
+passed() { grep -Eo '^test [a-z_]+ \.\.\. ok' "$regen/$1.log" | awk '{ print $2 }' | paste -sd, -; }
 
 # OUT_DIR of the crate's build script, from the JSON messages of a build.
 out_dir() {
@@ -101,25 +171,196 @@ open(path, "w").write("\n".join(lines))
 EOF
 }
 
-# A new name on every run: the field can only be there if this build generated it.
-probe="regen_check_$(date +%s)_$$"
-step "1/3 adding the optional property sql.v1.ConnectionSpec.$probe to the spec"
-insert_after "      properties:" "        $probe:
-          description: Added by scripts/check-regeneration.sh.
+# The spec changes of the cases; each starts from the unchanged spec.
+
+change_property_added() {
+    insert_after "      properties:" "        $probe:
+          description: $description
           type: string" "    sql.v1.ConnectionSpec:" || fail "cannot find sql.v1.ConnectionSpec.properties in $spec"
-cp -p "$spec" "$good"
-build added || { cat "$regen/added.log" >&2; fail "the copy with an added property does not build"; }
-out="$(out_dir added)"
-[ -n "$out" ] || fail "no build-script-executed message for the crate"
-generated="$out/connections_client.rs"
-[ -f "$generated" ] || fail "$generated does not exist"
-struct="$(awk '/^ *pub struct SqlV1ConnectionSpec \{/ { inside = 1 } inside { print } inside && /^ *\}/ { exit }' "$generated")"
-[ -n "$struct" ] || fail "no struct SqlV1ConnectionSpec in $generated"
-field="$(printf '%s\n' "$struct" | grep -E "^ *pub $probe: ::std::option::Option<::std::string::String>,\$")" ||
-    fail "SqlV1ConnectionSpec has no field $probe: $(printf '%s\n' "$struct" | grep -E '^ *pub ')"
-echo "    found in $generated:"
-printf '%s\n' "$struct" | grep -E 'pub struct|^ *pub |^ *\}' | sed 's/^ */      /'
-echo "    the new field: $(echo "$field" | sed 's/^ *//')"
+}
+
+# The value goes at the end of every list that names OPENAI: the property's and the
+# list filter's, as Confluent adds a type.
+change_connection_type_added() {
+    python3 - "$spec" <<'EOF' || fail "cannot add REGEN_CHECK_TYPE to $spec"
+import re, sys
+path = sys.argv[1]
+lines = open(path).read().split("\n")
+out, items, indent, added = [], None, "", 0
+def close():
+    global items, added
+    if items is not None and any(l.strip() == "- OPENAI" for l in items):
+        out.append(indent + "- REGEN_CHECK_TYPE")
+        added += 1
+    items = None
+for line in lines:
+    if items is not None and re.fullmatch(re.escape(indent) + r"- \S+", line):
+        items.append(line)
+        out.append(line)
+        continue
+    close()
+    out.append(line)
+    m = re.fullmatch(r"( *)x-extensible-enum:", line)
+    if m:
+        items, indent = [], m.group(1)
+close()
+if added == 0:
+    sys.exit("no x-extensible-enum list names OPENAI")
+open(path, "w").write("\n".join(out))
+print(f"REGEN_CHECK_TYPE added to {added} connection_type lists")
+EOF
+}
+
+# GET .../connections/{connection_name}/regen-check, answered like getSqlv1Connection.
+change_operation_added() {
+    local errors="" code
+    for code in 400 401 403 404 500; do
+        errors+="
+        '$code':
+          description: error $code
+          content: {application/json: {schema: {\$ref: '#/components/schemas/Failure'}}}"
+    done
+    python3 - "$spec" "  /sql/v1/organizations/{organization_id}/environments/{environment_id}/connections/{connection_name}/regen-check:
+    get:
+      description: Added by scripts/check-regeneration.sh.
+      operationId: regenCheckSqlv1Connection
+      parameters:
+      - {description: The organization., in: path, name: organization_id, required: true, schema: {format: uuid, type: string}}
+      - {description: The environment., in: path, name: environment_id, required: true, schema: {type: string}}
+      - {description: The connection., in: path, name: connection_name, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: The connection.
+          content: {application/json: {schema: {\$ref: '#/components/schemas/sql.v1.Connection'}}}$errors
+        '429':
+          description: Rate Limit Exceeded" <<'EOF' || fail "cannot add the operation to $spec"
+import sys
+path, text = sys.argv[1:]
+lines = open(path).read().split("\n")
+i = lines.index("components:")
+lines[i:i] = text.split("\n")
+open(path, "w").write("\n".join(lines))
+EOF
+}
+
+# ListMeta.prev goes, with the example-only overlay that names it in ConnectionList.
+change_property_removed() {
+    python3 - "$spec" <<'EOF' || fail "cannot remove ListMeta.prev from $spec"
+import re, sys
+path = sys.argv[1]
+lines = open(path).read().split("\n")
+out, skip_deeper_than, removed = [], None, 0
+for line in lines:
+    indent = len(line) - len(line.lstrip(" "))
+    if skip_deeper_than is not None:
+        if line.strip() == "" or indent > skip_deeper_than:
+            continue
+        skip_deeper_than = None
+    if re.fullmatch(r" +prev:", line):
+        skip_deeper_than, removed = indent, removed + 1
+        continue
+    out.append(line)
+if removed != 2:
+    sys.exit(f"expected ListMeta.prev and its overlay, found {removed} `prev:`")
+open(path, "w").write("\n".join(out))
+EOF
+}
+
+# Every 4xx and 5xx response of every operation becomes a $ref to one definition per
+# status under components/responses (as in Confluent's combined document); the 429
+# there has no headers (and, as everywhere, no body).
+change_error_responses_shared() {
+    python3 - "$spec" <<'EOF' || fail "cannot move the error responses of $spec (needs PyYAML)"
+import sys
+import yaml
+
+class Loader(yaml.SafeLoader):
+    pass
+
+# Date-times stay the text they are (PyYAML would write a date back with a space).
+Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+path = sys.argv[1]
+doc = yaml.load(open(path), Loader=Loader)
+names = {"400": "BadRequestError", "401": "UnauthorizedError", "403": "ForbiddenError",
+         "404": "NotFoundError", "409": "ConflictError", "422": "UnprocessableEntityError",
+         "429": "RateLimitError", "500": "ServerError"}
+shared = doc.setdefault("components", {}).setdefault("responses", {})
+moved = 0
+for item in doc["paths"].values():
+    for op in item.values():
+        if not isinstance(op, dict) or "responses" not in op:
+            continue
+        for code, response in op["responses"].items():
+            code = str(code)
+            if code[0] not in "45":
+                continue
+            name = names.get(code, "Error" + code)
+            if name not in shared:
+                shared[name] = ({"description": response["description"]} if code == "429" else response)
+            op["responses"][code] = {"$ref": "#/components/responses/" + name}
+            moved += 1
+if moved == 0 or "RateLimitError" not in shared:
+    sys.exit("no error responses moved")
+open(path, "w").write(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=4096))
+print(f"{moved} error responses -> {len(shared)} under components/responses")
+EOF
+}
+
+# What each case showed, one line each.
+declare -A shown=(
+    [property_added]="the optional property ConnectionSpec.$probe is the typed field conn.spec.$probe: Option<String>, documented with the spec's description, read from JSON, and sent back in the PUT body by update_if_unchanged"
+    [connection_type_added]="the connection type REGEN_CHECK_TYPE is ConnectionType::RegenCheckType, parsed from and written as its wire text, in ConnectionType::KNOWN"
+    [operation_added]="the operation regenCheckSqlv1Connection is client.operations().regen_check_sqlv1_connection(name): it answers the connection, and a 404 is an Error with its status and details"
+    [property_removed]="with ListMeta.prev removed the crate builds, and an answer carrying prev keeps it in metadata.unknown_fields and writes it back"
+    [error_responses_shared]="with the error responses as \$refs to components/responses (429 without headers) the crate builds, and 404, 500 and 429 answers are Errors with their status and details"
+)
+
+if $negative; then
+    step "negative: every case test must FAIL when the public API does not follow"
+    n=0
+    for name in "${cases[@]}"; do
+        n=$((n + 1))
+        cp "$orig" "$spec"
+        if [ "$name" = error_responses_shared ]; then
+            # The spec of the case, and a normalisation that leaves response $refs as
+            # they are.
+            change_error_responses_shared >/dev/null
+            sed -i 's/^    ("inline_response_refs", inline_response_refs),$//' build/normalize.rs
+            grep -q '("inline_response_refs", inline_response_refs)' build/normalize.rs &&
+                fail "could not sabotage build/normalize.rs"
+            what="with response \$refs no longer resolved by build/normalize.rs"
+        else
+            what="against the unchanged spec"
+        fi
+        if run_case "$name"; then
+            show "$name"
+            fail "case $n ($name) passed $what: it does not prove the public API follows the spec"
+        fi
+        cp "$root/build/normalize.rs" build/normalize.rs # a new mtime: compiled again
+        why="$({ grep -E '^  error: |^error\[E[0-9]+\]:|^test [a-z_]+ \.\.\. FAILED' "$regen/$name.log" || grep -E '^error' "$regen/$name.log"; } | head -n 1 | sed 's/^ *//' | cut -c1-200)"
+        echo "    case $n ($name) fails $what: $why"
+    done
+    cp "$orig" "$spec"
+    echo "OK: every case test fails when the public API does not follow the spec ($((SECONDS - started))s)"
+    exit 0
+fi
+
+n=0
+for name in "${cases[@]}"; do
+    n=$((n + 1))
+    cp "$orig" "$spec" # a new mtime: the build script runs again
+    step "$n/7 $name"
+    note="$("change_$name")"
+    [ -n "$note" ] && echo "    spec: $note"
+    run_case "$name" || {
+        show "$name"
+        fail "case $n ($name): the public API does not follow the changed spec (log: $regen/$name.log)"
+    }
+    echo "    shown (${case_seconds}s; $(passed "$name")): ${shown[$name]}"
+done
 
 # $1: name, $2: expected message (extended regex). The build must fail with it, and
 # without a panic or backtrace.
@@ -137,11 +378,12 @@ expect_failure() {
 }
 
 file_re="$(literal "$spec")"
-step "2/3 breaking the spec: the build must fail with one clear message"
+step "6/7 breaking the spec: the build must fail with one clear message"
 echo "  invalid YAML:"
+cp "$orig" "$spec"
 printf 'paths: [unclosed\n' >>"$spec"
 expect_failure invalid-yaml "error: $file_re:[0-9]+:[0-9]+: not valid YAML"
-cp -p "$good" "$spec"
+cp "$orig" "$spec"
 echo "  an operation the generator cannot take (two error responses with different bodies):"
 insert_after "paths:" "  /regen-check/{id}:
     get:
@@ -157,9 +399,9 @@ insert_after "paths:" "  /regen-check/{id}:
           description: worse
           content: {application/json: {schema: {type: array, items: {type: string}}}}"
 expect_failure generator-rejects "error: $file_re: at \`$(literal 'paths./regen-check/{id}.get')\` \(operationId regenCheck\)"
-cp "$good" "$spec" # a new mtime: the good spec must be generated again
+cp "$orig" "$spec" # a new mtime: the unchanged spec must be generated again
 
-step "3/3 touching src/lib.rs: the build script must not run again"
+step "7/7 touching src/lib.rs: the build script must not run again"
 build restored || { cat "$regen/restored.log" >&2; fail "the restored copy does not build"; }
 generated="$(out_dir restored)/connections_client.rs"
 before="$(mtime "$generated")"
@@ -176,4 +418,4 @@ fi
 [ "$before" = "$after" ] || fail "$generated was rewritten ($before -> $after)"
 echo "    the library was recompiled; the build script did not run; $(basename "$generated") is unchanged"
 
-echo "OK: the client is regenerated from the spec, a broken spec fails clearly, src/ edits do not regenerate"
+echo "OK: the public API follows the spec (a property, a connection type and an operation added, a property removed, shared error responses), a broken spec fails clearly, src/ edits do not regenerate ($((SECONDS - started))s)"

@@ -65,7 +65,9 @@ impl SecretGroup {
 }
 
 /// The groups a connection type accepts (NOTES: the CLI's table); `None` for a type
-/// this crate does not know, which is left to the service to judge.
+/// this table does not list, which is left to the service to judge: one the spec does
+/// not list (`Other`), or one a newer spec added (a new variant at the next build, which
+/// must not stop the crate from building).
 pub(crate) fn accepted_groups(t: &ConnectionType) -> Option<&'static [SecretGroup]> {
     use ConnectionType as T;
     use SecretGroup as G;
@@ -86,7 +88,7 @@ pub(crate) fn accepted_groups(t: &ConnectionType) -> Option<&'static [SecretGrou
         T::Elastic => &[G::ApiKey, G::Basic],
         T::Rest => REST,
         T::A2a | T::McpServer => AGENT,
-        T::Other(_) => return None,
+        _ => return None,
     })
 }
 
@@ -316,7 +318,8 @@ impl AuthData {
             }
         }
         if let Some(transport) = &self.transport {
-            if !matches!(t, ConnectionType::McpServer | ConnectionType::Other(_)) {
+            // A type the table does not list is left to the service, as above.
+            if *t != ConnectionType::McpServer && accepted_groups(t).is_some() {
                 return Err(Error::validation(format!(
                     "an MCP transport only applies to MCP_SERVER connections, not {t}"
                 )));
