@@ -1,6 +1,26 @@
 //! Decoding one page of 100 connections: the crate's own decode path (the one `.items()`
 //! uses, exposed by the `bench-internals` feature) against serde_json into hand-written
-//! structs of the same shape, alternating the two sides.
+//! structs of the same shape, alternating the sides.
+//!
+//! Also, for information, what keeping unknown properties costs:
+//! - when there are none: the hand-written structs with a flattened `serde_json::Map`
+//!   at every level, as the crate's generated structs have (`data::FlatList`), against
+//!   the same structs without (`data::RawList`), on the same page;
+//! - when there are some: a page with four unknown properties in every connection
+//!   (`data::with_unknown_properties`), through the crate (which keeps them) and the
+//!   hand-written structs (which skip them).
+//!
+//! For a profile of one side alone: `--only SIDE --count N` (used with valgrind's
+//! callgrind, see BENCHMARKS.md), SIDE one of the timed sides (`crate`, `raw`,
+//! `raw-flatten`, `crate-unknown`, `raw-unknown`) or of these, which are not timed:
+//! - `raw-skip`: the hand-written structs with the map never filled (`#[serde(skip)]`):
+//!   what having the field costs, apart from `flatten`;
+//! - `raw-keep`, `raw-keep-unknown`: the map filled by a written-out `Deserialize`
+//!   instead of `flatten` (`keep::KeepList`);
+//! - `crate-presized`: the crate's generated types with the page's items read into a
+//!   buffer sized for a whole page (`data::PresizedConnectionList`).
+//!
+//! `--sizes` prints the size of a connection on each side.
 
 mod support;
 
@@ -8,32 +28,78 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use confluent_flink_sql::__bench::decode_connection_page;
+use confluent_flink_sql::types::ConnectionList;
 
-use support::data::{self, RawList};
+use support::data::{self, FlatList, PresizedConnectionList, RawList, SkipList};
+use support::keep::KeepList;
 use support::stats::{arg, info, median, micros, target};
+
+type Side<'a> = (&'a str, &'a dyn Fn() -> usize);
 
 fn main() {
     let page = data::page_bodies("https://flink.us-east-1.aws.confluent.cloud", 200, 100)
         .into_iter()
         .next()
         .expect("a page");
+    let unknown = data::with_unknown_properties(&page);
     assert_eq!(decode_connection_page(&page).expect("crate decode"), 100);
-    assert_eq!(raw_decode(&page), 100);
+    assert_eq!(decode_connection_page(&unknown).expect("crate decode"), 100);
+    assert_eq!(decode::<RawList>(&page), 100);
+    assert_eq!(decode::<RawList>(&unknown), 100);
+    assert_eq!(decode::<FlatList>(&page), 100);
+    assert_eq!(decode::<SkipList>(&page), 100);
+    assert_eq!(decode::<KeepList>(&page), 100);
+    assert_eq!(decode::<KeepList>(&unknown), 100);
+    assert_eq!(decode::<PresizedConnectionList>(&page), 100);
+    check_unknown_fields(&page, &unknown);
+
+    let timed: [Side; 5] = [
+        ("crate", &|| {
+            decode_connection_page(black_box(&page)).expect("crate decode")
+        }),
+        ("raw", &|| decode::<RawList>(black_box(&page))),
+        ("raw-flatten", &|| decode::<FlatList>(black_box(&page))),
+        ("crate-unknown", &|| {
+            decode_connection_page(black_box(&unknown)).expect("crate decode")
+        }),
+        ("raw-unknown", &|| decode::<RawList>(black_box(&unknown))),
+    ];
+    let profiled: [Side; 4] = [
+        ("raw-skip", &|| decode::<SkipList>(black_box(&page))),
+        ("raw-keep", &|| decode::<KeepList>(black_box(&page))),
+        ("raw-keep-unknown", &|| {
+            decode::<KeepList>(black_box(&unknown))
+        }),
+        ("crate-presized", &|| {
+            decode::<PresizedConnectionList>(black_box(&page))
+        }),
+    ];
+
+    if std::env::args().any(|a| a == "--sizes") {
+        println!(
+            "size of a connection: crate {} bytes, hand-written {} bytes, hand-written with a map in every struct {} bytes",
+            std::mem::size_of::<confluent_flink_sql::types::Connection>(),
+            std::mem::size_of::<data::RawConnection>(),
+            std::mem::size_of::<data::FlatConnection>(),
+        );
+        return;
+    }
 
     if let Some(only) = arg("--only") {
         let count: usize = arg("--count").and_then(|c| c.parse().ok()).unwrap_or(1000);
+        let (_, f) = timed
+            .iter()
+            .chain(&profiled)
+            .find(|(name, _)| *name == only)
+            .unwrap_or_else(|| panic!("unknown side `{only}`"));
         for _ in 0..count {
-            match only.as_str() {
-                "crate" => black_box(decode_connection_page(black_box(&page)).ok()),
-                "raw" => black_box(Some(raw_decode(black_box(&page)))),
-                other => panic!("unknown side `{other}`"),
-            };
+            black_box(f());
         }
         return;
     }
 
     // Short batches, many rounds: a burst of other work on the machine then spoils a
-    // few samples of either side, not a whole side's median.
+    // few samples of each side, not a whole side's median.
     let rounds: usize = arg("--rounds").and_then(|c| c.parse().ok()).unwrap_or(1001);
     const BATCH: u32 = 10;
     let time = |f: &dyn Fn() -> usize| {
@@ -43,22 +109,22 @@ fn main() {
         }
         started.elapsed() / BATCH
     };
-    let ours_f = || decode_connection_page(black_box(&page)).expect("crate decode");
-    let theirs_f = || raw_decode(black_box(&page));
     // Warm-up.
-    time(&ours_f);
-    time(&theirs_f);
-    let (mut ours, mut theirs): (Vec<Duration>, Vec<Duration>) = (Vec::new(), Vec::new());
+    for (_, f) in &timed {
+        time(*f);
+    }
+    let n = timed.len();
+    let mut times: [Vec<Duration>; 5] = std::array::from_fn(|_| Vec::with_capacity(rounds));
     for round in 0..rounds {
-        if round % 2 == 0 {
-            ours.push(time(&ours_f));
-            theirs.push(time(&theirs_f));
-        } else {
-            theirs.push(time(&theirs_f));
-            ours.push(time(&ours_f));
+        // Each round starts with the next side, forwards in even rounds and backwards in
+        // odd ones: no side always comes first or always follows the same one.
+        for k in 0..n {
+            let step = if round % 2 == 0 { k } else { n - k };
+            let side = (round / 2 + step) % n;
+            times[side].push(time(timed[side].1));
         }
     }
-    let (ours, theirs) = (median(&mut ours), median(&mut theirs));
+    let [ours, theirs, flat, ours_unknown, theirs_unknown] = times.map(|mut t| median(&mut t));
     let mib_s = |d: Duration| page.len() as f64 / d.as_secs_f64() / (1024.0 * 1024.0);
     info(
         "decode page of 100: crate",
@@ -75,11 +141,90 @@ fn main() {
         ">= 1.00x",
         ratio >= 1.0,
     );
+    // "Nothing measurable": no more than the decode ratio moves from run to run on the
+    // project's machine (about 1%, BENCHMARKS.md).
+    let capture = (flat.as_secs_f64() / theirs.as_secs_f64() - 1.0) * 100.0;
+    target(
+        "unknown-property capture with none present: hand-written structs with a flattened map at every level, time per page (to without)",
+        &format!("{} ({capture:+.1}%)", micros(flat)),
+        "nothing measurable (<= +1%)",
+        capture <= 1.0,
+    );
+    info(
+        "decode page of 100 with 4 unknown properties per connection: crate, kept (to the same page without)",
+        &format!(
+            "{} ({:+.1}%)",
+            micros(ours_unknown),
+            (ours_unknown.as_secs_f64() / ours.as_secs_f64() - 1.0) * 100.0
+        ),
+    );
+    info(
+        "decode page of 100 with 4 unknown properties per connection: hand-written, skipped (speed ratio crate / hand-written)",
+        &format!(
+            "{} ({:.3}x)",
+            micros(theirs_unknown),
+            theirs_unknown.as_secs_f64() / ours_unknown.as_secs_f64()
+        ),
+    );
 }
 
-fn raw_decode(body: &[u8]) -> usize {
-    let page: RawList = serde_json::from_slice(body).expect("raw decode");
-    let n = page.data.len();
+/// Decodes a page into the hand-written structs `T`; how many connections it held.
+fn decode<T: serde::de::DeserializeOwned + HasData>(body: &[u8]) -> usize {
+    let page: T = serde_json::from_slice(body).expect("decode");
+    let n = page.len();
     black_box(page);
     n
+}
+
+trait HasData {
+    fn len(&self) -> usize;
+}
+
+macro_rules! has_data {
+    ($($t:ty),*) => { $( impl HasData for $t { fn len(&self) -> usize { self.data.len() } } )* };
+}
+has_data!(
+    RawList,
+    FlatList,
+    SkipList,
+    KeepList,
+    PresizedConnectionList
+);
+
+/// The crate keeps the unknown properties of `unknown` at every level, and finds none in
+/// `page`: the two pages measure what they claim to.
+fn check_unknown_fields(page: &[u8], unknown: &[u8]) {
+    let counts = |body: &[u8]| -> [usize; 4] {
+        let list: ConnectionList = serde_json::from_slice(body).expect("crate decode");
+        list.data.iter().fold([0; 4], |mut n, c| {
+            n[0] += c.unknown_fields.len();
+            n[1] += c.metadata.as_ref().map_or(0, |m| m.unknown_fields.len());
+            n[2] += c.spec.unknown_fields.len();
+            n[3] += c.status.as_ref().map_or(0, |s| s.unknown_fields.len());
+            n
+        })
+    };
+    assert_eq!(
+        counts(page),
+        [0; 4],
+        "the plain page has unknown properties"
+    );
+    assert_eq!(counts(unknown), [100; 4], "unknown properties not kept");
+    let flat: FlatList = serde_json::from_slice(unknown).expect("flat decode");
+    assert_eq!(flat.data[0].unknown_fields.len(), 1);
+    assert_eq!(flat.data[0].spec.unknown_fields.len(), 1);
+    for body in [page, unknown] {
+        let keep: KeepList = serde_json::from_slice(body).expect("keep decode");
+        let flat: FlatList = serde_json::from_slice(body).expect("flat decode");
+        for (k, f) in keep.data.iter().zip(&flat.data) {
+            assert_eq!(k.unknown_fields, f.unknown_fields);
+            assert_eq!(k.metadata.unknown_fields, f.metadata.unknown_fields);
+            assert_eq!(k.spec.unknown_fields, f.spec.unknown_fields);
+            assert_eq!(
+                k.status.as_ref().unwrap().unknown_fields,
+                f.status.as_ref().unwrap().unknown_fields
+            );
+            assert_eq!(k.metadata.updated_at, f.metadata.updated_at);
+        }
+    }
 }

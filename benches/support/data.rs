@@ -163,3 +163,195 @@ pub struct RawStatus {
     pub phase: String,
     pub detail: Option<String>,
 }
+
+/// `page` with four properties the spec does not declare in every connection, one at each
+/// level (the connection, its metadata, spec and status; one of them an object): what a
+/// newer service might send. The crate keeps them in `unknown_fields`; the hand-written
+/// structs skip them.
+pub fn with_unknown_properties(page: &[u8]) -> Vec<u8> {
+    let text = std::str::from_utf8(page).expect("a page is UTF-8");
+    let insert = |text: &str, before: &str, extra: &str| -> String {
+        assert!(text.contains(before), "no `{before}` in the page");
+        text.replace(before, &format!("{extra}{before}"))
+    };
+    // `"kind":"Connection",` is the connection's (the page's is `"ConnectionList"`).
+    let text = text.replace(
+        r#""kind":"Connection","#,
+        r#""kind":"Connection","labels":{"team":"ml","tier":"gold"},"#,
+    );
+    let text = insert(&text, r#""created_at":"#, r#""generation":3,"#);
+    let text = insert(&text, r#""endpoint":"#, r#""region":"us-east-1","#);
+    let text = insert(&text, r#""detail":"#, r#""observed_generation":3,"#);
+    text.into_bytes()
+}
+
+/// The hand-written structs again, each with what the crate's generated structs add to
+/// keep unknown properties: a flattened `serde_json::Map`. Decoding a page without
+/// unknown properties into these and into [`RawList`] isolates what serde's `flatten`
+/// costs when there is nothing to capture.
+#[derive(Debug, Deserialize)]
+pub struct FlatList {
+    pub api_version: Option<String>,
+    pub kind: Option<String>,
+    pub metadata: FlatListMeta,
+    pub data: Vec<FlatConnection>,
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FlatListMeta {
+    #[serde(rename = "self")]
+    pub self_url: Option<String>,
+    pub next: Option<String>,
+    pub total_size: Option<u32>,
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FlatConnection {
+    pub api_version: Option<String>,
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub metadata: FlatObjectMeta,
+    pub name: String,
+    pub spec: FlatSpec,
+    pub status: Option<FlatStatus>,
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct FlatObjectMeta {
+    #[serde(rename = "self")]
+    pub self_url: Option<String>,
+    pub uid: Option<String>,
+    pub resource_name: Option<String>,
+    pub resource_version: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FlatSpec {
+    pub connection_type: String,
+    pub endpoint: String,
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FlatStatus {
+    pub phase: String,
+    pub detail: Option<String>,
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The hand-written structs with the map but without `flatten` (`#[serde(skip)]`: never
+/// filled): what having the field costs by itself (a larger struct to move, an empty
+/// map to drop), apart from serde's `flatten` machinery. For the profiles only.
+#[derive(Debug, Deserialize)]
+pub struct SkipList {
+    pub api_version: Option<String>,
+    pub kind: Option<String>,
+    pub metadata: SkipListMeta,
+    pub data: Vec<SkipConnection>,
+    #[serde(skip)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SkipListMeta {
+    #[serde(rename = "self")]
+    pub self_url: Option<String>,
+    pub next: Option<String>,
+    pub total_size: Option<u32>,
+    #[serde(skip)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SkipConnection {
+    pub api_version: Option<String>,
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub metadata: SkipObjectMeta,
+    pub name: String,
+    pub spec: SkipSpec,
+    pub status: Option<SkipStatus>,
+    #[serde(skip)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SkipObjectMeta {
+    #[serde(rename = "self")]
+    pub self_url: Option<String>,
+    pub uid: Option<String>,
+    pub resource_name: Option<String>,
+    pub resource_version: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SkipSpec {
+    pub connection_type: String,
+    pub endpoint: String,
+    #[serde(skip)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SkipStatus {
+    pub phase: String,
+    pub detail: Option<String>,
+    #[serde(skip)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The crate's generated `types::ConnectionList` field for field, but with its items
+/// read into a buffer sized for a whole page (100, the service's largest), as the
+/// crate's hand-written `wire::ConnectionList` did before the model was generated
+/// (BENCHMARKS.md, point 3). What `build/model.rs` could give the generated list type;
+/// for the profiles only.
+#[derive(Debug, Deserialize)]
+pub struct PresizedConnectionList {
+    pub api_version: Option<confluent_flink_sql::types::ApiVersion>,
+    #[serde(default, deserialize_with = "presized")]
+    pub data: Vec<confluent_flink_sql::types::Connection>,
+    pub kind: Option<confluent_flink_sql::types::ConnectionListKind>,
+    pub metadata: Option<confluent_flink_sql::types::ListMeta>,
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+fn presized<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Items<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Items<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an array")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(100).min(100));
+            while let Some(item) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(items)
+        }
+    }
+    d.deserialize_seq(Items(std::marker::PhantomData))
+}

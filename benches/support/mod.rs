@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod data;
+pub mod keep;
 pub mod server;
 pub mod sides;
 pub mod stats;

@@ -1,0 +1,167 @@
+//! The hand-written structs of `data.rs` once more, keeping unknown properties in a
+//! `serde_json::Map` as the crate's generated structs do, but without serde's
+//! `#[serde(flatten)]`: each struct's `Deserialize` is written out (by
+//! [`keep_unknown!`]) as serde derives it for a struct without `flatten`, with one more
+//! arm that puts a key it does not know, and its value, into the map.
+//!
+//! Not the crate's code: a measurement of what `build/model.rs` could generate instead
+//! of `flatten` (BENCHMARKS.md, "Unknown properties"). `flatten` makes serde read every
+//! struct through `deserialize_map`, buffer unknown entries as `Content` and build the
+//! map through a `FlatMapDeserializer` afterwards, even when there is nothing to keep.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
+/// An unknown key, copied out of line: the known keys' path stays small.
+#[cold]
+#[inline(never)]
+fn owned(key: &str) -> String {
+    key.to_owned()
+}
+
+/// The value of an absent field: `required` is serde's missing-field error.
+macro_rules! absent {
+    ($error:ty, $wire:literal, required) => {
+        return Err(<$error as serde::de::Error>::missing_field($wire))
+    };
+    ($error:ty, $wire:literal, $value:expr) => {
+        $value
+    };
+}
+
+/// A struct with the listed fields and `unknown_fields`, and its `Deserialize`. Each
+/// field: `name: Type = "wire name" => [value when absent]`, or `=> [required]`.
+macro_rules! keep_unknown {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident { $( $field:ident : $ty:ty = $wire:literal => [$($missing:tt)*], )* }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $( pub $field: $ty, )*
+            pub unknown_fields: Map<String, Value>,
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                #[allow(non_camel_case_types)]
+                enum Field { $( $field, )* Other(String) }
+                struct FieldVisitor;
+                impl<'de> serde::de::Visitor<'de> for FieldVisitor {
+                    type Value = Field;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a field name")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Field, E> {
+                        Ok(match v {
+                            $( $wire => Field::$field, )*
+                            other => Field::Other(owned(other)),
+                        })
+                    }
+                }
+                impl<'de> serde::Deserialize<'de> for Field {
+                    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                        d.deserialize_identifier(FieldVisitor)
+                    }
+                }
+                struct StructVisitor;
+                impl<'de> serde::de::Visitor<'de> for StructVisitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($name)))
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<$name, A::Error> {
+                        $( let mut $field: Option<$ty> = None; )*
+                        let mut unknown_fields = Map::new();
+                        while let Some(key) = map.next_key::<Field>()? {
+                            match key {
+                                $( Field::$field => {
+                                    if $field.is_some() {
+                                        return Err(<A::Error as serde::de::Error>::duplicate_field($wire));
+                                    }
+                                    $field = Some(map.next_value()?);
+                                } )*
+                                Field::Other(name) => {
+                                    let value: Value = map.next_value()?;
+                                    unknown_fields.insert(name, value);
+                                }
+                            }
+                        }
+                        Ok($name {
+                            $( $field: match $field {
+                                Some(v) => v,
+                                None => absent!(A::Error, $wire, $($missing)*),
+                            }, )*
+                            unknown_fields,
+                        })
+                    }
+                }
+                const FIELDS: &[&str] = &[$( $wire, )*];
+                d.deserialize_struct(stringify!($name), FIELDS, StructVisitor)
+            }
+        }
+    };
+}
+
+keep_unknown! {
+    #[derive(Debug)]
+    pub struct KeepList {
+        api_version: Option<String> = "api_version" => [None],
+        kind: Option<String> = "kind" => [None],
+        metadata: KeepListMeta = "metadata" => [required],
+        data: Vec<KeepConnection> = "data" => [required],
+    }
+}
+
+keep_unknown! {
+    #[derive(Debug)]
+    pub struct KeepListMeta {
+        self_url: Option<String> = "self" => [None],
+        next: Option<String> = "next" => [None],
+        total_size: Option<u32> = "total_size" => [None],
+    }
+}
+
+keep_unknown! {
+    #[derive(Debug)]
+    pub struct KeepConnection {
+        api_version: Option<String> = "api_version" => [None],
+        kind: Option<String> = "kind" => [None],
+        metadata: KeepObjectMeta = "metadata" => [KeepObjectMeta::default()],
+        name: String = "name" => [required],
+        spec: KeepSpec = "spec" => [required],
+        status: Option<KeepStatus> = "status" => [None],
+    }
+}
+
+keep_unknown! {
+    #[derive(Debug, Default)]
+    pub struct KeepObjectMeta {
+        self_url: Option<String> = "self" => [None],
+        uid: Option<String> = "uid" => [None],
+        resource_name: Option<String> = "resource_name" => [None],
+        resource_version: Option<String> = "resource_version" => [None],
+        created_at: Option<DateTime<Utc>> = "created_at" => [None],
+        updated_at: Option<DateTime<Utc>> = "updated_at" => [None],
+        deleted_at: Option<DateTime<Utc>> = "deleted_at" => [None],
+    }
+}
+
+keep_unknown! {
+    #[derive(Debug)]
+    pub struct KeepSpec {
+        connection_type: String = "connection_type" => [required],
+        endpoint: String = "endpoint" => [required],
+    }
+}
+
+keep_unknown! {
+    #[derive(Debug)]
+    pub struct KeepStatus {
+        phase: String = "phase" => [required],
+        detail: Option<String> = "detail" => [None],
+    }
+}
