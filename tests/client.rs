@@ -646,3 +646,54 @@ async fn a_page_with_an_incomplete_item_is_one_error_naming_what_is_missing() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_page_whose_data_is_null_or_missing_is_read_as_empty() {
+    // The last page of the CLI's test server: an empty Go slice, `null`.
+    let server = Scripted::start(|r: &Recorded| match r.query("page_token").as_deref() {
+        None => Reply::json(
+            200,
+            list_page(
+                json!({"next": format!("https://x{COLLECTION}?page_token=t2")}),
+                vec![connection("a", "OPENAI", "v")],
+            ),
+        ),
+        Some("t2") => Reply::json(
+            200,
+            json!({"metadata": {"next": format!("https://x{COLLECTION}?page_token=t3")}, "data": null}),
+        ),
+        _ => Reply::json(200, json!({"metadata": {}})),
+    })
+    .await;
+    let pages: Vec<_> = client(&server).connections().list().pages().collect().await;
+    let sizes: Vec<usize> = pages.iter().map(|p| p.as_ref().unwrap().len()).collect();
+    assert_eq!(
+        sizes,
+        [1, 0, 0],
+        "null and missing data are empty pages; next goes on"
+    );
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn update_refuses_an_answer_about_another_connection_and_sends_nothing() {
+    let server = Scripted::start(|r: &Recorded| match r.method.as_str() {
+        "GET" => Reply::json(200, connection("other", "OPENAI", "v1")),
+        _ => Reply::empty(200),
+    })
+    .await;
+    let err = client(&server)
+        .connections()
+        .update("asked", AuthData::api_key(SECRET))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("`asked`") && err.to_string().contains("`other`"),
+        "{err}"
+    );
+    assert!(!err.to_string().contains(SECRET));
+    assert!(
+        server.requests().iter().all(|r| r.method == "GET"),
+        "no PUT"
+    );
+}

@@ -62,6 +62,7 @@ mod new;
 pub(crate) mod wire;
 
 pub use auth_data::{AuthData, McpTransport, SecretGroup};
+pub(crate) use list::page_items;
 pub use list::{ListRequest, Page, MAX_PAGE_SIZE};
 pub use model::{
     Connection, ConnectionMetadata, ConnectionSpec, ConnectionStatus, ConnectionType, Phase,
@@ -189,10 +190,21 @@ impl Connections {
     }
 
     /// Replaces the secret of connection `name`. Reads the connection first for what
-    /// the PUT must carry (type, endpoint, `resource_version`); a change made by
-    /// someone else between the two requests is detected by the service.
+    /// the PUT must carry (type, endpoint, `resource_version`, and every property the
+    /// crate does not know, sent back as read); a change made by someone else between
+    /// the two requests is detected by the service. An answer that names another
+    /// connection is refused, and nothing is sent.
     pub async fn update(&self, name: &str, auth_data: AuthData) -> Result<(), Error> {
         let current = self.get(name).await?;
+        if current.name() != name {
+            // The PUT goes to the connection asked for, with what was read of it: an
+            // answer about another connection cannot be that.
+            return Err(Error::decode(format!(
+                "update connection `{}`: the service answered connection `{}` instead; nothing was sent",
+                shorten(name),
+                shorten(current.name())
+            )));
+        }
         self.update_if_unchanged(&current, auth_data).await
     }
 
