@@ -92,3 +92,38 @@ macro_rules! open_enum {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::types::{ConnectionType, Phase};
+
+    #[test]
+    fn every_known_type_round_trips_through_its_text() {
+        for t in ConnectionType::KNOWN {
+            assert_eq!(&ConnectionType::parse(t.as_str()), t);
+            let json = serde_json::to_string(t).unwrap();
+            assert_eq!(&serde_json::from_str::<ConnectionType>(&json).unwrap(), t);
+        }
+        for p in Phase::KNOWN {
+            assert_eq!(&Phase::parse(p.as_str()), p);
+        }
+    }
+
+    #[test]
+    fn escaped_and_plain_strings_read_the_same_values() {
+        let escaped: ConnectionType = serde_json::from_str(r#""OPEN\u0041I""#).unwrap();
+        assert_eq!(escaped, ConnectionType::OpenAi);
+        let phase: Phase = serde_json::from_slice(br#""ACTIVE""#).unwrap();
+        assert_eq!(phase, Phase::Active);
+        let err = serde_json::from_str::<Phase>("5").unwrap_err();
+        assert!(err.to_string().contains("expected a string"), "{err}");
+    }
+
+    #[test]
+    fn unknown_values_are_kept() {
+        let t: ConnectionType = serde_json::from_str("\"NEWTHING\"").unwrap();
+        assert_eq!(t, ConnectionType::Other("NEWTHING".into()));
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"NEWTHING\"");
+        assert_eq!(format!("{t:?}"), "ConnectionType::Other(\"NEWTHING\")");
+    }
+}

@@ -54,3 +54,43 @@ where
     }
     d.deserialize_str(Text(read))
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+
+    use crate::types::ConnectionMetadata;
+
+    #[test]
+    fn timestamps_read_as_chronos_deserialize_reads_them() {
+        let cases = [
+            "2006-01-02T15:04:05-07:00",
+            "2025-11-10T16:20:00Z",
+            "2025-11-10T16:20:00.123456789Z",
+            "2025-11-10t16:20:00z",
+            "2025-11-10 16:20:00+05:30",
+            "2025-11-10T16:20:00.5+00:00",
+            "1970-01-01T00:00:00Z",
+            "2024-02-29T23:59:60Z",
+            "2025-11-10T16:20:00",
+            "2025-11-10",
+            "2025-13-10T16:20:00Z",
+            "not a date",
+            "",
+        ];
+        for text in cases {
+            let json = serde_json::to_string(text).unwrap();
+            let theirs = serde_json::from_str::<DateTime<Utc>>(&json).ok();
+            let meta = format!(r#"{{"created_at":{json},"updated_at":null}}"#);
+            let ours = serde_json::from_str::<ConnectionMetadata>(&meta)
+                .ok()
+                .map(|m| m.created_at);
+            match theirs {
+                Some(t) => assert_eq!(ours, Some(Some(t)), "{text}"),
+                None => assert_eq!(ours, None, "{text} must be refused"),
+            }
+        }
+        let none: ConnectionMetadata = serde_json::from_str(r#"{"updated_at":null}"#).unwrap();
+        assert_eq!((none.created_at, none.updated_at), (None, None));
+    }
+}

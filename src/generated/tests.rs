@@ -1393,3 +1393,54 @@ fn no_retries() -> crate::transport::Transport {
         request_timeout: std::time::Duration::from_secs(30),
     }
 }
+
+/// Every value the spec lists for an enum is a named variant of its generated type,
+/// and `KNOWN` lists exactly those (the spec decides which values exist; the build's
+/// table of readable names only names them).
+#[test]
+fn every_value_the_spec_lists_is_a_named_variant() {
+    let doc = spec();
+    let listed = |pointer: &str| -> BTreeSet<String> {
+        let schema = doc.pointer(pointer).unwrap_or_else(|| panic!("{pointer}"));
+        let values = schema
+            .get("x-extensible-enum")
+            .or_else(|| schema.get("enum"))
+            .and_then(Value::as_array)
+            .unwrap_or_else(|| panic!("{pointer} has no values"));
+        values
+            .iter()
+            .map(|v| v.as_str().expect("a string value").to_string())
+            .collect()
+    };
+    let types = listed("/components/schemas/sql.v1.ConnectionSpec/properties/connection_type");
+    assert!(!types.is_empty());
+    for value in &types {
+        let t = ConnectionType::parse(value);
+        assert!(
+            !matches!(t, ConnectionType::Other(_)),
+            "{value} has no variant"
+        );
+        assert_eq!(t.as_str(), value);
+    }
+    let known: BTreeSet<String> = ConnectionType::KNOWN
+        .iter()
+        .map(|t| t.as_str().to_string())
+        .collect();
+    assert_eq!(known, types);
+
+    // Phase: the spec's values, and its example (build fix enum_values_from_examples).
+    let phase = "/components/schemas/sql.v1.ConnectionStatus/properties/phase";
+    let mut phases = listed(phase);
+    phases.insert(
+        doc.pointer(&format!("{phase}/example"))
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .into(),
+    );
+    let known: BTreeSet<String> = Phase::KNOWN
+        .iter()
+        .map(|p| p.as_str().to_string())
+        .collect();
+    assert_eq!(known, phases);
+}
