@@ -14,6 +14,14 @@ use crate::retry::service_wait;
 use crate::transport::Failed;
 use crate::{Error, ErrorKind};
 
+/// The error of an answer whose body could not be read: never quotes the body beyond
+/// a redacted snippet.
+pub(crate) fn undecodable(what: &str, e: &serde_json::Error, body: &[u8]) -> Error {
+    Error::decode(format!("{what}: the service's answer could not be read"))
+        .with_snippet(redacted_snippet(body))
+        .with_source(DecodeFailure::from(e))
+}
+
 /// The error of an operation that did not succeed: an error answer, a network failure
 /// or the overall timeout. It never shows the client's credentials nor `sent` (secrets
 /// the call carries). `what` names the call; it is only worked out here, for an error.
@@ -90,11 +98,7 @@ pub(crate) async fn into_error(
             }
             err
         }
-        GenError::InvalidResponsePayload(body, e) => {
-            Error::decode(format!("{what}: the service's answer could not be read"))
-                .with_snippet(redacted_snippet(&body))
-                .with_source(DecodeFailure::from(&e))
-        }
+        GenError::InvalidResponsePayload(body, e) => undecodable(what, &e, &body),
         GenError::CommunicationError(e) if e.is_redirect() => {
             // The redirect policy gave up on the chain (a loop, too many hops, a write
             // that would become a GET): the service answered with a redirect, and trying

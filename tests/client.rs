@@ -697,3 +697,30 @@ async fn update_refuses_an_answer_about_another_connection_and_sends_nothing() {
         "no PUT"
     );
 }
+
+#[tokio::test]
+async fn a_create_answered_with_any_2xx_and_the_connection_is_the_created_connection() {
+    for status in [200, 201, 202] {
+        let server =
+            Scripted::start(move |_| Reply::json(status, connection("made", "OPENAI", "v1"))).await;
+        let created = client(&server)
+            .connections()
+            .create(openai("made", SECRET))
+            .await
+            .unwrap_or_else(|e| panic!("{status}: {e}"));
+        assert_eq!(created.name(), "made");
+        assert_eq!(created.resource_version(), Some("v1"));
+        assert_eq!(server.requests().len(), 1, "{status}: sent once");
+    }
+    // A 200 whose body is not a connection is a decode error, without the secret.
+    let server = Scripted::start(|_| Reply::json(200, json!({"echo": SECRET}))).await;
+    let err = client(&server)
+        .connections()
+        .create(openai("made", SECRET))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.contains(SECRET), "{text}");
+    }
+}

@@ -185,8 +185,37 @@ impl Connections {
         let sent = Some(connection.auth_data());
         match self.client.transport().run(CREATE, attempt).await {
             Ok(rv) => Ok(rv.into_inner().answered(connection.name())),
+            // The spec says 201; any 2xx with the connection is the created one (the
+            // CLI's test server answers 200): the caller must not create it again.
+            Err(Failed::Attempt {
+                error: GenError::UnexpectedResponse(r),
+                ..
+            }) if r.status().is_success() => {
+                let request_id = request_id(r.headers());
+                let body = r.bytes().await.unwrap_or_default();
+                match serde_json::from_slice::<Connection>(&body) {
+                    Ok(c) => Ok(c.answered(connection.name())),
+                    Err(e) => Err(self.failed_decode(&what(), &e, &body, request_id, sent)),
+                }
+            }
             Err(failed) => Err(Box::pin(self.failed(failed, &what, true, sent)).await),
         }
+    }
+
+    /// The error of a success answer whose body is not what the operation answers.
+    #[cold]
+    fn failed_decode(
+        &self,
+        what: &str,
+        e: &serde_json::Error,
+        body: &[u8],
+        request_id: Option<String>,
+        sent: Option<&AuthData>,
+    ) -> Error {
+        let e = outcome::undecodable(what, e, body).with_request_id(request_id);
+        let mut secrets = sent.map(AuthData::secrets).unwrap_or_default();
+        secrets.extend(self.client.secrets());
+        e.scrub(&secrets)
     }
 
     /// Replaces the secret of connection `name`. Reads the connection first for what
