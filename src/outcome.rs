@@ -6,13 +6,38 @@ use progenitor_client::Error as GenError;
 use reqwest::header::{HeaderMap, LOCATION};
 
 use crate::client::Client;
-use crate::error::redacted_snippet;
+use crate::error::{redacted_snippet, ErrorDetail};
 use crate::generated::types::Failure;
 use crate::redact::Secrets;
 use crate::redirect;
 use crate::retry::service_wait;
 use crate::transport::Failed;
 use crate::{Error, ErrorKind};
+
+/// The error objects of a `Failure`; when it has none, the message other error bodies
+/// carry (`{"message": ..}`, `{"error": {"message": ..}}`, as the Confluent CLI reads
+/// them), as one error object's `detail`.
+fn details_of(f: Failure) -> Vec<ErrorDetail> {
+    if !f.errors.is_empty() {
+        return f.errors;
+    }
+    match message_of(&f) {
+        Some(message) => vec![ErrorDetail {
+            detail: Some(message.to_string()),
+            ..ErrorDetail::default()
+        }],
+        None => Vec::new(),
+    }
+}
+
+fn message_of(f: &Failure) -> Option<&str> {
+    let unknown = &f.unknown_fields;
+    unknown
+        .get("message")
+        .and_then(|m| m.as_str())
+        .or_else(|| unknown.get("error")?.get("message")?.as_str())
+        .filter(|m| !m.trim().is_empty())
+}
 
 /// The error of an answer whose body could not be read: never quotes the body beyond
 /// a redacted snippet.
@@ -73,7 +98,7 @@ pub(crate) async fn into_error(
         GenError::ErrorResponse(rv) => {
             let status = rv.status().as_u16();
             let headers = rv.headers().clone();
-            let details = rv.into_inner().errors;
+            let details = details_of(rv.into_inner());
             api_error(what, status, &headers, earlier_unknown, None).with_details(details)
         }
         GenError::UnexpectedResponse(response) => {
@@ -92,8 +117,10 @@ pub(crate) async fn into_error(
             let mut err = api_error(what, status, &headers, earlier_unknown, redirect);
             if !body.is_empty() {
                 match serde_json::from_slice::<Failure>(&body) {
-                    Ok(f) => err = err.with_details(f.errors),
-                    Err(_) => err = err.with_snippet(redacted_snippet(&body)),
+                    Ok(f) if !f.errors.is_empty() || message_of(&f).is_some() => {
+                        err = err.with_details(details_of(f))
+                    }
+                    _ => err = err.with_snippet(redacted_snippet(&body)),
                 }
             }
             err

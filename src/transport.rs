@@ -53,12 +53,59 @@ impl ClientHooks<Transport> for generated::Client {
     /// does not let a redirect turn it into a `GET`.
     async fn exec(&self, request: Request, _info: &OperationInfo) -> reqwest::Result<Response> {
         if request.method() == Method::GET {
-            return self.client().execute(request).await;
+            let response = self.client().execute(request).await?;
+            keep_error_answer(&response);
+            return Ok(response);
         }
         let method = request.method().clone();
         let response = redirect::sending(method, self.client().execute(request)).await?;
+        keep_error_answer(&response);
         read_whole(response).await
     }
+}
+
+tokio::task_local! {
+    /// The status and headers of the error answer (status >= 400) of the attempt being
+    /// run, kept by `exec`: when the generated code cannot read an error answer's body
+    /// (HTML, empty, cut off, not the spec's `Failure`), it reports the body alone, and
+    /// the answer's status would be lost.
+    static ERROR_ANSWER: std::cell::RefCell<Option<(reqwest::StatusCode, HeaderMap)>>;
+}
+
+/// Keeps the status and headers of an error answer for [`one_attempt`] (nothing is kept,
+/// nor copied, for a success).
+fn keep_error_answer(response: &Response) {
+    if response.status().as_u16() >= 400 {
+        let kept = (response.status(), response.headers().clone());
+        let _ = ERROR_ANSWER.try_with(|slot| *slot.borrow_mut() = Some(kept));
+    }
+}
+
+/// Runs one attempt. An error answer whose body the generated code could not read
+/// becomes what an undeclared status is, an unexpected response with its status,
+/// headers and body: an API error with that status and request id, retried by its
+/// status, never a decode error.
+async fn one_attempt<T, Fut>(attempt: Fut) -> Result<ResponseValue<T>, GenError<Failure>>
+where
+    Fut: Future<Output = Result<ResponseValue<T>, GenError<Failure>>>,
+{
+    let run = async {
+        match attempt.await {
+            Err(GenError::InvalidResponsePayload(body, e)) => {
+                match ERROR_ANSWER.with(|slot| slot.borrow_mut().take()) {
+                    Some((status, headers)) => {
+                        let mut answer = http::Response::new(body.to_vec());
+                        *answer.status_mut() = status;
+                        *answer.headers_mut() = headers;
+                        Err(GenError::UnexpectedResponse(Response::from(answer)))
+                    }
+                    None => Err(GenError::InvalidResponsePayload(body, e)),
+                }
+            }
+            other => other,
+        }
+    };
+    ERROR_ANSWER.scope(std::cell::RefCell::new(None), run).await
 }
 
 /// `response` with its body read: status, version, headers and extensions move over
@@ -236,8 +283,8 @@ impl Transport {
             // `result` ends with this block: it is not kept across the wait below.
             let wait = {
                 let result = match left {
-                    None => attempt().await,
-                    Some(left) => match tokio::time::timeout(left, attempt()).await {
+                    None => one_attempt(attempt()).await,
+                    Some(left) => match tokio::time::timeout(left, one_attempt(attempt())).await {
                         Ok(result) => result,
                         Err(_) => {
                             tracing::info!(

@@ -55,12 +55,17 @@ proptest! {
             "\\{.{0,200}\\}".prop_map(String::into_bytes),
             Just(br#"{"api_version":"sql/v1","kind":"ConnectionList","metadata":{},"data":[{"name":7}]}"#.to_vec()),
             Just(br#"{"errors":"nope"}"#.to_vec()),
+            Just(b"<html><body>Bad Gateway</body></html>".to_vec()),
+            Just(br#"{"message":"resource not found"}"#.to_vec()),
+            Just(br#"{"error":{"message":"quota exceeded"}}"#.to_vec()),
+            Just(br#"{"errors":[{"status":"404","title":"Not Fo"#.to_vec()),
+            Just(b"[1,2]".to_vec()),
         ],
-        status in prop_oneof![Just(200u16), Just(201), Just(400), Just(404), Just(409), Just(500), Just(502), Just(418)],
+        status in prop_oneof![Just(200u16), Just(201), Just(400), Just(401), Just(403), Just(404), Just(409), Just(422), Just(429), Just(500), Just(502), Just(503), Just(418)],
     ) {
         figures::add("proptests_responses", "every_operation_types_any_body", "inputs_tried", 1);
         let f = fixture();
-        *f.reply.lock().unwrap() = Reply { status, headers: vec![("content-type".into(), "application/json".into())], body: body.clone() };
+        *f.reply.lock().unwrap() = Reply { status, headers: vec![("content-type".into(), "application/json".into()), ("x-request-id".into(), "req-any".into())], body: body.clone() };
         let conns = f.client.connections();
         let new = NewConnection::new("a", ConnectionType::OpenAi, "https://e", AuthData::api_key("sk-canary-123"));
         let results = f.runtime.block_on(async {
@@ -77,6 +82,13 @@ proptest! {
                 let shown = format!("{e} {e:?}");
                 prop_assert!(!shown.contains("sk-canary-123"));
                 if e.kind() == ErrorKind::Api { prop_assert_eq!(e.status(), Some(status)); }
+                // Any error status, whatever the body: an API error with that status and
+                // the request id (issue 14), never a decode error.
+                if status >= 400 {
+                    prop_assert_eq!(e.kind(), ErrorKind::Api, "{:?}", e);
+                    prop_assert_eq!(e.status(), Some(status));
+                    prop_assert_eq!(e.request_id(), Some("req-any"));
+                }
             }
         }
         prop_assert_eq!(f.server.requests().len(), 4);

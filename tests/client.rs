@@ -724,3 +724,40 @@ async fn a_create_answered_with_any_2xx_and_the_connection_is_the_created_connec
         assert!(!text.contains(SECRET), "{text}");
     }
 }
+
+#[tokio::test]
+async fn an_error_status_keeps_its_status_whatever_the_body_with_the_best_message() {
+    let cases: Vec<(u16, &[u8], Option<&str>)> = vec![
+        (
+            403,
+            br#"{"message":"resource not found"}"#,
+            Some("resource not found"),
+        ),
+        (
+            404,
+            br#"{"error":{"message":"no such connection"}}"#,
+            Some("no such connection"),
+        ),
+        (400, b"<html><body>Bad Request</body></html>", None),
+        (401, b"", None),
+        (404, br#"{"errors":[{"status":"404","ti"#, None),
+    ];
+    for (status, body, message) in cases {
+        let reply = Reply {
+            status,
+            headers: vec![("x-request-id".into(), "req-9".into())],
+            body: body.to_vec(),
+        };
+        let server = Scripted::start(move |_| reply.clone()).await;
+        let err = client(&server).connections().get("c").await.unwrap_err();
+        let shown = String::from_utf8_lossy(body);
+        assert_eq!(err.kind(), ErrorKind::Api, "{status} {shown}: {err}");
+        assert_eq!(err.status(), Some(status), "{shown}");
+        assert_eq!(err.request_id(), Some("req-9"), "{shown}");
+        assert_eq!(err.is_not_found(), status == 404, "{shown}");
+        if let Some(message) = message {
+            assert!(err.to_string().contains(message), "{err}");
+            assert_eq!(err.details()[0].detail.as_deref(), Some(message));
+        }
+    }
+}
