@@ -64,8 +64,7 @@ impl<'c> Operations<'c> {
             Ok(answer) => Ok(answer),
             Err(failed) => {
                 let what = || op.id.to_string();
-                let writes = op.method != "GET";
-                Err(Box::pin(outcome::failed(self.client, failed, &what, writes, None)).await)
+                Err(Box::pin(outcome::failed(self.client, failed, &what, None)).await)
             }
         }
     }

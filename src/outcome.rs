@@ -56,14 +56,15 @@ pub(crate) async fn failed(
     client: &Client,
     failed: Failed,
     what: &(dyn Fn() -> String + Sync),
-    writes: bool,
     sent: Option<Secrets>,
 ) -> Error {
     let e = match failed {
         Failed::Attempt {
             error,
             earlier_unknown,
-        } => into_error(&what(), writes, earlier_unknown, error).await,
+            maybe_applied,
+            writes,
+        } => into_error(&what(), writes, earlier_unknown, maybe_applied, error).await,
         Failed::OverallTimeout { limit, maybe_sent } => {
             let e = Error::new(
                 ErrorKind::Timeout,
@@ -87,11 +88,13 @@ pub(crate) async fn failed(
 
 /// `what` names the call for the message ("create connection `x`"); `earlier_unknown`
 /// when the answer follows an attempt of a write whose outcome is unknown (the
-/// connection broke after it was sent), which may have been applied.
+/// connection broke after it was sent), which may have been applied; `maybe_applied`
+/// when this last attempt is such an attempt (the transport's one verdict on it).
 pub(crate) async fn into_error(
     what: &str,
     writes: bool,
     earlier_unknown: bool,
+    maybe_applied: bool,
     e: GenError<Failure>,
 ) -> Error {
     match e {
@@ -162,10 +165,9 @@ pub(crate) async fn into_error(
             } else {
                 "the connection failed"
             };
-            let unknown = writes && !e.is_connect();
             let mut err =
                 Error::new(kind, format!("{what}: {what_happened}")).with_source(e.without_url());
-            if unknown {
+            if maybe_applied || earlier_unknown {
                 err = err.with_outcome_unknown();
             }
             err

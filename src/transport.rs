@@ -183,11 +183,15 @@ const fn same(a: &str, b: &str) -> bool {
 
 /// How an operation that did not succeed ended.
 pub(crate) enum Failed {
-    /// The last attempt failed with `error`; `earlier_unknown` when the operation
-    /// writes and an earlier attempt may have been applied.
+    /// The last attempt failed with `error`. From the one verdict on each attempt (not
+    /// sent, maybe sent, answered): `maybe_applied` when the operation writes and this
+    /// attempt may have reached the service without an answer, `earlier_unknown` when
+    /// an earlier attempt may have; `writes` when the operation changes something.
     Attempt {
         error: GenError<Failure>,
         earlier_unknown: bool,
+        maybe_applied: bool,
+        writes: bool,
     },
     /// The overall timeout passed during an attempt; `maybe_sent` when the operation
     /// writes (the attempt may have reached the service).
@@ -307,19 +311,31 @@ impl Transport {
             };
             tokio::time::sleep(wait).await;
         };
-        match verdict(&result) {
+        let maybe_sent = match verdict(&result) {
             Verdict::Answer(status, headers) => {
-                finish(span, attempts, started, Some((status, headers)))
+                finish(span, attempts, started, Some((status, headers)));
+                false
             }
-            Verdict::NotSent(e) | Verdict::Unknown(e) => {
+            Verdict::NotSent(e) => {
                 tracing::info!(error = failure(e), "request failed");
                 finish(span, attempts, started, None);
+                false
             }
-            Verdict::Final => finish(span, attempts, started, None),
-        }
+            Verdict::Unknown(e) => {
+                tracing::info!(error = failure(e), "request failed");
+                finish(span, attempts, started, None);
+                true
+            }
+            Verdict::Final => {
+                finish(span, attempts, started, None);
+                false
+            }
+        };
         result.map_err(|error| Failed::Attempt {
             error,
             earlier_unknown: earlier_unknown && op.writes(),
+            maybe_applied: maybe_sent && op.writes(),
+            writes: op.writes(),
         })
     }
 }

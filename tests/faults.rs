@@ -570,3 +570,39 @@ async fn a_list_meeting_faults_on_its_pages_yields_every_connection_once_in_orde
         ],
     );
 }
+
+#[tokio::test]
+async fn a_write_whose_last_attempt_is_cut_off_says_its_outcome_is_unknown() {
+    // One verdict per attempt (not sent, maybe sent, answered) decides retries and
+    // outcome_unknown alike: DELETE is a write, so a last attempt that may have reached
+    // the service says so, as an update's does; a read's never does.
+    let server = fake().await;
+    server.seed(2);
+    let once = builder(&server)
+        .retry_policy(fast().max_retries(0))
+        .build()
+        .unwrap()
+        .connections();
+    for (fault, applied) in [(Fault::DropAfterCommit, 1), (Fault::TruncateBody, 2)] {
+        let name = format!("seed-00000{}", applied - 1);
+        server.inject_for(Operation::Delete, fault, 1);
+        let e = once.delete(&name).await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+        assert!(e.outcome_unknown(), "{e:?}");
+        assert_eq!(server.stats().deletes_committed, applied, "it was applied");
+    }
+    // Refused before anything was sent: not unknown.
+    let gone = builder(&server)
+        .base_url("http://127.0.0.1:9")
+        .retry_policy(fast().max_retries(0))
+        .build()
+        .unwrap()
+        .connections();
+    let e = gone.delete("seed-000000").await.unwrap_err();
+    assert!(!e.outcome_unknown(), "{e:?}");
+    // A read cut off is never unknown.
+    server.seed(1);
+    server.inject_for(Operation::Get, Fault::DropConnection, 1);
+    let e = once.get("seed-000000").await.unwrap_err();
+    assert!(!e.outcome_unknown(), "{e:?}");
+}

@@ -103,17 +103,9 @@ impl Connections {
         &self,
         failed: Failed,
         what: &(dyn Fn() -> String + Sync),
-        writes: bool,
         sent: Option<&AuthData>,
     ) -> Error {
-        outcome::failed(
-            &self.client,
-            failed,
-            what,
-            writes,
-            sent.map(AuthData::secrets),
-        )
-        .await
+        outcome::failed(&self.client, failed, what, sent.map(AuthData::secrets)).await
     }
 
     /// For update and delete: any 2xx is success (the spec declares 200; test servers
@@ -122,7 +114,6 @@ impl Connections {
         &self,
         ended: Result<R, Failed>,
         what: &(dyn Fn() -> String + Sync),
-        writes: bool,
         sent: Option<&AuthData>,
     ) -> Result<(), Error> {
         match ended {
@@ -131,7 +122,7 @@ impl Connections {
                 error: GenError::UnexpectedResponse(r),
                 ..
             }) if r.status().is_success() => Ok(()),
-            Err(failed) => Err(Box::pin(self.failed(failed, what, writes, sent)).await),
+            Err(failed) => Err(Box::pin(self.failed(failed, what, sent)).await),
         }
     }
 
@@ -158,7 +149,7 @@ impl Connections {
                 let request_id = request_id(rv.headers());
                 Ok((rv.into_inner(), request_id))
             }
-            Err(failed) => Err(Box::pin(self.failed(failed, &what, false, None)).await),
+            Err(failed) => Err(Box::pin(self.failed(failed, &what, None)).await),
         }
     }
 
@@ -170,7 +161,7 @@ impl Connections {
         let attempt = || api.get_sqlv1_connection(org, env, name);
         match self.client.transport().run(GET, attempt).await {
             Ok(rv) => Ok(rv.into_inner().answered(name)),
-            Err(failed) => Err(Box::pin(self.failed(failed, &what, false, None)).await),
+            Err(failed) => Err(Box::pin(self.failed(failed, &what, None)).await),
         }
     }
 
@@ -198,7 +189,7 @@ impl Connections {
                     Err(e) => Err(self.failed_decode(&what(), &e, &body, request_id, sent)),
                 }
             }
-            Err(failed) => Err(Box::pin(self.failed(failed, &what, true, sent)).await),
+            Err(failed) => Err(Box::pin(self.failed(failed, &what, sent)).await),
         }
     }
 
@@ -255,7 +246,7 @@ impl Connections {
         let (api, org, env) = self.client.parts();
         let attempt = || api.update_sqlv1_connection(org, env, name, &body);
         let ended = self.client.transport().run(UPDATE, attempt).await;
-        self.any_success(ended, &what, true, Some(&auth_data)).await
+        self.any_success(ended, &what, Some(&auth_data)).await
     }
 
     /// Deletes a connection. Any 2xx answer is success, and so is a 404 that answers
@@ -266,7 +257,7 @@ impl Connections {
         let (api, org, env) = self.client.parts();
         let attempt = || api.delete_sqlv1_connection(org, env, name);
         let ended = self.client.transport().run(DELETE, attempt).await;
-        match self.any_success(ended, &what, false, None).await {
+        match self.any_success(ended, &what, None).await {
             Err(e) if e.is_not_found() && e.outcome_unknown() => Ok(()),
             other => other,
         }
