@@ -1,0 +1,159 @@
+//! The commands: each reads its input, calls the crate, and prints the result.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use confluent_flink_sql::connections::{ConnectionType, Connections, NewConnection};
+use futures::StreamExt;
+
+use crate::args::{Output, SecretArgs};
+use crate::failure::Failure;
+use crate::render::{self, ListWriter};
+use crate::secrets;
+
+/// The type as given, in any case, in the service's spelling. A type this version does
+/// not know is sent as is (the service decides), with a warning.
+pub fn connection_type(given: &str) -> Result<ConnectionType, Failure> {
+    let t = ConnectionType::parse(&given.trim().to_uppercase());
+    match &t {
+        ConnectionType::Other(s) if s.is_empty() => {
+            return Err(Failure::usage("the connection type must not be empty"))
+        }
+        ConnectionType::Other(s) => {
+            let known: Vec<&str> = ConnectionType::KNOWN.iter().map(|k| k.as_str()).collect();
+            eprintln!(
+                "flink-connection: warning: `{s}` is not a connection type this version knows \
+                 ({}); sending it as is",
+                known.join(", ")
+            );
+        }
+        _ => {}
+    }
+    Ok(t)
+}
+
+pub async fn list(
+    conns: &Connections,
+    connection_type: Option<ConnectionType>,
+    page_size: Option<u32>,
+    output: Output,
+) -> Result<(), Failure> {
+    let mut request = conns.list();
+    if let Some(t) = connection_type {
+        request = request.connection_type(t);
+    }
+    if let Some(n) = page_size {
+        request = request.page_size(n);
+    }
+    let mut pages = request.pages();
+    let mut writer = ListWriter::new(std::io::stdout().lock(), output);
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| Failure::from_error(&e))?;
+        writer.page(page.items())?;
+    }
+    writer.finish()
+}
+
+pub async fn describe(conns: &Connections, name: &str, output: Output) -> Result<(), Failure> {
+    let c = conns
+        .get(name)
+        .await
+        .map_err(|e| Failure::about(name, &e))?;
+    render::one(std::io::stdout().lock(), &c, output)
+}
+
+/// Checks the whole input (secret group, type, endpoint, name) before `send` is called.
+pub fn new_connection(
+    name: &str,
+    connection_type: &str,
+    endpoint: &str,
+    secrets: &SecretArgs,
+) -> Result<NewConnection, Failure> {
+    let t = self::connection_type(connection_type)?;
+    match reqwest::Url::parse(endpoint) {
+        Ok(url) if url.has_host() => {}
+        _ => {
+            return Err(Failure::usage(format!(
+                "the endpoint `{endpoint}` is not an absolute URL (scheme://host/...)"
+            )))
+        }
+    }
+    let auth = secrets::auth_data(secrets)?;
+    let new = NewConnection::new(name, t, endpoint, auth);
+    new.validate().map_err(|e| Failure::from_error(&e))?;
+    Ok(new)
+}
+
+pub async fn create(
+    conns: &Connections,
+    new: NewConnection,
+    output: Output,
+) -> Result<(), Failure> {
+    let name = new.name().to_owned();
+    let c = conns.create(new).await.map_err(|e| {
+        let mut f = Failure::from_error(&e);
+        if e.is_conflict() {
+            f.message = format!("connection `{name}` already exists: {}", f.message);
+        }
+        f
+    })?;
+    render::one(std::io::stdout().lock(), &c, output)
+}
+
+pub async fn update(conns: &Connections, name: &str, secrets: &SecretArgs) -> Result<(), Failure> {
+    let auth = secrets::auth_data(secrets)?;
+    conns
+        .update(name, auth)
+        .await
+        .map_err(|e| Failure::of_update(name, &e))?;
+    println!("Updated the secret of connection `{name}`.");
+    Ok(())
+}
+
+/// Asks on the terminal unless `force`; refuses without a terminal. Deletes each name
+/// in turn, reports each failure, and fails if any did.
+pub async fn delete(conns: &Connections, names: &[String], force: bool) -> Result<(), Failure> {
+    if !force {
+        if !std::io::stdin().is_terminal() {
+            return Err(Failure::usage(
+                "refusing to delete without confirmation: standard input is not a terminal; \
+                 pass --force to delete without asking",
+            ));
+        }
+        eprint!(
+            "Delete connection(s) {}? [y/N] ",
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        std::io::stderr().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+            eprintln!("Nothing deleted.");
+            return Ok(());
+        }
+    }
+    let mut worst: Option<Failure> = None;
+    for name in names {
+        match conns.delete(name).await {
+            Ok(()) => println!("Deleted connection `{name}`."),
+            Err(e) => {
+                let f = Failure::about(name, &e);
+                match &worst {
+                    Some(w) if w.code >= f.code => {
+                        eprintln!("flink-connection: error: {}", f.message)
+                    }
+                    _ => {
+                        if let Some(w) = worst.take() {
+                            eprintln!("flink-connection: error: {}", w.message);
+                        }
+                        worst = Some(f);
+                    }
+                }
+            }
+        }
+    }
+    worst.map_or(Ok(()), Err)
+}
