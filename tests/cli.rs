@@ -171,6 +171,53 @@ fn list_prints_every_page_in_each_format() {
     }
 }
 
+/// Each page is printed as it arrives: when the second page fails, the first one is
+/// already out (as JSON, an array left open; as a table, its rows).
+#[test]
+fn a_list_is_printed_page_by_page() {
+    let fake = Fake::start();
+    fake.server.seed(4);
+    for output in ["json", "human"] {
+        // The first list request is answered normally (a no-op delay), the second fails.
+        fake.server
+            .inject_for(Operation::List, Fault::Delay(Duration::from_millis(1)), 1);
+        fake.server
+            .inject_for(Operation::List, Fault::Status(500), 1);
+        let r = fake.run(&["list", "--page-size", "2", "-o", output]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(r.stderr.contains("HTTP status: 500"), "{}", r.stderr);
+        assert!(r.stdout.contains("seed-000000"), "{output}: {}", r.stdout);
+        assert!(r.stdout.contains("seed-000001"), "{output}: {}", r.stdout);
+        assert!(!r.stdout.contains("seed-000002"), "{output}: {}", r.stdout);
+        if output == "json" {
+            assert!(r.stdout.starts_with('['), "{}", r.stdout);
+        }
+    }
+}
+
+/// `flink-connection list | head`: a reader that stops early ends the tool quietly.
+#[test]
+fn a_closed_standard_output_ends_quietly() {
+    let fake = Fake::start();
+    fake.server.seed(300);
+    let mut child = fake
+        .command()
+        .args(["list", "--page-size", "100", "-o", "json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    assert_eq!(first[0], b'[');
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!((out.status.code(), stderr.as_str()), (Some(0), ""));
+}
+
 #[test]
 fn an_empty_list_is_an_empty_array() {
     let fake = Fake::start();

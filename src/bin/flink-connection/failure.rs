@@ -78,13 +78,24 @@ impl Failure {
 
     /// Prints the message and gives the exit code.
     pub fn report(self) -> ExitCode {
+        if self.code == 0 {
+            return ExitCode::SUCCESS;
+        }
         eprintln!("flink-connection: error: {}", self.message);
         ExitCode::from(self.code)
     }
 }
 
 impl From<std::io::Error> for Failure {
+    /// A closed standard output (`flink-connection list | head`) ends the command
+    /// quietly, as other command-line tools do.
     fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Failure {
+                code: 0,
+                message: String::new(),
+            };
+        }
         Failure {
             code: API,
             message: format!("cannot write the output: {e}"),

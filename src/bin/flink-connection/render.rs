@@ -183,6 +183,9 @@ fn terminal_width() -> u16 {
 }
 
 fn json_failure(e: serde_json::Error) -> Failure {
+    if e.is_io() {
+        return Failure::from(std::io::Error::from(e));
+    }
     Failure {
         code: crate::failure::API,
         message: format!("cannot write JSON: {e}"),
