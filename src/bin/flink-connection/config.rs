@@ -68,3 +68,90 @@ fn client_from(
         .and_then(|b| b.build())
         .map_err(|e: Error| Failure::from_error(&e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORG: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+
+    fn env(name: &str) -> Option<String> {
+        Some(
+            match name {
+                "FLINK_API_KEY" => "key",
+                "FLINK_API_SECRET" => "secret",
+                "FLINK_REST_ENDPOINT" => "http://127.0.0.1:9",
+                "CONFLUENT_ORGANIZATION_ID" => ORG,
+                "CONFLUENT_ENVIRONMENT_ID" => "env-from-var",
+                _ => return None,
+            }
+            .to_owned(),
+        )
+    }
+
+    fn flags() -> ConfigArgs {
+        ConfigArgs {
+            rest_endpoint: None,
+            cloud: None,
+            region: None,
+            organization: None,
+            environment: None,
+        }
+    }
+
+    #[test]
+    fn the_variables_alone_configure_the_client() {
+        let c = client_from(&flags(), env).unwrap();
+        assert_eq!(c.base_url(), "http://127.0.0.1:9");
+        assert_eq!(c.environment_id(), "env-from-var");
+    }
+
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    #[test]
+    fn cloud_and_region_give_the_public_endpoint() {
+        let f = ConfigArgs {
+            cloud: Some("aws".into()),
+            region: Some("us-east-1".into()),
+            environment: Some("env-from-flag".into()),
+            ..flags()
+        };
+        let c = client_from(&f, env).unwrap();
+        assert_eq!(c.base_url(), "https://flink.us-east-1.aws.confluent.cloud");
+        assert_eq!(c.environment_id(), "env-from-flag");
+    }
+
+    #[test]
+    fn the_rest_endpoint_flag_overrides_the_variable() {
+        let f = ConfigArgs {
+            rest_endpoint: Some("http://localhost:8080".into()),
+            ..flags()
+        };
+        let c = client_from(&f, env).unwrap();
+        assert_eq!(c.base_url(), "http://localhost:8080");
+    }
+
+    #[test]
+    fn every_missing_setting_is_named_and_flags_fill_some() {
+        let f = client_from(&flags(), |_| None).unwrap_err();
+        assert_eq!(f.code, crate::failure::USAGE);
+        for name in confluent_flink_sql::ENV_VARS {
+            assert!(f.message.contains(name), "{name}: {}", f.message);
+        }
+        let given = ConfigArgs {
+            organization: Some(ORG.into()),
+            environment: Some("env-1".into()),
+            ..flags()
+        };
+        let f = client_from(&given, |_| None).unwrap_err();
+        assert!(!f.message.contains("CONFLUENT_"), "{}", f.message);
+        assert!(f.message.contains("FLINK_REST_ENDPOINT"), "{}", f.message);
+        // A blank variable counts as missing.
+        let f = client_from(&flags(), |n| {
+            (n == "FLINK_API_SECRET")
+                .then(|| " ".into())
+                .or_else(|| env(n))
+        })
+        .unwrap_err();
+        assert!(f.message.contains("FLINK_API_SECRET"), "{}", f.message);
+    }
+}

@@ -152,3 +152,59 @@ fn strip_newline(mut text: String) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_ending_is_stripped() {
+        assert_eq!(strip_newline("sk-1\n".into()), "sk-1");
+        assert_eq!(strip_newline("sk-1\r\n".into()), "sk-1");
+        assert_eq!(strip_newline("sk-1\n\n".into()), "sk-1\n");
+        assert_eq!(strip_newline("sk-1".into()), "sk-1");
+    }
+
+    #[test]
+    fn a_literal_is_taken_as_is() {
+        let mut v = Values::default();
+        assert_eq!(v.read("--token", "t-@-1").unwrap(), "t-@-1");
+        assert!(v.stdin_used_by.is_none());
+    }
+
+    #[test]
+    fn the_session_token_and_transport_ride_on_their_group() {
+        let args = SecretArgs {
+            aws_access_key: Some("a".into()),
+            aws_secret_key: Some("b".into()),
+            aws_session_token: Some("t".into()),
+            ..SecretArgs::default()
+        };
+        let auth = auth_data(&args).unwrap();
+        assert_eq!(
+            auth.field_names(),
+            [
+                "AWS_ACCESS_KEY_ID",
+                "AWS_SECRET_ACCESS_KEY",
+                "AWS_SESSION_TOKEN"
+            ]
+        );
+        let args = SecretArgs {
+            username: Some("u".into()),
+            password: Some("p".into()),
+            transport_type: Some("STREAMABLE_HTTP".into()),
+            ..SecretArgs::default()
+        };
+        assert!(auth_data(&args)
+            .unwrap()
+            .field_names()
+            .contains(&"TRANSPORT_TYPE"));
+        let args = SecretArgs {
+            token: Some("t".into()),
+            transport_type: Some("streamable_http".into()),
+            sse_endpoint: Some("https://x.example/sse".into()),
+            ..SecretArgs::default()
+        };
+        assert_eq!(auth_data(&args).unwrap_err().code, crate::failure::USAGE);
+    }
+}
