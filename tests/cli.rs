@@ -135,7 +135,11 @@ fn list_prints_every_page_in_each_format() {
     let expected = fake.server.connection_names();
 
     // JSON: one array of every connection in the service's shape, fetched 2 a page.
-    let json = fake.json(&["list", "--page-size", "2", "-o", "json"]);
+    let r = fake.run(&["list", "--page-size", "2", "-o", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // No progress line when standard error is not a terminal.
+    assert_eq!(r.stderr, "");
+    let json: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(names(&json), expected);
     assert_eq!(json[0]["spec"]["connection_type"], "AZUREML");
     assert_eq!(json[0]["kind"], "Connection");

@@ -46,7 +46,18 @@ pub async fn list(
     }
     let mut pages = request.pages();
     let mut writer = ListWriter::new(std::io::stdout().lock(), output);
-    while let Some(page) = pages.next().await {
+    // On a terminal, a progress line on standard error while a page loads, erased
+    // before the page is printed.
+    let progress = std::io::stderr().is_terminal();
+    for number in 1.. {
+        if progress {
+            eprint!("\rLoading page {number}…");
+        }
+        let next = pages.next().await;
+        if progress {
+            eprint!("\r\x1b[2K");
+        }
+        let Some(page) = next else { break };
         let page = page.map_err(|e| Failure::from_error(&e))?;
         writer.page(page.items())?;
     }

@@ -174,10 +174,12 @@ fn timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// The width of the terminal on standard output, else `COLUMNS`, else 120.
+/// The width of the terminal on standard output, else `COLUMNS`, else 120. (A
+/// terminal that reports no size, as some pseudo-terminals do, says 0.)
 fn terminal_width() -> u16 {
     Table::new()
         .width()
+        .filter(|w| *w > 0)
         .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
         .unwrap_or(120)
 }
