@@ -494,11 +494,8 @@ fn an_update_does_not_overwrite_a_concurrent_change() {
     let fake = Fake::start();
     fake.create_openai("chat", "sk-old");
     // The tool's PUT waits; meanwhile someone else rotates the secret.
-    fake.server.inject_for(
-        Operation::Update,
-        Fault::Delay(Duration::from_millis(1500)),
-        1,
-    );
+    fake.server
+        .inject_for(Operation::Update, Fault::Delay(Duration::from_secs(3)), 1);
     let mut cmd = fake.command();
     let child = cmd
         .args(["update", "chat", "--api-key", "sk-mine"])
@@ -561,6 +558,12 @@ fn delete_asks_refuses_without_a_terminal_and_deletes_with_force() {
         r.stderr
     );
     assert!(r.stderr.contains("HTTP status: 404"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("1 of 2 connection(s) not deleted"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("`c`"), "{}", r.stdout);
     assert_eq!(fake.server.connection_count(), 0);
 }
 

@@ -146,25 +146,25 @@ pub async fn delete(conns: &Connections, names: &[String], force: bool) -> Resul
             return Ok(());
         }
     }
-    let mut worst: Option<Failure> = None;
+    // Every name is tried; each failure is reported as it happens.
+    let mut failed = 0;
+    let mut code = 0;
     for name in names {
         match conns.delete(name).await {
             Ok(()) => println!("Deleted connection `{name}`."),
             Err(e) => {
                 let f = Failure::about(name, &e);
-                match &worst {
-                    Some(w) if w.code >= f.code => {
-                        eprintln!("flink-connection: error: {}", f.message)
-                    }
-                    _ => {
-                        if let Some(w) = worst.take() {
-                            eprintln!("flink-connection: error: {}", w.message);
-                        }
-                        worst = Some(f);
-                    }
-                }
+                eprintln!("flink-connection: error: {}", f.message);
+                failed += 1;
+                code = code.max(f.code);
             }
         }
     }
-    worst.map_or(Ok(()), Err)
+    if failed == 0 {
+        return Ok(());
+    }
+    Err(Failure {
+        code,
+        message: format!("{failed} of {} connection(s) not deleted", names.len()),
+    })
 }
