@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use confluent_flink_sql::connections::{ConnectionType, Connections, NewConnection};
+use confluent_flink_sql::connections::{AuthData, ConnectionType, Connections, NewConnection};
 use futures::StreamExt;
 
 use crate::args::{Output, SecretArgs};
@@ -72,7 +72,8 @@ pub async fn describe(conns: &Connections, name: &str, output: Output) -> Result
     render::one(std::io::stdout().lock(), &c, output)
 }
 
-/// Checks the whole input (secret group, type, endpoint, name) before `send` is called.
+/// The connection to create, its whole input (secret group, type, endpoint, name)
+/// checked before any request.
 pub fn new_connection(
     name: &str,
     connection_type: &str,
@@ -110,8 +111,9 @@ pub async fn create(
     render::one(std::io::stdout().lock(), &c, output)
 }
 
-pub async fn update(conns: &Connections, name: &str, secrets: &SecretArgs) -> Result<(), Failure> {
-    let auth = secrets::auth_data(secrets)?;
+/// Replaces the secret: `Connections::update` reads the connection and writes with its
+/// `resource_version`, so a change made meanwhile is refused and reported.
+pub async fn update(conns: &Connections, name: &str, auth: AuthData) -> Result<(), Failure> {
     conns
         .update(name, auth)
         .await

@@ -56,6 +56,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         } => Some(commands::connection_type(t)?),
         _ => None,
     };
+    let update_auth = match &cli.command {
+        Command::Update { secrets, .. } => Some(secrets::auth_data(secrets)?),
+        _ => None,
+    };
     let client = config::client(&cli.config)?;
     let conns = client.connections();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -72,7 +76,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 Some(new) => commands::create(&conns, new, output).await,
                 None => Ok(()),
             },
-            Command::Update { name, secrets } => commands::update(&conns, &name, &secrets).await,
+            Command::Update { name, .. } => match update_auth {
+                Some(auth) => commands::update(&conns, &name, auth).await,
+                None => Ok(()),
+            },
             Command::Delete { names, force } => commands::delete(&conns, &names, force).await,
             Command::Completions { .. } => Ok(()),
         }
