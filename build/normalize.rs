@@ -1080,7 +1080,16 @@ pub fn name_shared_enums(doc: &mut Value) -> Result<usize, String> {
             return;
         }
         if let Some((_, component, _)) = shared.iter().find(|(n, _, _)| n == name) {
-            *schema = serde_json::json!({"$ref": format!("#/components/schemas/{component}")});
+            let reference =
+                serde_json::json!({"$ref": format!("#/components/schemas/{component}")});
+            // The place's description documents the field: a `$ref` cannot carry it
+            // (its siblings are ignored), a one-member `allOf` can.
+            *schema = match schema.get("description").cloned() {
+                Some(description) => {
+                    serde_json::json!({"allOf": [reference], "description": description})
+                }
+                None => reference,
+            };
             changes += 1;
         }
     });
@@ -1431,7 +1440,8 @@ mod tests {
         assert_eq!(
             doc["paths"]["/c"]["post"]["requestBody"]["content"]["application/json"]["schema"]
                 ["properties"]["spec"]["properties"]["connection_type"],
-            reference("ConnectionType")
+            json!({"allOf": [reference("ConnectionType")], "description": "sent"}),
+            "the place's description stays, to document the field"
         );
         assert_eq!(
             doc["paths"]["/c"]["get"]["parameters"][0]["schema"],

@@ -754,3 +754,81 @@ fn shaping_opens_enums_keeps_unknown_fields_and_never_writes_an_answers_secret()
         "callers build bodies"
     );
 }
+
+/// The public model documents every property with the spec's own description: for each
+/// component schema of the spec in `openapi/`, every described property is a field of
+/// the generated type whose documentation starts with that description's first line.
+#[test]
+fn every_described_property_is_a_documented_field() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi");
+    let spec_path = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .expect("the spec");
+    let generated = generate::generate(&spec_path, &options()).expect("generates");
+    let shaped = model::shape(&generated.code).expect("shapes");
+    let file = syn::parse_file(&shaped.code).unwrap();
+    let items = file
+        .items
+        .iter()
+        .find_map(|i| match i {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, i)| i),
+            _ => None,
+        })
+        .unwrap();
+    let doc_of = |ty: &str, field: &str| -> Option<String> {
+        items.iter().find_map(|i| match i {
+            syn::Item::Struct(s) if s.ident == ty => s.fields.iter().find_map(|f| {
+                (f.ident.as_ref()? == field).then(|| {
+                    f.attrs
+                        .iter()
+                        .filter(|a| a.path().is_ident("doc"))
+                        .filter_map(|a| match &a.meta {
+                            syn::Meta::NameValue(nv) => match &nv.value {
+                                syn::Expr::Lit(syn::ExprLit {
+                                    lit: syn::Lit::Str(s),
+                                    ..
+                                }) => Some(s.value()),
+                                _ => None,
+                            },
+                            _ => None,
+                        })
+                        .collect::<String>()
+                })
+            }),
+            _ => None,
+        })
+    };
+    let doc: serde_json::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&spec_path).unwrap()).unwrap();
+    let mut checked = 0;
+    for (schema, body) in doc["components"]["schemas"].as_object().unwrap() {
+        let short = schema.rsplit('.').next().unwrap();
+        let ty = match short {
+            "ObjectMeta" => "ConnectionMetadata",
+            "Error" => "ErrorDetail",
+            "Error_source" => "ErrorSource",
+            "PlaintextProvider" => continue, // the crate's own type
+            other => other,
+        };
+        for (property, p) in body["properties"].as_object().into_iter().flatten() {
+            let Some(description) = p["description"].as_str() else {
+                continue;
+            };
+            let field = if property == "self" {
+                "self_"
+            } else {
+                property
+            };
+            let first = description.lines().next().unwrap().trim();
+            let got = doc_of(ty, field).unwrap_or_else(|| panic!("no field {ty}.{field}"));
+            assert!(
+                got.trim_start().starts_with(first),
+                "{ty}.{field} is documented {got:?}, the spec says {first:?}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "{checked}");
+}
