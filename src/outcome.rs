@@ -77,6 +77,11 @@ pub(crate) async fn failed(
             }
         }
     };
+    scrubbed(client, e, sent)
+}
+
+/// `e` without the client's credentials nor `sent` (secrets the call carries).
+pub(crate) fn scrubbed(client: &Client, e: Error, sent: Option<Secrets>) -> Error {
     match sent {
         None => e.scrub(client.secrets()),
         Some(mut secrets) => {

@@ -204,9 +204,7 @@ impl Connections {
         sent: Option<&AuthData>,
     ) -> Error {
         let e = outcome::undecodable(what, e, body).with_request_id(request_id);
-        let mut secrets = sent.map(AuthData::secrets).unwrap_or_default();
-        secrets.extend(self.client.secrets());
-        e.scrub(&secrets)
+        outcome::scrubbed(&self.client, e, sent.map(AuthData::secrets))
     }
 
     /// Replaces the secret of connection `name`. Reads the connection first for what
