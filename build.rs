@@ -1,10 +1,11 @@
 //! Generates the Connections client from the spec in `openapi/` at every build.
 //!
 //! The work is in `build/`: `normalize.rs` (the spec fixes, unit-tested by
-//! `tests/build_code.rs`), `generate.rs` (progenitor) and `model.rs` (the generated
-//! types shaped into the public model: open enums, unknown properties kept, secrets
-//! never written by answers). This file only finds the
-//! spec, writes the result to `OUT_DIR`, and fails with one clear message.
+//! `tests/build_code.rs`), `generate.rs` (progenitor), `model.rs` (the generated types
+//! shaped into the public model: open enums, unknown properties kept, secrets never
+//! written by answers) and `operations.rs` (every operation made callable through
+//! `Operations`). This file only finds the spec, writes the result to `OUT_DIR`, and
+//! fails with one clear message.
 
 #[path = "build/generate.rs"]
 mod generate;
