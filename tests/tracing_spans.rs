@@ -175,3 +175,42 @@ async fn a_retry_given_up_is_an_event_with_its_reason() {
     assert!(out.contains("request_id=\"rid-throttled\""), "{out}");
     assert!(!out.contains(KEY_SECRET), "{out}");
 }
+
+#[tokio::test]
+async fn operations_called_as_generated_are_traced_and_retried_the_same_way() {
+    let (capture, guard) = capture();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let c = calls.clone();
+    let server = Scripted::start(move |_| {
+        let n = c.fetch_add(1, Ordering::SeqCst);
+        let reply = if n == 0 {
+            Reply::empty(503)
+        } else {
+            Reply::json(200, connection("a"))
+        };
+        reply.header("x-request-id", &format!("rid-op-{n}"))
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .credentials(Credentials::basic("key", KEY_SECRET))
+        .organization_id("3fa85f64-5717-4562-b3fc-2c963f66afa6")
+        .environment_id("env-1")
+        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    let got = client.operations().get_sqlv1_connection("a").await.unwrap();
+    assert_eq!(got.status().as_u16(), 200);
+    drop(guard);
+
+    let out = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        2,
+        "the 503 was retried:\n{out}"
+    );
+    assert!(out.contains("operation=\"getSqlv1Connection\""), "{out}");
+    assert!(out.contains("attempts=2"), "{out}");
+    assert!(out.contains("request_id=\"rid-op-1\""), "{out}");
+    assert!(!out.contains(SECRET) && !out.contains(KEY_SECRET), "{out}");
+}
