@@ -3,7 +3,8 @@
 //! The work is in `build/`: `normalize.rs` (the spec fixes, unit-tested by
 //! `tests/build_code.rs`), `generate.rs` (progenitor), `model.rs` (the generated types
 //! shaped into the public model: open enums, unknown properties kept, secrets never
-//! written by answers) and `operations.rs` (every operation made callable through
+//! written by answers), `serde_impls.rs` (each struct's serde impls written as code,
+//! not derived) and `operations.rs` (every operation made callable through
 //! `Operations`). This file only finds the spec, writes the result to `OUT_DIR`, and
 //! fails with one clear message.
 
@@ -15,6 +16,8 @@ mod model;
 mod normalize;
 #[path = "build/operations.rs"]
 mod operations;
+#[path = "build/serde_impls.rs"]
+mod serde_impls;
 
 use std::path::{Path, PathBuf};
 

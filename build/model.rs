@@ -23,14 +23,20 @@
 //! - **Date-times** are read by the crate's RFC 3339 reader (`src/timestamp.rs`), which
 //!   accepts what chrono's `Deserialize` accepts at a fraction of its cost.
 //!
-//! Every model type (not the request bodies, which callers build) is
-//! `#[non_exhaustive]`: a property Confluent adds is a new field, not a breaking change.
+//! - **Serde without buffering.** Each struct's `Deserialize` and `Serialize` are
+//!   written as code (`build/serde_impls.rs`) instead of derived: a derived
+//!   `#[serde(flatten)]` map buffers every object before reading it.
+//!
+//! Every struct is `#[non_exhaustive]`: a property Confluent adds is a new field, not a
+//! breaking change. Request bodies get a `new` taking what the spec requires.
 
 use std::collections::BTreeSet;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 use syn::{Attribute, Fields, Item, ItemEnum, ItemStruct};
+
+use crate::serde_impls;
 
 /// The name of the crate's replacement for the spec's secret holder (`auth_data` on
 /// the wire), which writes the secret: request bodies keep it.
@@ -93,6 +99,7 @@ pub fn shape(code: &str) -> Result<Shaped, String> {
 
     let mut shaped = Shaped::default();
     let mut open = BTreeSet::new();
+    let mut written = Vec::new();
     for item in items.iter_mut() {
         match item {
             Item::Enum(e) if is_string_enum(e) => {
@@ -101,13 +108,20 @@ pub fn shape(code: &str) -> Result<Shaped, String> {
             }
             Item::Struct(s) => {
                 let is_body = bodies.contains(&s.ident.to_string());
-                if shape_struct(s, is_body) {
+                if shape_struct(s, is_body)? {
                     shaped.keep_unknown.push(s.ident.to_string());
+                }
+                if is_body && matches!(s.fields, Fields::Named(_)) {
+                    written.push(constructor(s)?);
+                }
+                if serde_impls::applies_to(s) {
+                    written.extend(serde_impls::write(s)?);
                 }
             }
             _ => {}
         }
     }
+    items.extend(written);
     // typify's impls of the enums made open (Display, FromStr, TryFrom...): the macro
     // gives each its own.
     items.retain(|item| match item {
@@ -186,13 +200,11 @@ fn reachable_structs(items: &[Item], roots: BTreeSet<String>) -> BTreeSet<String
                 continue;
             }
             for field in &s.fields {
-                let text = field.ty.to_token_stream().to_string();
+                let mut names = BTreeSet::new();
+                type_names(&field.ty, &mut names);
                 for other in &structs {
                     let name = other.ident.to_string();
-                    if text
-                        .split(|c: char| !c.is_alphanumeric() && c != '_')
-                        .any(|w| w == name)
-                    {
+                    if names.contains(&name) {
                         reached.insert(name);
                     }
                 }
@@ -263,16 +275,17 @@ fn open_enum(e: &ItemEnum) -> Result<Item, String> {
 }
 
 /// Shapes one generated struct; true when it keeps unknown properties.
-fn shape_struct(s: &mut ItemStruct, is_body: bool) -> bool {
+fn shape_struct(s: &mut ItemStruct, is_body: bool) -> Result<bool, String> {
     let type_name = s.ident.to_string();
-    if !is_body && matches!(s.fields, Fields::Named(_)) {
+    if matches!(s.fields, Fields::Named(_)) {
+        // A property Confluent adds is a new field, not a breaking change: values are
+        // read from JSON or built with `new` (request bodies), never as literals.
         s.attrs.push(syn::parse_quote!(#[non_exhaustive]));
     }
     let mut keeps_unknown = false;
     for field in s.fields.iter_mut() {
         let Some(ident) = &field.ident else { continue };
-        let ty = field.ty.to_token_stream().to_string().replace(' ', "");
-        if ident == TYPIFY_EXTRA && is_flattened(&field.attrs) {
+        if ident == TYPIFY_EXTRA && has_serde(&field.attrs, "flatten")? {
             field.ident = Some(format_ident!("{}", UNKNOWN_FIELDS));
             field.ty =
                 syn::parse_quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>);
@@ -282,13 +295,13 @@ fn shape_struct(s: &mut ItemStruct, is_body: bool) -> bool {
                 syn::parse_quote!(#[doc = "The properties the service sent that this version of the spec does not declare, kept as sent and written back when the value is serialised (Confluent's compatibility policy: MUST IGNORE, MUST FORWARD)."]),
             );
             keeps_unknown = true;
-        } else if ty.contains(SECRET_TYPE) && !is_body {
+        } else if mentions(&field.ty, SECRET_TYPE) && !is_body {
             let answer: syn::Type = syn::parse_str(ANSWER_SECRET_TYPE).expect("a type path");
             // Optional even where a request requires it: an answer need not carry it.
             field.ty = syn::parse_quote!(::std::option::Option<#answer>);
-            set_serde(&mut field.attrs, "skip_serializing", None);
-            set_serde(&mut field.attrs, "deserialize_with", Some(SECRET_READER));
-            set_serde(&mut field.attrs, "default", None);
+            set_serde(&mut field.attrs, "skip_serializing", None)?;
+            set_serde(&mut field.attrs, "deserialize_with", Some(SECRET_READER))?;
+            set_serde(&mut field.attrs, "default", None)?;
             // Its JSON Schema is the wire form's, which answers carry.
             let wire = format!("::std::option::Option<crate::connections::wire::{SECRET_TYPE}>");
             field
@@ -297,52 +310,153 @@ fn shape_struct(s: &mut ItemStruct, is_body: bool) -> bool {
         } else if let Some((_, _, reader)) = PRESIZED_ARRAYS
             .iter()
             .find(|(t, f, _)| *t == type_name && ident == f)
-            .filter(|_| ty.starts_with("::std::vec::Vec<"))
+            .filter(|_| outer_is(&field.ty, "Vec"))
         {
-            set_serde(&mut field.attrs, "deserialize_with", Some(reader));
-            set_serde(&mut field.attrs, "default", None);
-        } else if ty == "::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>" {
+            set_serde(&mut field.attrs, "deserialize_with", Some(reader))?;
+            set_serde(&mut field.attrs, "default", None)?;
+        } else if outer_is(&field.ty, "Option") && inner_is(&field.ty, "DateTime") {
             set_serde(
                 &mut field.attrs,
                 "deserialize_with",
                 Some("crate::timestamp::optional"),
-            );
-            set_serde(&mut field.attrs, "default", None);
-        } else if ty == "::chrono::DateTime<::chrono::offset::Utc>" {
+            )?;
+            set_serde(&mut field.attrs, "default", None)?;
+        } else if outer_is(&field.ty, "DateTime") {
             set_serde(
                 &mut field.attrs,
                 "deserialize_with",
                 Some("crate::timestamp::required"),
-            );
+            )?;
         }
     }
-    if keeps_unknown && all_optional(s) {
-        derive_default(s);
+    if keeps_unknown && all_optional(s) && !serde_impls::derives(&s.attrs, "Default") {
+        // typify leaves `Default` out of structs with a flattened map, where it is as
+        // true as anywhere: an empty value.
+        s.attrs.push(syn::parse_quote!(#[derive(Default)]));
     }
-    keeps_unknown
+    Ok(keeps_unknown)
+}
+
+/// `pub fn new(..)` for a request body: its required properties as arguments, every
+/// other one absent. The way to build a body that keeps compiling when Confluent adds
+/// an optional property (the struct is `#[non_exhaustive]`); set optional fields on
+/// the result.
+fn constructor(s: &ItemStruct) -> Result<Item, String> {
+    let name = &s.ident;
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    for field in &s.fields {
+        let ident = field.ident.as_ref().expect("named fields");
+        let ty = &field.ty;
+        let defaulted = has_serde(&field.attrs, "default")? || has_serde(&field.attrs, "flatten")?;
+        if defaulted || outer_is(ty, "Option") {
+            inits.push(quote!(#ident: ::std::default::Default::default()));
+        } else {
+            params.push(quote!(#ident: #ty));
+            inits.push(quote!(#ident));
+        }
+    }
+    let doc = format!(
+        "A `{name}` with the properties the spec requires; the others are absent (set them on the result)."
+    );
+    syn::parse2(quote! {
+        impl #name {
+            #[doc = #doc]
+            #[allow(clippy::too_many_arguments)]
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits),* }
+            }
+        }
+    })
+    .map_err(|e| format!("struct {name}: constructor: {e}"))
 }
 
 /// True when every field of `s` may be absent (an `Option`, a `Vec`, the unknown map).
 fn all_optional(s: &ItemStruct) -> bool {
-    s.fields.iter().all(|f| {
-        let ty = f.ty.to_token_stream().to_string().replace(' ', "");
-        ty.starts_with("::std::option::Option<")
-            || ty.starts_with("::std::vec::Vec<")
-            || ty.starts_with("::serde_json::Map<")
-    })
+    s.fields
+        .iter()
+        .all(|f| outer_is(&f.ty, "Option") || outer_is(&f.ty, "Vec") || outer_is(&f.ty, "Map"))
 }
 
-/// Adds `Default` to the struct's derives (typify leaves it out of structs with a
-/// flattened map, where it is as true as anywhere: an empty value).
-fn derive_default(s: &mut ItemStruct) {
-    let has_default = s
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .any(|a| a.to_token_stream().to_string().contains("Default"));
-    if !has_default {
-        s.attrs.push(syn::parse_quote!(#[derive(Default)]));
+/// The last segment of a type's path (`::std::option::Option<T>` -> `Option`).
+fn last_segment(ty: &syn::Type) -> Option<&syn::PathSegment> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last(),
+        _ => None,
     }
+}
+
+/// True when the type's outer name is `name` (`Option` of `Option<DateTime<Utc>>`).
+fn outer_is(ty: &syn::Type, name: &str) -> bool {
+    last_segment(ty).is_some_and(|s| s.ident == name)
+}
+
+/// True when the type's first generic argument's outer name is `name`.
+fn inner_is(ty: &syn::Type, name: &str) -> bool {
+    type_args(ty).first().is_some_and(|t| outer_is(t, name))
+}
+
+fn type_args(ty: &syn::Type) -> Vec<&syn::Type> {
+    match last_segment(ty).map(|s| &s.arguments) {
+        Some(syn::PathArguments::AngleBracketed(a)) => a
+            .args
+            .iter()
+            .filter_map(|g| match g {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The names of every type a type is made of (`Option<Vec<Connection>>` -> `Option`,
+/// `Vec`, `Connection`), through references.
+fn type_names(ty: &syn::Type, out: &mut BTreeSet<String>) {
+    match ty {
+        syn::Type::Path(p) => {
+            if let Some(s) = p.path.segments.last() {
+                out.insert(s.ident.to_string());
+            }
+            for t in type_args(ty) {
+                type_names(t, out);
+            }
+        }
+        syn::Type::Reference(r) => type_names(&r.elem, out),
+        _ => {}
+    }
+}
+
+/// True when `ty` is, or holds, the type named `name`.
+fn mentions(ty: &syn::Type, name: &str) -> bool {
+    let mut names = BTreeSet::new();
+    type_names(ty, &mut names);
+    names.contains(name)
+}
+
+/// The keys of the `#[serde(..)]` attributes (`rename`, `flatten`, ...).
+fn serde_keys(attrs: &[Attribute]) -> Result<Vec<String>, String> {
+    let mut keys = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            keys.push(
+                meta.path
+                    .get_ident()
+                    .map(|i| i.to_string())
+                    .unwrap_or_default(),
+            );
+            if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        })
+        .map_err(|e| format!("a serde attribute does not parse: {e}"))?;
+    }
+    Ok(keys)
+}
+
+fn has_serde(attrs: &[Attribute], key: &str) -> Result<bool, String> {
+    Ok(serde_keys(attrs)?.iter().any(|k| k == key))
 }
 
 /// Removes `key` from the `#[serde(..)]` attributes, keeping their other items.
@@ -367,34 +481,19 @@ fn remove_serde(attrs: &mut Vec<Attribute>, key: &str) {
     });
 }
 
-fn is_flattened(attrs: &[Attribute]) -> bool {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .any(|a| a.to_token_stream().to_string().contains("flatten"))
-}
-
-/// Adds `#[serde(key)]` or `#[serde(key = "value")]`; `skip_serializing` replaces a
-/// `skip_serializing_if` (serde takes one or the other).
-fn set_serde(attrs: &mut Vec<Attribute>, key: &str, value: Option<&str>) {
+/// Adds `#[serde(key)]` or `#[serde(key = "value")]` unless `key` is there;
+/// `skip_serializing` replaces a `skip_serializing_if` (serde takes one or the other).
+fn set_serde(attrs: &mut Vec<Attribute>, key: &str, value: Option<&str>) -> Result<(), String> {
     if key == "skip_serializing" {
         remove_serde(attrs, "skip_serializing_if");
     }
-    let present = attrs
-        .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .any(|a| {
-            a.to_token_stream()
-                .to_string()
-                .split(|c: char| !c.is_alphanumeric() && c != '_')
-                .any(|w| w == key)
-        });
-    if present {
-        return;
+    if has_serde(attrs, key)? {
+        return Ok(());
     }
     let key = format_ident!("{}", key);
     attrs.push(match value {
         Some(v) => syn::parse_quote!(#[serde(#key = #v)]),
         None => syn::parse_quote!(#[serde(#key)]),
     });
+    Ok(())
 }

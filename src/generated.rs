@@ -7,4 +7,6 @@
 include!(concat!(env!("OUT_DIR"), "/connections_client.rs"));
 
 #[cfg(test)]
+mod serde_impls;
+#[cfg(test)]
 mod tests;

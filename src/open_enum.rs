@@ -6,13 +6,19 @@
 /// Defines an open enum: the listed variants with their wire text, plus
 /// `Other(String)`; `as_str`, `parse`, `KNOWN`, `FromStr`, `From<&str>`, `Display`,
 /// `Debug`, serde and `JsonSchema` (any string).
+///
+/// Equality, hashing and ordering follow the wire text, so a value cannot lie about
+/// what it is: `Other("OPENAI")`, built by hand, equals the variant named for
+/// `OPENAI` (and hashes the same), as it would after a round trip through the
+/// service. Only a `match` tells them apart: match on `as_str()` or compare with `==`
+/// where a value may have been built by hand.
 macro_rules! open_enum {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )* }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone)]
         #[non_exhaustive]
         $vis enum $name {
             $( $(#[$vmeta])* $variant, )*
@@ -41,6 +47,33 @@ macro_rules! open_enum {
             }
         }
 
+        impl ::std::cmp::PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        impl ::std::cmp::Eq for $name {}
+
+        impl ::std::hash::Hash for $name {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                self.as_str().hash(state)
+            }
+        }
+
+        impl ::std::cmp::PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+                ::std::option::Option::Some(self.cmp(other))
+            }
+        }
+
+        impl ::std::cmp::Ord for $name {
+            /// By wire text.
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
+            }
+        }
+
         impl ::std::str::FromStr for $name {
             type Err = ::std::convert::Infallible;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -62,8 +95,11 @@ macro_rules! open_enum {
 
         impl ::std::fmt::Debug for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                // A known value built as `Other` shows as the variant it equals.
                 match self {
-                    $name::Other(s) => write!(f, "{}::Other({s:?})", stringify!($name)),
+                    $name::Other(s) if !Self::KNOWN.iter().any(|k| k.as_str() == s) => {
+                        write!(f, "{}::Other({s:?})", stringify!($name))
+                    }
                     known => write!(f, "{}::{}", stringify!($name), known.as_str()),
                 }
             }
@@ -117,6 +153,22 @@ mod tests {
         assert_eq!(phase, Phase::Active);
         let err = serde_json::from_str::<Phase>("5").unwrap_err();
         assert!(err.to_string().contains("expected a string"), "{err}");
+    }
+
+    #[test]
+    fn a_known_value_built_as_other_is_that_value() {
+        use std::collections::HashSet;
+        for t in ConnectionType::KNOWN {
+            let built = ConnectionType::Other(t.as_str().to_string());
+            assert_eq!(&built, t);
+            assert_eq!(built.cmp(t), std::cmp::Ordering::Equal);
+            let set: HashSet<ConnectionType> = [built.clone(), t.clone()].into_iter().collect();
+            assert_eq!(set.len(), 1, "{t:?} hashes as its wire text");
+            assert_eq!(format!("{built:?}"), format!("{t:?}"));
+        }
+        let unknown = ConnectionType::Other("NOT_A_LISTED_TYPE".into());
+        assert!(ConnectionType::KNOWN.iter().all(|t| t != &unknown));
+        assert!(format!("{unknown:?}").contains("Other(\"NOT_A_LISTED_TYPE\")"));
     }
 
     #[test]

@@ -15,6 +15,8 @@ mod generate;
 #[allow(dead_code)]
 #[path = "../build/model.rs"]
 mod model;
+#[path = "../build/serde_impls.rs"]
+mod serde_impls;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -749,10 +751,46 @@ fn shaping_opens_enums_keeps_unknown_fields_and_never_writes_an_answers_secret()
         attrs_of("Answer").contains("#[derive(Default)]"),
         "every field may be absent"
     );
+    // Bodies too: callers build them with `new`, which takes what the spec requires.
+    assert!(attrs_of("Body").contains("#[non_exhaustive]"));
     assert!(
-        !attrs_of("Body").contains("#[non_exhaustive]"),
-        "callers build bodies"
+        flat.contains("pubfnnew(auth_data:crate::connections::wire::PlaintextProvider)->Self"),
+        "{}",
+        shaped.code
     );
+    // serde's derives are replaced by impls written out (no flattened buffering).
+    for name in ["Answer", "Body"] {
+        assert!(!attrs_of(name).contains("::serde::Deserialize"), "{name}");
+        assert!(!attrs_of(name).contains("::serde::Serialize"), "{name}");
+        assert!(flat.contains(&format!("impl<'de>::serde::Deserialize<'de>for{name}")));
+        assert!(flat.contains(&format!("impl::serde::Serialize for{name}").replace(' ', "")));
+    }
+    assert!(
+        flat.contains(r#""x"=>Field::F0"#),
+        "the rename is the member's name on the wire"
+    );
+}
+
+#[test]
+fn a_serde_attribute_the_written_impls_do_not_know_fails_shaping_by_name() {
+    let code = r#"
+        pub mod types {
+            #[derive(Clone, Debug, ::serde::Deserialize, ::serde::Serialize)]
+            pub struct Answer {
+                #[serde(with = "somewhere")]
+                pub at: ::std::string::String,
+            }
+        }
+    "#;
+    let err = model::shape(code).unwrap_err();
+    assert!(err.contains("Answer"), "{err}");
+    assert!(err.contains("`with`"), "{err}");
+    let code = code.replace(r#"#[serde(with = "somewhere")]"#, "").replace(
+        "pub struct Answer",
+        "#[serde(deny_unknown_fields)] pub struct Answer",
+    );
+    let err = model::shape(&code).unwrap_err();
+    assert!(err.contains("deny_unknown_fields"), "{err}");
 }
 
 /// The public model documents every property with the spec's own description: for each
