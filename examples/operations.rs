@@ -72,6 +72,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .all(|c| c.spec.connection_type == ConnectionType::OpenAi));
 
+    // A request body is built with `new` (what the spec requires), then optional
+    // fields: code that keeps compiling when Confluent adds an optional property.
+    if _fake.is_some() {
+        use confluent_flink_sql::connections::AuthData;
+        use confluent_flink_sql::types::{
+            CreateSqlv1ConnectionBody, CreateSqlv1ConnectionBodySpec,
+        };
+        let spec = CreateSqlv1ConnectionBodySpec::new(
+            (&AuthData::api_key("sk-example")).into(),
+            ConnectionType::OpenAi,
+            "https://api.openai.com/v1/chat/completions".parse()?,
+        );
+        let body = CreateSqlv1ConnectionBody::new("built-with-new".parse()?, spec);
+        let created = ops.create_sqlv1_connection(&body).await?.into_inner();
+        println!("createSqlv1Connection: {} created", created.name());
+    }
+
     // An error is the crate's one Error, with the status and request id.
     match ops.get_sqlv1_connection("no-such-connection").await {
         Err(e) if e.is_not_found() => println!("getSqlv1Connection no-such-connection: {e}"),
