@@ -197,7 +197,16 @@ impl Error {
         let i = &mut *self.inner;
         fix(&mut i.message);
         i.request_id.iter_mut().for_each(fix);
-        i.snippet.iter_mut().for_each(fix);
+        if let Some(s) = &mut i.snippet {
+            fix(s);
+            // A snippet cut in the middle of a secret loses that part too.
+            if let Some(cut) = s
+                .strip_suffix(ELLIPSIS)
+                .and_then(|s| secrets.cut_partial(s))
+            {
+                *s = format!("{cut}{ELLIPSIS}");
+            }
+        }
         for d in &mut i.details {
             scrub_detail(d, secrets);
         }
@@ -498,6 +507,9 @@ fn scrub_source(source: Source, secrets: &Secrets) -> Source {
     chain.map_or(source, |chain| chain)
 }
 
+/// What ends a snippet that was cut short.
+const ELLIPSIS: &str = "…";
+
 /// The longest body snippet an error keeps.
 const SNIPPET_CHARS: usize = 160;
 
@@ -528,7 +540,7 @@ pub(crate) fn redacted_snippet(body: &[u8]) -> String {
         let escaped: String = c.escape_debug().collect();
         let n = escaped.chars().count();
         if shown + n > SNIPPET_CHARS {
-            out.push('…');
+            out.push_str(ELLIPSIS);
             break;
         }
         out.push_str(&escaped);
@@ -591,6 +603,27 @@ mod tests {
             s.chars().count()
         );
         assert!(s.starts_with("\\u{1b}"), "{s}");
+    }
+
+    #[test]
+    fn a_snippet_cut_in_a_secret_loses_its_start() {
+        let s = secrets(&["sk-cut-canary-123456"]);
+        let body = format!(
+            "{}sk-cut-canary-123456 and more",
+            "x".repeat(SNIPPET_CHARS - 8)
+        );
+        let e = Error::new(ErrorKind::Api, "failed")
+            .with_snippet(redacted_snippet(body.as_bytes()))
+            .scrub(&s);
+        assert_eq!(
+            e.body_snippet(),
+            Some(format!("{}…", "x".repeat(SNIPPET_CHARS - 8)).as_str())
+        );
+        // A snippet not cut short is only scrubbed.
+        let e = Error::new(ErrorKind::Api, "failed")
+            .with_snippet(redacted_snippet(b"ends with sk-c"))
+            .scrub(&s);
+        assert_eq!(e.body_snippet(), Some("ends with sk-c"));
     }
 
     #[test]
