@@ -8,7 +8,9 @@
 //! can help.
 //!
 //! No error ever carries a secret: bodies are cut down to a short snippet with every
-//! `auth_data` removed, and requests are never included.
+//! `auth_data` removed, requests are never included, and the client's and the call's
+//! secrets are removed from every text an error holds, whichever member of an error
+//! object it is in (declared by the spec or not).
 //!
 //! ```
 //! # async fn demo(conns: confluent_flink_sql::connections::Connections) {
@@ -30,6 +32,10 @@
 
 use std::fmt;
 use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::redact::Secrets;
 
 /// What kind of failure an [`Error`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -179,32 +185,33 @@ impl Error {
         self
     }
 
-    /// Replaces every form of `secrets` in the text this error shows.
-    pub(crate) fn scrub(mut self, secrets: &crate::redact::Secrets) -> Self {
+    /// Replaces every form of `secrets` in every text this error holds: its message,
+    /// request id and snippet, each string and member name of its error objects
+    /// (declared by the spec or not, at any depth), and the text of its source.
+    pub(crate) fn scrub(mut self, secrets: &Secrets) -> Self {
         let fix = |s: &mut String| {
             if let Some(clean) = secrets.scrub(s) {
                 *s = clean;
             }
         };
-        let fix_opt = |s: &mut Option<String>| {
-            if let Some(s) = s {
-                fix(s);
-            }
-        };
         let i = &mut *self.inner;
         fix(&mut i.message);
-        fix_opt(&mut i.request_id);
-        fix_opt(&mut i.snippet);
-        for d in &mut i.details {
-            fix_opt(&mut d.id);
-            fix_opt(&mut d.status);
-            fix_opt(&mut d.code);
-            fix_opt(&mut d.title);
-            fix_opt(&mut d.detail);
-            if let Some(source) = &mut d.source {
-                fix_opt(&mut source.pointer);
-                fix_opt(&mut source.parameter);
+        i.request_id.iter_mut().for_each(fix);
+        if let Some(s) = &mut i.snippet {
+            fix(s);
+            // A snippet cut in the middle of a secret loses that part too.
+            if let Some(cut) = s
+                .strip_suffix(ELLIPSIS)
+                .and_then(|s| secrets.cut_partial(s))
+            {
+                *s = format!("{cut}{ELLIPSIS}");
             }
+        }
+        for d in &mut i.details {
+            scrub_detail(d, secrets);
+        }
+        if let Some(source) = i.source.take() {
+            i.source = Some(scrub_source(source, secrets));
         }
         self
     }
@@ -355,6 +362,154 @@ impl std::error::Error for Error {
     }
 }
 
+/// Removes `secrets` from `d` without knowing its properties: it is walked as JSON,
+/// and read back only when something changed.
+fn scrub_detail(d: &mut ErrorDetail, secrets: &Secrets) {
+    match serde_json::to_value(&*d) {
+        Ok(Value::Object(mut m)) => {
+            if scrub_object(&mut m, secrets) {
+                *d = read_back(m, |d: &mut ErrorDetail| &mut d.unknown_fields);
+            }
+        }
+        // Not an object (the generated model always is one): kept as its text.
+        _ => {
+            if let Some(clean) = secrets.scrub(&format!("{d:?}")) {
+                *d = ErrorDetail::default();
+                d.unknown_fields
+                    .insert(UNREADABLE.to_string(), Value::String(clean));
+            }
+        }
+    }
+}
+
+/// The member that keeps the text of an error object that could not be walked.
+const UNREADABLE: &str = "unreadable";
+
+/// `map` read as a `T`. Should that fail (a value whose scrubbed text its type does
+/// not accept), each member is read in if the others so far still read, and every
+/// member left over is kept among `T`'s unknown members (written back as they are
+/// when serialised): nothing is lost, nothing panics.
+fn read_back<T: serde::de::DeserializeOwned + Default>(
+    map: Map<String, Value>,
+    unknown: impl FnOnce(&mut T) -> &mut Map<String, Value>,
+) -> T {
+    let read = |m: &Map<String, Value>| serde_json::from_value::<T>(Value::Object(m.clone()));
+    if let Ok(t) = read(&map) {
+        return t;
+    }
+    let (mut kept, mut rest) = (Map::new(), Map::new());
+    for (k, v) in map {
+        kept.insert(k.clone(), v.clone());
+        if read(&kept).is_err() {
+            kept.remove(&k);
+            rest.insert(k, v);
+        }
+    }
+    let mut t = read(&kept).unwrap_or_default();
+    unknown(&mut t).extend(rest);
+    t
+}
+
+/// Removes `secrets` from every string, number and member name in `v`; true if any
+/// was found.
+fn scrub_value(v: &mut Value, secrets: &Secrets) -> bool {
+    match v {
+        Value::String(s) => secrets.scrub(s).map(|clean| *s = clean).is_some(),
+        // A secret of digits echoed as a number becomes text.
+        Value::Number(n) => {
+            let text = n.to_string();
+            secrets
+                .scrub(&text)
+                .map(|clean| *v = Value::String(clean))
+                .is_some()
+        }
+        Value::Array(a) => a
+            .iter_mut()
+            .fold(false, |found, v| scrub_value(v, secrets) | found),
+        Value::Object(m) => scrub_object(m, secrets),
+        Value::Bool(_) | Value::Null => false,
+    }
+}
+
+/// [`scrub_value`] for an object. A member whose name held a secret is renamed; if
+/// that name is taken, `name#2`, `name#3`... and, should every one of those hold a
+/// secret, the two values share the name as an array.
+fn scrub_object(m: &mut Map<String, Value>, secrets: &Secrets) -> bool {
+    let found = m
+        .values_mut()
+        .fold(false, |found, v| scrub_value(v, secrets) | found);
+    if !m.keys().any(|k| secrets.scrub(k).is_some()) {
+        return found;
+    }
+    let (renamed, plain): (Map<_, _>, Map<_, _>) = std::mem::take(m)
+        .into_iter()
+        .partition(|(k, _)| secrets.scrub(k).is_some());
+    *m = plain;
+    for (k, v) in renamed {
+        let clean = secrets.scrub(&k).unwrap_or_default();
+        let free = std::iter::once(clean.clone())
+            .chain((2..m.len() + 3).map(|n| format!("{clean}#{n}")))
+            .find(|k| !m.contains_key(k) && secrets.scrub(k).is_none());
+        match free {
+            Some(k) => m.insert(k, v),
+            None => {
+                let taken = m.remove(&clean).unwrap_or_default();
+                m.insert(clean, Value::Array(vec![taken, v]))
+            }
+        };
+    }
+    true
+}
+
+/// The text of a source error and of its own sources, once a secret was removed from
+/// one of them (the original is dropped).
+#[derive(Debug)]
+struct ScrubbedSource {
+    text: String,
+    source: Option<Box<ScrubbedSource>>,
+}
+
+impl fmt::Display for ScrubbedSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::error::Error for ScrubbedSource {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// `source` as it is if neither its text, its `Debug` nor any of its sources' text
+/// holds a secret; otherwise their texts, scrubbed.
+fn scrub_source(source: Source, secrets: &Secrets) -> Source {
+    let top: &(dyn std::error::Error + 'static) = &*source;
+    let texts: Vec<String> = std::iter::successors(Some(top), |e| e.source())
+        .take(64)
+        .map(|e| e.to_string())
+        .collect();
+    if secrets.scrub(&format!("{source:?}")).is_none()
+        && texts.iter().all(|t| secrets.scrub(t).is_none())
+    {
+        return source;
+    }
+    let chain = texts.into_iter().rev().fold(None, |inner, text| {
+        Some(Box::new(ScrubbedSource {
+            text: secrets.scrub(&text).unwrap_or(text),
+            source: inner,
+        }))
+    });
+    chain.map_or(source, |chain| chain)
+}
+
+/// What ends a snippet that was cut short.
+const ELLIPSIS: &str = "…";
+
 /// The longest body snippet an error keeps.
 const SNIPPET_CHARS: usize = 160;
 
@@ -385,7 +540,7 @@ pub(crate) fn redacted_snippet(body: &[u8]) -> String {
         let escaped: String = c.escape_debug().collect();
         let n = escaped.chars().count();
         if shown + n > SNIPPET_CHARS {
-            out.push('…');
+            out.push_str(ELLIPSIS);
             break;
         }
         out.push_str(&escaped);
@@ -451,6 +606,27 @@ mod tests {
     }
 
     #[test]
+    fn a_snippet_cut_in_a_secret_loses_its_start() {
+        let s = secrets(&["sk-cut-canary-123456"]);
+        let body = format!(
+            "{}sk-cut-canary-123456 and more",
+            "x".repeat(SNIPPET_CHARS - 8)
+        );
+        let e = Error::new(ErrorKind::Api, "failed")
+            .with_snippet(redacted_snippet(body.as_bytes()))
+            .scrub(&s);
+        assert_eq!(
+            e.body_snippet(),
+            Some(format!("{}…", "x".repeat(SNIPPET_CHARS - 8)).as_str())
+        );
+        // A snippet not cut short is only scrubbed.
+        let e = Error::new(ErrorKind::Api, "failed")
+            .with_snippet(redacted_snippet(b"ends with sk-c"))
+            .scrub(&s);
+        assert_eq!(e.body_snippet(), Some("ends with sk-c"));
+    }
+
+    #[test]
     fn display_names_status_details_and_request_id() {
         let e = Error::new(ErrorKind::Api, "get connection failed")
             .with_status(404)
@@ -465,5 +641,123 @@ mod tests {
         );
         assert!(e.is_not_found());
         assert!(!e.is_retryable());
+    }
+
+    fn secrets(values: &[&str]) -> Secrets {
+        let mut s = Secrets::default();
+        values.iter().for_each(|v| s.add(v));
+        s
+    }
+
+    #[test]
+    fn every_string_of_an_error_object_is_scrubbed_and_the_rest_kept() {
+        let body = serde_json::json!({
+            "title": "bad sk-one-1234",
+            "source": {"pointer": "/spec", "extra": ["x", {"deep": "sk-two-5678"}]},
+            "meta": {"echo": "sk-one-1234", "sk-two-5678": 1, "[redacted]": "kept",
+                     "n": 98765432, "ok": [true, null, 1.5]},
+            "sk-one-1234": "under a secret name",
+        });
+        let d: ErrorDetail = serde_json::from_value(body).unwrap();
+        let e = Error::new(ErrorKind::Api, "failed")
+            .with_details(vec![d])
+            .scrub(&secrets(&["sk-one-1234", "sk-two-5678", "98765432"]));
+        let json = serde_json::to_value(e.details()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!([{
+                "title": "bad [redacted]",
+                "source": {"pointer": "/spec", "extra": ["x", {"deep": "[redacted]"}]},
+                "meta": {"echo": "[redacted]", "[redacted]#2": 1, "[redacted]": "kept",
+                         "n": "[redacted]", "ok": [true, null, 1.5]},
+                "[redacted]": "under a secret name",
+            }])
+        );
+        assert_eq!(e.details()[0].title(), Some("bad [redacted]"));
+        assert_eq!(e.details()[0].source_pointer(), Some("/spec"));
+        let shown = format!("{e} {e:?}");
+        assert!(
+            !shown.contains("sk-") && !shown.contains("98765432"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn an_object_without_a_secret_is_left_as_it_is() {
+        let d: ErrorDetail =
+            serde_json::from_str(r#"{"detail":"d","meta":{"a":[1,"b"]},"source":{"x":2}}"#)
+                .unwrap();
+        let e = Error::new(ErrorKind::Api, "failed")
+            .with_details(vec![d.clone()])
+            .scrub(&secrets(&["sk-absent"]));
+        assert_eq!(e.details(), [d]);
+    }
+
+    #[derive(serde::Deserialize, Default, Debug, PartialEq)]
+    struct Typed {
+        count: Option<u8>,
+        name: Option<String>,
+        #[serde(flatten)]
+        unknown: Map<String, Value>,
+    }
+
+    #[test]
+    fn what_cannot_be_read_back_is_kept_among_the_unknown_members() {
+        // A number that held a secret is text now: its declared type refuses it.
+        let map = serde_json::json!({"count": "[redacted]", "name": "n", "other": [1]});
+        let Value::Object(map) = map else { panic!() };
+        let t: Typed = read_back(map, |t: &mut Typed| &mut t.unknown);
+        assert_eq!(t.name.as_deref(), Some("n"));
+        assert_eq!(t.count, None);
+        assert_eq!(
+            Value::Object(t.unknown),
+            serde_json::json!({"count": "[redacted]", "other": [1]})
+        );
+    }
+
+    #[test]
+    fn names_taken_by_every_suffix_share_one_as_an_array() {
+        // A secret that every `[redacted]#n` contains.
+        let s = secrets(&["ted]#", "sk-key-1", "sk-key-2"]);
+        let mut m = Map::new();
+        m.insert("sk-key-1".into(), Value::from(1));
+        m.insert("sk-key-2".into(), Value::from(2));
+        assert!(scrub_object(&mut m, &s));
+        assert_eq!(Value::Object(m), serde_json::json!({"[redacted]": [1, 2]}));
+    }
+
+    #[derive(Debug)]
+    struct Leaky(&'static str, Option<Box<Leaky>>);
+    impl fmt::Display for Leaky {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+    impl std::error::Error for Leaky {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|e| e as _)
+        }
+    }
+
+    #[test]
+    fn sources_holding_a_secret_are_replaced_by_their_scrubbed_text() {
+        let s = secrets(&["sk-src-1234"]);
+        let leaky = Leaky("outer", Some(Box::new(Leaky("inner sk-src-1234", None))));
+        let e = Error::new(ErrorKind::Transport, "failed")
+            .with_source(leaky)
+            .scrub(&s);
+        let outer = std::error::Error::source(&e).unwrap();
+        assert_eq!(outer.to_string(), "outer");
+        assert_eq!(outer.source().unwrap().to_string(), "inner [redacted]");
+        assert!(outer.source().unwrap().source().is_none());
+        assert!(!format!("{e:?} {outer:?}").contains("sk-src"));
+        // A source without a secret is kept as it is (it can still be downcast).
+        let e = Error::new(ErrorKind::Transport, "failed")
+            .with_source(Leaky("clean", None))
+            .scrub(&s);
+        assert!(std::error::Error::source(&e)
+            .unwrap()
+            .downcast_ref::<Leaky>()
+            .is_some());
     }
 }

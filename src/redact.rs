@@ -118,6 +118,26 @@ impl Secrets {
     }
 }
 
+impl Secrets {
+    /// `text` without its end if that end is the start of a secret form (a text cut
+    /// short in the middle of a secret); `None` if it is not.
+    pub(crate) fn cut_partial(&self, text: &str) -> Option<String> {
+        let longest = self
+            .forms
+            .iter()
+            .filter_map(|f| {
+                let f = f.expose_secret();
+                f.char_indices()
+                    .map(|(i, _)| i)
+                    .skip(1)
+                    .filter(|&i| text.ends_with(&f[..i]))
+                    .max()
+            })
+            .max()?;
+        Some(text[..text.len() - longest].to_string())
+    }
+}
+
 /// What replaces a secret: the first that contains none of the secrets.
 const MARKERS: [&str; 2] = ["[redacted]", "[hidden]"];
 /// Shorter than the shortest secret searched for, so it can contain none.
@@ -169,5 +189,17 @@ mod tests {
         // Too short to be searched for without mangling messages, and kinds are kept.
         assert_eq!(s.scrub("abc"), None);
         assert_eq!(s.scrub("missing API_KEY"), None);
+    }
+
+    #[test]
+    fn a_text_cut_in_a_secret_loses_the_cut_part() {
+        let mut s = Secrets::default();
+        s.add("sk-\"cut\"-canary");
+        assert_eq!(s.cut_partial("body sk-\"cu").as_deref(), Some("body "));
+        assert_eq!(s.cut_partial("body sk-\\\"cu").as_deref(), Some("body "));
+        assert_eq!(s.cut_partial("body s").as_deref(), Some("body "));
+        // A whole secret is for `scrub`; a text that does not end in one is kept.
+        assert_eq!(s.cut_partial("body sk-\"cut\"-canary"), None);
+        assert_eq!(s.cut_partial("body sk-\"cut\"-x"), None);
     }
 }
