@@ -33,6 +33,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::redact::Secrets;
@@ -207,8 +209,21 @@ impl Error {
                 *s = format!("{cut}{ELLIPSIS}");
             }
         }
-        for d in &mut i.details {
-            scrub_detail(d, secrets);
+        // An error object that cannot be read back once scrubbed is kept as its
+        // scrubbed JSON in the message: nothing is lost, no secret is shown.
+        let mut as_text = Vec::new();
+        i.details.retain_mut(|d| match scrub_detail(d, secrets) {
+            Ok(()) => true,
+            Err(v) => {
+                as_text.push(v);
+                false
+            }
+        });
+        if !as_text.is_empty() {
+            i.message.push_str(&format!(
+                "; error objects, a secret removed: {}",
+                Value::Array(as_text)
+            ));
         }
         if let Some(source) = i.source.take() {
             i.source = Some(scrub_source(source, secrets));
@@ -363,51 +378,18 @@ impl std::error::Error for Error {
 }
 
 /// Removes `secrets` from `d` without knowing its properties: it is walked as JSON,
-/// and read back only when something changed.
-fn scrub_detail(d: &mut ErrorDetail, secrets: &Secrets) {
-    match serde_json::to_value(&*d) {
-        Ok(Value::Object(mut m)) => {
-            if scrub_object(&mut m, secrets) {
-                *d = read_back(m, |d: &mut ErrorDetail| &mut d.unknown_fields);
-            }
-        }
-        // Not an object (the generated model always is one): kept as its text.
-        _ => {
-            if let Some(clean) = secrets.scrub(&format!("{d:?}")) {
-                *d = ErrorDetail::default();
-                d.unknown_fields
-                    .insert(UNREADABLE.to_string(), Value::String(clean));
-            }
-        }
+/// and read back only when something changed. `Err` holds the scrubbed JSON when it
+/// cannot be read back as its type (a value whose scrubbed text the type refuses, such
+/// as a number that held a secret), or `null` when it could not be written as JSON.
+fn scrub_detail<T: Serialize + DeserializeOwned>(
+    d: &mut T,
+    secrets: &Secrets,
+) -> Result<(), Value> {
+    let mut v = serde_json::to_value(&*d).map_err(|_| Value::Null)?;
+    if scrub_value(&mut v, secrets) {
+        *d = serde_json::from_value(v.clone()).map_err(|_| v)?;
     }
-}
-
-/// The member that keeps the text of an error object that could not be walked.
-const UNREADABLE: &str = "unreadable";
-
-/// `map` read as a `T`. Should that fail (a value whose scrubbed text its type does
-/// not accept), each member is read in if the others so far still read, and every
-/// member left over is kept among `T`'s unknown members (written back as they are
-/// when serialised): nothing is lost, nothing panics.
-fn read_back<T: serde::de::DeserializeOwned + Default>(
-    map: Map<String, Value>,
-    unknown: impl FnOnce(&mut T) -> &mut Map<String, Value>,
-) -> T {
-    let read = |m: &Map<String, Value>| serde_json::from_value::<T>(Value::Object(m.clone()));
-    if let Ok(t) = read(&map) {
-        return t;
-    }
-    let (mut kept, mut rest) = (Map::new(), Map::new());
-    for (k, v) in map {
-        kept.insert(k.clone(), v.clone());
-        if read(&kept).is_err() {
-            kept.remove(&k);
-            rest.insert(k, v);
-        }
-    }
-    let mut t = read(&kept).unwrap_or_default();
-    unknown(&mut t).extend(rest);
-    t
+    Ok(())
 }
 
 /// Removes `secrets` from every string, number and member name in `v`; true if any
@@ -693,26 +675,27 @@ mod tests {
         assert_eq!(e.details(), [d]);
     }
 
-    #[derive(serde::Deserialize, Default, Debug, PartialEq)]
+    #[derive(serde::Deserialize, serde::Serialize, Debug, PartialEq)]
     struct Typed {
-        count: Option<u8>,
-        name: Option<String>,
-        #[serde(flatten)]
-        unknown: Map<String, Value>,
+        count: u64,
+        name: String,
     }
 
     #[test]
-    fn what_cannot_be_read_back_is_kept_among_the_unknown_members() {
+    fn what_cannot_be_read_back_is_given_as_scrubbed_json() {
         // A number that held a secret is text now: its declared type refuses it.
-        let map = serde_json::json!({"count": "[redacted]", "name": "n", "other": [1]});
-        let Value::Object(map) = map else { panic!() };
-        let t: Typed = read_back(map, |t: &mut Typed| &mut t.unknown);
-        assert_eq!(t.name.as_deref(), Some("n"));
-        assert_eq!(t.count, None);
-        assert_eq!(
-            Value::Object(t.unknown),
-            serde_json::json!({"count": "[redacted]", "other": [1]})
-        );
+        let mut t = Typed {
+            count: 98765432,
+            name: "n".into(),
+        };
+        let err = scrub_detail(&mut t, &secrets(&["98765432"])).unwrap_err();
+        assert_eq!(err, serde_json::json!({"count": "[redacted]", "name": "n"}));
+        let mut clean = Typed {
+            count: 1,
+            name: "sk-in-name-1".into(),
+        };
+        scrub_detail(&mut clean, &secrets(&["sk-in-name-1"])).unwrap();
+        assert_eq!(clean.name, "[redacted]");
     }
 
     #[test]
