@@ -4,12 +4,15 @@
 //! `tests/build_code.rs`), `generate.rs` (progenitor), `model.rs` (the generated types
 //! shaped into the public model: open enums, unknown properties kept, secrets never
 //! written by answers), `serde_impls.rs` (each struct's serde impls written as code,
-//! not derived) and `operations.rs` (every operation made callable through
-//! `Operations`). This file only finds the spec, writes the result to `OUT_DIR`, and
+//! not derived), `operations.rs` (every operation made callable through
+//! `Operations`) and `limits.rs` (the spec's limits on what a client sends, as
+//! constants). This file only finds the spec, writes the result to `OUT_DIR`, and
 //! fails with one clear message.
 
 #[path = "build/generate.rs"]
 mod generate;
+#[path = "build/limits.rs"]
+mod limits;
 #[path = "build/model.rs"]
 mod model;
 #[path = "build/normalize.rs"]
@@ -60,6 +63,7 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
     }
     let mut code = shaped.code;
     code.push_str(&wrapped.code);
+    code.push_str(&limits::module(&generated.doc));
     code.push_str("\n/// `(operationId, method, path template)` of every operation in the spec.\n");
     code.push_str("pub const OPERATIONS: &[(&str, &str, &str)] = &[\n");
     for (id, method, path) in &table {

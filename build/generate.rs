@@ -19,6 +19,8 @@ pub struct Generated {
     pub applied: Vec<Applied>,
     /// Time spent in normalisation and progenitor (not in reading the file).
     pub elapsed: Duration,
+    /// The normalised document the code was generated from.
+    pub doc: Value,
 }
 
 /// The one crate type that replaces a generated one (`with_replacement`): the spec's
@@ -61,6 +63,7 @@ pub fn generate(path: &Path, options: &Options) -> Result<Generated, String> {
         code,
         applied,
         elapsed: started.elapsed(),
+        doc,
     })
 }
 

@@ -76,6 +76,7 @@ pub const FIXES: &[(&str, Fix)] = &[
     ("keep_arrays_ordered", keep_arrays_ordered),
     ("keep_unknown_properties", keep_unknown_properties),
     ("trust_response_string_values", trust_response_string_values),
+    ("anchor_patterns", anchor_patterns),
 ];
 
 /// Applies every fix in [`FIXES`] and reports what each one changed.
@@ -1401,6 +1402,31 @@ pub fn trust_response_string_values(doc: &mut Value) -> Result<usize, String> {
     Ok(changes)
 }
 
+/// JSON Schema's `pattern` matches anywhere in the value (ECMA-262 `search`), and
+/// typify checks it so (`Regex::find`). The spec's name pattern, Kubernetes' DNS-1123
+/// subdomain rule, is written for the whole value (Kubernetes anchors it): unanchored
+/// it accepts any name with one lowercase letter or digit in it (`My_Name`, `../x`),
+/// which checks nothing, and the service refuses such names. A `pattern` anchored at
+/// neither end becomes `^(?:pattern)$`; one anchored at either end is left as its
+/// author wrote it.
+pub fn anchor_patterns(doc: &mut Value) -> Result<usize, String> {
+    let mut changes = 0;
+    walk_mut(doc, &mut |v| {
+        let Some(obj) = v.as_object_mut() else { return };
+        // Only the keyword: a property *named* `pattern` has an object as its value.
+        let Some(Value::String(pattern)) = obj.get_mut("pattern") else {
+            return;
+        };
+        let escaped_end = pattern.ends_with("\\$") && !pattern.ends_with("\\\\$");
+        let anchored = pattern.starts_with('^') || (pattern.ends_with('$') && !escaped_end);
+        if !anchored {
+            *pattern = format!("^(?:{pattern})$");
+            changes += 1;
+        }
+    });
+    Ok(changes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2008,6 +2034,32 @@ mod tests {
             "typed maps stay"
         );
         assert_eq!(keep_unknown_properties(&mut doc).unwrap(), 0);
+    }
+
+    #[test]
+    fn unanchored_patterns_are_anchored_at_both_ends() {
+        let mut doc = json!({"properties": {
+            "name": {"type": "string", "pattern": "[a-z0-9]([-a-z0-9]*[a-z0-9])?"},
+            "prefix": {"type": "string", "pattern": "^ab"},
+            "suffix": {"type": "string", "pattern": "ab$"},
+            "dollar": {"type": "string", "pattern": "a\\$"},
+            "pattern": {"type": "string"}
+        }});
+        assert_eq!(anchor_patterns(&mut doc).unwrap(), 2);
+        let p = &doc["properties"];
+        assert_eq!(p["name"]["pattern"], "^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?)$");
+        assert_eq!(p["prefix"]["pattern"], "^ab");
+        assert_eq!(p["suffix"]["pattern"], "ab$");
+        assert_eq!(
+            p["dollar"]["pattern"], "^(?:a\\$)$",
+            "an escaped `$` is no anchor"
+        );
+        assert_eq!(
+            p["pattern"],
+            json!({"type": "string"}),
+            "a property named pattern"
+        );
+        assert_eq!(anchor_patterns(&mut doc).unwrap(), 0, "anchored once");
     }
 
     #[test]

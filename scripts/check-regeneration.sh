@@ -21,12 +21,16 @@
 #   5. error_responses_shared: with every error response a `$ref` to
 #      `components/responses` (the 429 there without headers) the crate still builds,
 #      and error answers are `Error`s with their status and details (127.0.0.1);
-#   6. a broken spec fails the build with one clear message (file and place), and no
+#   6. limits_changed: with the list's `page_size` maximum changed (a new value every
+#      run) and `spec.endpoint`'s `maxLength` removed, the page size is checked
+#      against the new maximum before sending, and a longer endpoint is sent
+#      (127.0.0.1);
+#   7. a broken spec fails the build with one clear message (file and place), and no
 #      panic or backtrace, even with RUST_BACKTRACE=1;
-#   7. editing src/ does not rerun the build script.
+#   8. editing src/ does not rerun the build script.
 # Usage: scripts/check-regeneration.sh              (exits non-zero on any failure)
 #        scripts/check-regeneration.sh --negative   proves the cases are not vacuous:
-#   each case test must FAIL against the unchanged spec (cases 1-4), or, for case 5,
+#   each case test must FAIL against the unchanged spec (cases 1-4, 6), or, for case 5,
 #   against a build whose normalisation no longer resolves response `$ref`s.
 # The copy builds in this crate's target directory (its dependencies are the ones the
 # other steps built, so only the copy itself compiles, and CI's disk holds one set of
@@ -110,15 +114,18 @@ touch build.rs build/*.rs
 # A new name on every run: the field can only be there if this build generated it.
 probe="regen_check_$(date +%s)_$$"
 description="Added by scripts/check-regeneration.sh as $probe."
+# A page size maximum that is not the spec's (100), new on every run: 7 to 56.
+page_size_max=$((7 + RANDOM % 50))
 
 # The case tests, from scripts/regeneration/, into the copy's tests/ (the shared part
 # under tests/support/, which cargo does not take for a test of its own).
 [ -d "$templates" ] || fail "$templates does not exist"
 cp "$templates/common.rs" tests/support/regen_common.rs
-cases=(property_added connection_type_added operation_added property_removed error_responses_shared)
+cases=(property_added connection_type_added operation_added property_removed error_responses_shared limits_changed)
 for name in "${cases[@]}"; do
     [ -f "$templates/$name.rs" ] || fail "no template $templates/$name.rs"
     sed -e "s/__PROBE__/$probe/g" -e "s|__DESCRIPTION__|$description|g" \
+        -e "s/__PAGE_SIZE_MAX__/$page_size_max/g" \
         "$templates/$name.rs" >"tests/regen_$name.rs"
 done
 
@@ -309,6 +316,32 @@ print(f"{moved} error responses -> {len(shared)} under components/responses")
 EOF
 }
 
+# The list's `page_size` maximum becomes $page_size_max; `spec.endpoint` loses its
+# `maxLength`.
+change_limits_changed() {
+    python3 - "$spec" "$page_size_max" <<'EOF' || fail "cannot change the limits of $spec"
+import re, sys
+path, new_max = sys.argv[1:]
+lines = open(path).read().split("\n")
+start = next(i for i, l in enumerate(lines) if l.strip() == "name: page_size")
+# The parameter's schema is next to its name; its `maximum` is within a few lines.
+near = [i for i in range(max(0, start - 10), min(len(lines), start + 10))
+        if re.fullmatch(r" +maximum: [0-9]+", lines[i])]
+if len(near) != 1:
+    sys.exit(f"expected one maximum near page_size, found {len(near)}")
+lines[near[0]] = re.sub(r"[0-9]+$", new_max, lines[near[0]])
+endpoint = [i for i, l in enumerate(lines) if re.fullmatch(r" +endpoint:", l)
+            and any(re.fullmatch(r" +maxLength: [0-9]+", m) for m in lines[i + 1:i + 6])]
+if len(endpoint) != 1:
+    sys.exit(f"expected one endpoint property with a maxLength, found {len(endpoint)}")
+drop = next(i for i in range(endpoint[0] + 1, endpoint[0] + 6)
+            if re.fullmatch(r" +maxLength: [0-9]+", lines[i]))
+del lines[drop]
+open(path, "w").write("\n".join(lines))
+print(f"page_size maximum {new_max}; spec.endpoint without maxLength")
+EOF
+}
+
 # What each case showed, one line each.
 declare -A shown=(
     [property_added]="the optional property ConnectionSpec.$probe is the typed field conn.spec.$probe: Option<String>, documented with the spec's description, read from JSON, and sent back in the PUT body by update_if_unchanged"
@@ -316,6 +349,7 @@ declare -A shown=(
     [operation_added]="the operation regenCheckSqlv1Connection is client.operations().regen_check_sqlv1_connection(name): it answers the connection, and a 404 is an Error with its status and details"
     [property_removed]="with ListMeta.prev removed the crate builds, and an answer carrying prev keeps it in metadata.unknown_fields and writes it back"
     [error_responses_shared]="with the error responses as \$refs to components/responses (429 without headers) the crate builds, and 404, 500 and 429 answers are Errors with their status and details"
+    [limits_changed]="with page_size's maximum $page_size_max, page_size($((page_size_max + 1))) is refused before sending and page_size($page_size_max) is sent; with spec.endpoint's maxLength removed, a 20,010-character endpoint is sent"
 )
 
 if $negative; then
@@ -352,7 +386,7 @@ n=0
 for name in "${cases[@]}"; do
     n=$((n + 1))
     cp "$orig" "$spec" # a new mtime: the build script runs again
-    step "$n/7 $name"
+    step "$n/8 $name"
     note="$("change_$name")"
     [ -n "$note" ] && echo "    spec: $note"
     run_case "$name" || {
@@ -378,7 +412,7 @@ expect_failure() {
 }
 
 file_re="$(literal "$spec")"
-step "6/7 breaking the spec: the build must fail with one clear message"
+step "7/8 breaking the spec: the build must fail with one clear message"
 echo "  invalid YAML:"
 cp "$orig" "$spec"
 printf 'paths: [unclosed\n' >>"$spec"
@@ -401,7 +435,7 @@ insert_after "paths:" "  /regen-check/{id}:
 expect_failure generator-rejects "error: $file_re: at \`$(literal 'paths./regen-check/{id}.get')\` \(operationId regenCheck\)"
 cp "$orig" "$spec" # a new mtime: the unchanged spec must be generated again
 
-step "7/7 touching src/lib.rs: the build script must not run again"
+step "8/8 touching src/lib.rs: the build script must not run again"
 build restored || { cat "$regen/restored.log" >&2; fail "the restored copy does not build"; }
 generated="$(out_dir restored)/connections_client.rs"
 before="$(mtime "$generated")"
@@ -418,4 +452,4 @@ fi
 [ "$before" = "$after" ] || fail "$generated was rewritten ($before -> $after)"
 echo "    the library was recompiled; the build script did not run; $(basename "$generated") is unchanged"
 
-echo "OK: the public API follows the spec (a property, a connection type and an operation added, a property removed, shared error responses), a broken spec fails clearly, src/ edits do not regenerate ($((SECONDS - started))s)"
+echo "OK: the public API follows the spec (a property, a connection type and an operation added, a property removed, shared error responses, limits changed), a broken spec fails clearly, src/ edits do not regenerate ($((SECONDS - started))s)"

@@ -67,3 +67,10 @@ pub use retry::RetryPolicy;
 /// objects, and the request bodies of the operations. Regenerated at every build: a
 /// property or value Confluent adds to the spec appears here after `cargo build`.
 pub use generated::types;
+
+/// The limits the spec sets on what a client sends (lengths, patterns, bounds), one
+/// constant per place and keyword, `None` where the spec sets none. Regenerated at
+/// every build; the crate's own checks read them
+/// ([`NewConnection::validate`](connections::NewConnection::validate), the page size of
+/// [`ListRequest`](connections::ListRequest)).
+pub use generated::limits;

@@ -18,6 +18,10 @@ mod model;
 #[path = "../build/serde_impls.rs"]
 mod serde_impls;
 
+#[allow(dead_code)]
+#[path = "../build/limits.rs"]
+mod limits;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -869,4 +873,111 @@ fn every_described_property_is_a_documented_field() {
         }
     }
     assert!(checked > 20, "{checked}");
+}
+
+/// The spec in `openapi/`, read as JSON.
+fn the_spec() -> (PathBuf, Value) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi");
+    let path = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .expect("the spec");
+    let doc = serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    (path, doc)
+}
+
+/// The value of the generated constant `name` (its text after `= `).
+fn limit(module: &str, name: &str) -> String {
+    let line = module
+        .lines()
+        .find(|l| l.contains(&format!("pub const {name}:")))
+        .unwrap_or_else(|| panic!("no constant {name} in\n{module}"));
+    line.split(" = ")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches(';')
+        .to_string()
+}
+
+/// A limit changed in the spec reaches the generated constant the crate's checks read,
+/// a limit removed leaves the constant `None` (so the crate still builds, without the
+/// check), and the name pattern arrives anchored.
+#[test]
+fn the_specs_limits_become_the_constants_the_checks_read() {
+    let (_, doc) = the_spec();
+    let module_of = |mut doc: Value| {
+        normalize::normalize(&mut doc).expect("normalises");
+        limits::module(&doc)
+    };
+    let as_is = module_of(doc.clone());
+    assert_eq!(
+        limit(&as_is, "LIST_SQLV1_CONNECTIONS_PAGE_SIZE_MAXIMUM"),
+        "Some(100)"
+    );
+    assert_eq!(
+        limit(&as_is, "CREATE_SQLV1_CONNECTION_BODY_NAME_MAX_LENGTH"),
+        "Some(100)"
+    );
+    assert_eq!(
+        limit(&as_is, "CREATE_SQLV1_CONNECTION_BODY_NAME_PATTERN"),
+        r#"Some("^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$")"#
+    );
+    assert_eq!(
+        limit(
+            &as_is,
+            "CREATE_SQLV1_CONNECTION_BODY_SPEC_ENDPOINT_MAX_LENGTH"
+        ),
+        "Some(16384)"
+    );
+
+    let mut changed = doc;
+    let list = changed["paths"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+        .find_map(|item| {
+            item.get_mut("get")
+                .filter(|op| op["operationId"] == "listSqlv1Connections")
+        })
+        .expect("the list operation");
+    let page_size = list["parameters"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|p| p["name"] == "page_size")
+        .unwrap();
+    page_size["schema"]["maximum"] = json!(42);
+    page_size["schema"]["minimum"] = json!(2);
+    let endpoint = changed
+        .pointer_mut("/components/schemas/sql.v1.ConnectionSpec/properties/endpoint")
+        .unwrap()
+        .as_object_mut()
+        .unwrap();
+    endpoint.remove("maxLength");
+    let changed = module_of(changed);
+    assert_eq!(
+        limit(&changed, "LIST_SQLV1_CONNECTIONS_PAGE_SIZE_MAXIMUM"),
+        "Some(42)"
+    );
+    assert_eq!(
+        limit(&changed, "LIST_SQLV1_CONNECTIONS_PAGE_SIZE_MINIMUM"),
+        "Some(2)"
+    );
+    assert_eq!(
+        limit(
+            &changed,
+            "CREATE_SQLV1_CONNECTION_BODY_SPEC_ENDPOINT_MAX_LENGTH"
+        ),
+        "None"
+    );
+    assert_eq!(
+        limit(
+            &changed,
+            "UPDATE_SQLV1_CONNECTION_BODY_SPEC_ENDPOINT_MAX_LENGTH"
+        ),
+        "None"
+    );
+    // The module is Rust that compiles on its own.
+    syn::parse_file(&changed).expect("the module parses");
 }

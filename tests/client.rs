@@ -761,3 +761,107 @@ async fn an_error_status_keeps_its_status_whatever_the_body_with_the_best_messag
         }
     }
 }
+
+/// The spec in `openapi/`, read as JSON.
+fn the_spec() -> Value {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi");
+    let path = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .expect("the spec");
+    serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The limits the spec in `openapi/` sets reach the client's checks, which refuse a value
+/// one past a limit before anything is sent and send a value at the limit: the page
+/// size's `maximum`, the name's `maxLength` and (anchored) `pattern`, the endpoint's
+/// `maxLength`. The numbers are read from the spec here, so a change of the spec changes
+/// what is checked, never this test.
+#[tokio::test]
+async fn the_specs_limits_are_enforced_before_sending() {
+    use confluent_flink_sql::connections::{MAX_ENDPOINT_LEN, MAX_NAME_LEN, MAX_PAGE_SIZE};
+
+    let spec = the_spec();
+    let page_size_max = spec["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find_map(|item| {
+            let op = item
+                .get("get")
+                .filter(|op| op["operationId"] == "listSqlv1Connections")?;
+            op["parameters"]
+                .as_array()?
+                .iter()
+                .find(|p| p["name"] == "page_size")
+        })
+        .and_then(|p| p["schema"]["maximum"].as_u64())
+        .expect("the spec's page_size maximum");
+    let schemas = &spec["components"]["schemas"];
+    let name_max = schemas["sql.v1.Connection"]["properties"]["name"]["maxLength"]
+        .as_u64()
+        .expect("the spec's name maxLength") as usize;
+    let endpoint_max = schemas["sql.v1.ConnectionSpec"]["properties"]["endpoint"]["maxLength"]
+        .as_u64()
+        .expect("the spec's endpoint maxLength") as usize;
+    assert_eq!(u64::from(MAX_PAGE_SIZE), page_size_max);
+    assert_eq!(MAX_NAME_LEN, name_max);
+    assert_eq!(MAX_ENDPOINT_LEN, endpoint_max);
+    assert_eq!(
+        confluent_flink_sql::limits::LIST_SQLV1_CONNECTIONS_PAGE_SIZE_MAXIMUM,
+        Some(page_size_max as i64)
+    );
+
+    let server = Scripted::start(|r| match r.method.as_str() {
+        "POST" => Reply::json(201, connection("created", "OPENAI", "v1")),
+        _ => Reply::json(200, list_page(json!({}), vec![])),
+    })
+    .await;
+    let conns = client(&server).connections();
+    let sent = |server: &Scripted| server.requests().len();
+
+    // One past each limit: refused, nothing sent.
+    let too_big = u32::try_from(page_size_max + 1).unwrap();
+    let e = conns
+        .list()
+        .page_size(too_big)
+        .first_page()
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Validation, "{e}");
+    assert!(e.to_string().contains(&page_size_max.to_string()), "{e}");
+    let long_name = "a".repeat(name_max + 1);
+    let long_endpoint = format!("https://e/{}", "p".repeat(endpoint_max));
+    for bad in [
+        openai_at(long_name, "https://e", "k"),
+        openai_at("My_Connection", "https://e", "k"),
+        openai_at("ok", long_endpoint, "k"),
+    ] {
+        let e = conns.create(bad).await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Validation, "{e}");
+    }
+    assert_eq!(sent(&server), 0, "{:?}", server.requests());
+
+    // At each limit: sent.
+    let at_max = u32::try_from(page_size_max).unwrap();
+    conns
+        .list()
+        .page_size(at_max)
+        .first_page()
+        .await
+        .expect("the largest page");
+    assert_eq!(
+        server.requests()[0].query("page_size"),
+        Some(page_size_max.to_string())
+    );
+    let endpoint = format!(
+        "https://e/{}",
+        "p".repeat(endpoint_max - "https://e/".len())
+    );
+    conns
+        .create(openai_at("a".repeat(name_max), endpoint, "k"))
+        .await
+        .expect("a name and an endpoint at their limits");
+    assert_eq!(sent(&server), 2);
+}

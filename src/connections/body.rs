@@ -5,10 +5,13 @@
 //! here (a struct literal would stop compiling). The secret is set afterwards, directly
 //! into its `secrecy` type: it never passes through a `serde_json::Value`.
 
+use std::sync::OnceLock;
+
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use super::auth_data::AuthData;
+use super::forward::Forward;
 use super::model::Connection;
 use super::new::NewConnection;
 use crate::generated::types;
@@ -32,36 +35,29 @@ pub(crate) fn create(new: &NewConnection) -> Result<types::CreateSqlv1Connection
 /// the new secret.
 ///
 /// Confluent's compatibility policy asks clients to send back what they do not
-/// recognise (MUST FORWARD): every property the connection carries in its
-/// `unknown_fields` (at the top, in `metadata` and in `spec`) goes back in the PUT.
-/// The properties the crate knows and the request does not take (the spec's read-only
-/// ones: `status`, `kind`, `metadata.self`, ...) are left out.
+/// recognise (MUST FORWARD): [`Forward`] keeps, at every depth, the members the
+/// connection's type does not know, and leaves out those it knows and the request does
+/// not take (the spec's read-only ones: `status`, `kind`, `metadata.self`, ...), from
+/// the JSON Schemas of the two generated types.
 pub(crate) fn update(
     current: &Connection,
     auth_data: &AuthData,
 ) -> Result<types::UpdateSqlv1ConnectionBody, Error> {
+    static FORWARD: OnceLock<Forward> = OnceLock::new();
     if current.resource_version().is_none() {
         return Err(Error::validation(
             "the connection has no resource_version to update from",
         ));
     }
-    let mut whole = serde_json::to_value(current)
+    // The connection serialises without its secret.
+    let whole = serde_json::to_value(current)
         .map_err(|e| Error::validation(format!("the connection cannot be written: {e}")))?;
-    // The secret is set below, straight into its secret type.
-    whole["spec"]["auth_data"] = json!({});
-    whole["name"] = json!(current.name());
-    let mut body: types::UpdateSqlv1ConnectionBody = skeleton(whole)?;
+    let forward = FORWARD.get_or_init(Forward::new::<Connection, types::UpdateSqlv1ConnectionBody>);
+    let mut sent = forward.filter(whole);
+    // A placeholder: the secret is set below, straight into its secret type.
+    sent["spec"]["auth_data"] = json!({});
+    let mut body: types::UpdateSqlv1ConnectionBody = skeleton(sent)?;
     body.spec.auth_data = auth_data.to_wire();
-    // What landed in the body's unknown_fields is either unknown to the crate too
-    // (forwarded) or a known property the request does not take (dropped).
-    body.unknown_fields
-        .retain(|k, _| current.unknown_fields.contains_key(k));
-    body.metadata
-        .unknown_fields
-        .retain(|k, _| current.metadata().unknown_fields.contains_key(k));
-    body.spec
-        .unknown_fields
-        .retain(|k, _| current.spec.unknown_fields.contains_key(k));
     Ok(body)
 }
 

@@ -8,16 +8,40 @@ use reqwest::Url;
 
 use super::model::{Connection, ConnectionType};
 use super::Connections;
-use crate::generated::types;
+use crate::generated::{limits, types};
 use crate::Error;
 
-/// The largest page the service serves.
-pub const MAX_PAGE_SIZE: u32 = 100;
+/// The spec's `maximum` of the list's `page_size`, if it sets one.
+const PAGE_SIZE_MAXIMUM: Option<u32> =
+    to_u32(limits::LIST_SQLV1_CONNECTIONS_PAGE_SIZE_MAXIMUM, u32::MAX);
+/// The smallest page size asked for: the spec's `minimum` of `page_size`, and never 0
+/// (a page of no items cannot move a list on).
+const PAGE_SIZE_MINIMUM: u32 = match to_u32(limits::LIST_SQLV1_CONNECTIONS_PAGE_SIZE_MINIMUM, 0) {
+    Some(n) if n > 1 => n,
+    _ => 1,
+};
+
+/// The largest page the service serves: the spec's `maximum` of the list's
+/// `page_size` ([`limits`](crate::limits)); `u32::MAX` when the spec sets none.
+pub const MAX_PAGE_SIZE: u32 = match PAGE_SIZE_MAXIMUM {
+    Some(n) => n,
+    None => u32::MAX,
+};
+
+/// A bound of the spec as a `u32`, `outside` when it does not fit one.
+const fn to_u32(bound: Option<i64>, outside: u32) -> Option<u32> {
+    match bound {
+        Some(n) if n < 0 => Some(0),
+        Some(n) if n > u32::MAX as i64 => Some(outside),
+        Some(n) => Some(n as u32),
+        None => None,
+    }
+}
 
 /// The items of a page (`ConnectionList.data`, `build/model.rs`), into a buffer sized
-/// for the largest page the service sends ([`MAX_PAGE_SIZE`]): JSON does not tell how
-/// many items follow, and a buffer grown as they come copied every item read so far at
-/// each doubling. `null` reads as no items.
+/// for the largest page the service sends (the spec's maximum page size, when it sets
+/// one): JSON does not tell how many items follow, and a buffer grown as they come
+/// copied every item read so far at each doubling. `null` reads as no items.
 pub(crate) fn page_items<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
@@ -36,8 +60,13 @@ where
             Ok(Vec::new())
         }
         fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-            let hint = seq.size_hint().unwrap_or(MAX_PAGE_SIZE as usize);
-            let mut items = Vec::with_capacity(hint.min(MAX_PAGE_SIZE as usize));
+            let mut items = match PAGE_SIZE_MAXIMUM {
+                Some(max) => {
+                    let max = max as usize;
+                    Vec::with_capacity(seq.size_hint().unwrap_or(max).min(max))
+                }
+                None => Vec::new(),
+            };
             while let Some(item) = seq.next_element()? {
                 items.push(item);
             }
@@ -149,8 +178,9 @@ impl ListRequest {
         }
     }
 
-    /// Items per request, 1 to 100 (the service's default is 10). Checked when the
-    /// first page is requested.
+    /// Items per request, 1 to [`MAX_PAGE_SIZE`] (the spec's `page_size` limits, and at
+    /// least 1; the service's default is 10). Checked when the first page is
+    /// requested, before anything is sent.
     pub fn page_size(mut self, n: u32) -> Self {
         self.page_size = Some(n);
         self
@@ -310,11 +340,7 @@ impl State {
     async fn next_page(&mut self) -> Result<Page<Connection>, Error> {
         let r = &self.request;
         if let Some(n) = r.page_size {
-            if !(1..=MAX_PAGE_SIZE).contains(&n) {
-                return Err(Error::validation(format!(
-                    "page_size must be between 1 and {MAX_PAGE_SIZE}, not {n}"
-                )));
-            }
+            check_page_size(n)?;
         }
         let token = match &self.token {
             Some(t) => Some(
@@ -392,6 +418,21 @@ impl State {
     }
 }
 
+/// `n` within the spec's limits of `page_size` (and at least 1).
+fn check_page_size(n: u32) -> Result<(), Error> {
+    let too_big = PAGE_SIZE_MAXIMUM.is_some_and(|max| n > max);
+    if n < PAGE_SIZE_MINIMUM || too_big {
+        let range = match PAGE_SIZE_MAXIMUM {
+            Some(max) => format!("between {PAGE_SIZE_MINIMUM} and {max}"),
+            None => format!("at least {PAGE_SIZE_MINIMUM}"),
+        };
+        return Err(Error::validation(format!(
+            "page_size must be {range}, not {n}"
+        )));
+    }
+    Ok(())
+}
+
 /// The page token of a `metadata.next` link: `None` ends the list.
 pub(crate) fn next_token(next: Option<&str>, base_url: &str) -> Result<Option<String>, Error> {
     let Some(next) = next.map(str::trim).filter(|n| !n.is_empty()) else {
@@ -440,6 +481,27 @@ mod tests {
         let distinct: Vec<String> = (0..5000).map(|i| format!("t{i}")).collect();
         let distinct: Vec<&str> = distinct.iter().map(String::as_str).collect();
         assert_eq!(stops_at(Some("start"), &distinct), None);
+    }
+
+    #[test]
+    fn page_sizes_are_checked_against_the_specs_limits() {
+        // The spec's maximum reached the check; 0 is refused whatever the spec says.
+        let max = limits::LIST_SQLV1_CONNECTIONS_PAGE_SIZE_MAXIMUM.expect("the spec sets one");
+        assert_eq!(i64::from(MAX_PAGE_SIZE), max);
+        for ok in [1, MAX_PAGE_SIZE / 2, MAX_PAGE_SIZE] {
+            assert!(check_page_size(ok).is_ok(), "{ok}");
+        }
+        for bad in [0, MAX_PAGE_SIZE + 1, u32::MAX] {
+            let e = check_page_size(bad).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("between 1 and {MAX_PAGE_SIZE}, not {bad}")),
+                "{e}"
+            );
+        }
+        // Bounds that do not fit a u32.
+        assert_eq!(to_u32(Some(-5), 7), Some(0));
+        assert_eq!(to_u32(Some(i64::MAX), 7), Some(7));
+        assert_eq!(to_u32(None, 7), None);
     }
 
     #[test]

@@ -56,6 +56,7 @@
 
 mod auth_data;
 mod body;
+mod forward;
 mod list;
 mod model;
 mod new;

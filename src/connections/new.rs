@@ -1,17 +1,31 @@
 //! [`NewConnection`]: what `create` sends, checked before any request.
 
+use std::marker::PhantomData;
+
 use schemars::gen::SchemaGenerator;
-use schemars::schema::Schema;
+use schemars::schema::{InstanceType, Schema, SchemaObject, StringValidation};
 use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
 
 use super::auth_data::AuthData;
 use super::model::ConnectionType;
+use crate::generated::{limits, types};
 use crate::Error;
 
-/// The longest connection name the service accepts.
-pub const MAX_NAME_LEN: usize = 100;
-/// The longest endpoint the service accepts.
-pub const MAX_ENDPOINT_LEN: usize = 16_384;
+/// The longest connection name the service accepts: the spec's `maxLength` of `name`
+/// in the create request body ([`limits`]); `usize::MAX` when the spec sets none.
+pub const MAX_NAME_LEN: usize = or_unlimited(limits::CREATE_SQLV1_CONNECTION_BODY_NAME_MAX_LENGTH);
+/// The longest endpoint the service accepts: the spec's `maxLength` of `spec.endpoint`
+/// in the create request body ([`limits`]); `usize::MAX` when the spec sets none.
+pub const MAX_ENDPOINT_LEN: usize =
+    or_unlimited(limits::CREATE_SQLV1_CONNECTION_BODY_SPEC_ENDPOINT_MAX_LENGTH);
+
+const fn or_unlimited(limit: Option<usize>) -> usize {
+    match limit {
+        Some(n) => n,
+        None => usize::MAX,
+    }
+}
 
 /// A connection to create. Checked by [`validate`](Self::validate), which `create`
 /// calls before sending anything.
@@ -73,20 +87,25 @@ impl NewConnection {
         &self.auth_data
     }
 
-    /// Checks the name (the spec's pattern, anchored, at most 100 characters), the
-    /// endpoint (not empty, at most 16,384 characters) and that the secret group fits
-    /// the connection type.
+    /// Checks the name and the endpoint against what the spec's create request body
+    /// sets for them (its `maxLength` and `pattern`, [`limits`], checked by the generated
+    /// request body types themselves), that neither is empty, and that the secret group
+    /// fits the connection type.
     pub fn validate(&self) -> Result<(), Error> {
         validate_name(&self.name)?;
-        let len = self.endpoint.chars().count();
         if self.endpoint.trim().is_empty() {
             return Err(Error::validation("the endpoint must not be empty"));
         }
-        if len > MAX_ENDPOINT_LEN {
-            return Err(Error::validation(format!(
-                "the endpoint is {len} characters long; the service accepts at most {MAX_ENDPOINT_LEN}"
-            )));
-        }
+        spec_check(
+            |b: &types::CreateSqlv1ConnectionBody| &b.spec.endpoint,
+            &self.endpoint,
+        )
+        .map_err(|why| {
+            Error::validation(format!(
+                "the endpoint ({} characters) does not fit the spec: {why}",
+                self.endpoint.chars().count()
+            ))
+        })?;
         if let ConnectionType::Other(t) = &self.connection_type {
             if t.trim().is_empty() {
                 return Err(Error::validation("the connection type must not be empty"));
@@ -123,10 +142,7 @@ impl JsonSchema for NewConnection {
 #[allow(dead_code)]
 struct CreateBodyShape {
     /// The connection's name, unique within its environment.
-    #[schemars(
-        length(min = 1, max = 100),
-        regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-    )]
+    #[schemars(with = "Limited<NameLimits>")]
     name: String,
     spec: NewConnectionSpec,
 }
@@ -139,42 +155,98 @@ struct NewConnectionSpec {
     /// The kind of service the connection points at.
     connection_type: ConnectionType,
     /// The URL of that service.
-    #[schemars(length(min = 1, max = 16384))]
+    #[schemars(with = "Limited<EndpointLimits>")]
     endpoint: String,
     /// The secret.
     auth_data: AuthData,
 }
 
-/// The spec's name pattern `[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*`,
-/// anchored at both ends, and at most [`MAX_NAME_LEN`] characters.
+/// The spec's limits of one string of the create request body, for its JSON Schema.
+trait StringLimits {
+    const MAX_LENGTH: Option<usize>;
+    /// The spec's `minLength`, and at least 1: `validate` refuses an empty value.
+    const MIN_LENGTH: Option<usize>;
+    const PATTERN: Option<&'static str>;
+}
+
+const fn at_least_one(spec: Option<usize>) -> Option<usize> {
+    match spec {
+        Some(n) if n > 1 => Some(n),
+        _ => Some(1),
+    }
+}
+
+struct NameLimits;
+impl StringLimits for NameLimits {
+    const MAX_LENGTH: Option<usize> = limits::CREATE_SQLV1_CONNECTION_BODY_NAME_MAX_LENGTH;
+    const MIN_LENGTH: Option<usize> =
+        at_least_one(limits::CREATE_SQLV1_CONNECTION_BODY_NAME_MIN_LENGTH);
+    const PATTERN: Option<&'static str> = limits::CREATE_SQLV1_CONNECTION_BODY_NAME_PATTERN;
+}
+
+struct EndpointLimits;
+impl StringLimits for EndpointLimits {
+    const MAX_LENGTH: Option<usize> = limits::CREATE_SQLV1_CONNECTION_BODY_SPEC_ENDPOINT_MAX_LENGTH;
+    const MIN_LENGTH: Option<usize> =
+        at_least_one(limits::CREATE_SQLV1_CONNECTION_BODY_SPEC_ENDPOINT_MIN_LENGTH);
+    const PATTERN: Option<&'static str> =
+        limits::CREATE_SQLV1_CONNECTION_BODY_SPEC_ENDPOINT_PATTERN;
+}
+
+/// The JSON Schema of a string with the limits `L`.
+struct Limited<L>(PhantomData<L>);
+
+impl<L: StringLimits> JsonSchema for Limited<L> {
+    fn is_referenceable() -> bool {
+        false
+    }
+    fn schema_name() -> String {
+        "String".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        SchemaObject {
+            instance_type: Some(InstanceType::String.into()),
+            string: Some(Box::new(StringValidation {
+                max_length: L::MAX_LENGTH.map(to_u32),
+                min_length: L::MIN_LENGTH.map(to_u32),
+                pattern: L::PATTERN.map(str::to_string),
+            })),
+            ..Default::default()
+        }
+        .into()
+    }
+}
+
+/// Reads `value` as the type generation gave the request body field that `field`
+/// picks: a newtype that checks the spec's limits of that place (`maxLength`,
+/// `pattern`, ...), or a plain string where the spec sets none. The hand-written code
+/// names the field, never the limits; `field` is never called.
+fn spec_check<B, T: DeserializeOwned>(field: impl Fn(&B) -> &T, value: &str) -> Result<(), String> {
+    let _ = field;
+    T::deserialize(serde_json::Value::String(value.to_owned()))
+        .map(drop)
+        .map_err(|e| e.to_string())
+}
+
+/// The name checked as the create request body's `name` is: the spec's `maxLength`
+/// and `pattern` (anchored by the build, `build/normalize.rs` `anchor_patterns`). An
+/// empty name is refused whatever the spec says: it cannot name a connection.
 pub(crate) fn validate_name(name: &str) -> Result<(), Error> {
     let fail = |why: &str| {
+        // The name as given, cut for the message.
+        let shown: String = name.chars().take(120).collect();
         Err(Error::validation(format!(
-            "invalid connection name `{}`: {why}",
-            name.chars().take(MAX_NAME_LEN + 20).collect::<String>()
+            "invalid connection name `{shown}`: {why}"
         )))
     };
     if name.is_empty() {
         return fail("it is empty");
     }
-    if name.chars().count() > MAX_NAME_LEN {
-        return fail("it is longer than 100 characters");
+    match spec_check(|b: &types::CreateSqlv1ConnectionBody| &b.name, name) {
+        Ok(()) => Ok(()),
+        Err(why) => fail(&why),
     }
-    let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
-    for label in name.split('.') {
-        let ok = match (label.chars().next(), label.chars().last()) {
-            (Some(first), Some(last)) => {
-                alnum(first) && alnum(last) && label.chars().all(|c| alnum(c) || c == '-')
-            }
-            _ => false,
-        };
-        if !ok {
-            return fail(
-                "use lowercase letters, digits and '-', in dot-separated parts that start and end with a letter or digit",
-            );
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -183,7 +255,16 @@ mod tests {
 
     #[test]
     fn names_follow_the_anchored_pattern() {
-        for ok in ["a", "my-openai", "a.b", "x1-2.y3", &"a".repeat(100)] {
+        assert!(
+            limits::CREATE_SQLV1_CONNECTION_BODY_NAME_PATTERN.is_some_and(|p| p.starts_with('^'))
+        );
+        for ok in [
+            "a",
+            "my-openai",
+            "a.b",
+            "x1-2.y3",
+            &"a".repeat(MAX_NAME_LEN),
+        ] {
             assert!(validate_name(ok).is_ok(), "{ok}");
         }
         for bad in [
@@ -197,23 +278,57 @@ mod tests {
             "a.",
             "a b",
             "é",
-            &"a".repeat(101),
+            &"a".repeat(MAX_NAME_LEN + 1),
             "ok/../x",
+            "My_Connection",
         ] {
             assert!(validate_name(bad).is_err(), "{bad}");
         }
+        let e = validate_name("My_Connection").unwrap_err().to_string();
+        assert!(
+            e.contains("`My_Connection`") && e.contains("pattern"),
+            "{e}"
+        );
+        let e = validate_name(&"a".repeat(MAX_NAME_LEN + 1))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(&format!("longer than {MAX_NAME_LEN}")), "{e}");
     }
 
     #[test]
     fn endpoint_length_is_limited() {
         let long = "h".repeat(MAX_ENDPOINT_LEN + 1);
         let c = NewConnection::new("a", ConnectionType::OpenAi, long, AuthData::api_key("k"));
-        assert!(c.validate().unwrap_err().to_string().contains("16384"));
+        let e = c.validate().unwrap_err().to_string();
+        assert!(
+            e.contains(&format!("longer than {MAX_ENDPOINT_LEN}")),
+            "{e}"
+        );
         let max = "h".repeat(MAX_ENDPOINT_LEN);
         assert!(
             NewConnection::new("a", ConnectionType::OpenAi, max, AuthData::api_key("k"))
                 .validate()
                 .is_ok()
         );
+        let empty = NewConnection::new("a", ConnectionType::OpenAi, " ", AuthData::api_key("k"));
+        assert!(empty.validate().unwrap_err().to_string().contains("empty"));
+    }
+
+    #[test]
+    fn the_schema_carries_the_specs_limits() {
+        let schema = serde_json::to_value(schemars::schema_for!(NewConnection)).unwrap();
+        let name = &schema["properties"]["name"];
+        assert_eq!(name["maxLength"], MAX_NAME_LEN);
+        assert_eq!(name["minLength"], 1);
+        assert_eq!(
+            name["pattern"].as_str(),
+            limits::CREATE_SQLV1_CONNECTION_BODY_NAME_PATTERN
+        );
+        assert!(name["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("unique")));
+        let spec = &schema["definitions"]["NewConnectionSpec"]["properties"];
+        assert_eq!(spec["endpoint"]["maxLength"], MAX_ENDPOINT_LEN);
+        assert!(spec["endpoint"].get("pattern").is_none());
     }
 }

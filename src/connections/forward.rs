@@ -1,0 +1,420 @@
+//! MUST FORWARD, generically: what of a resource the caller holds goes back in an
+//! update's request body.
+//!
+//! Confluent's compatibility policy asks clients to send back, in a read/modify/write
+//! update, the properties they do not recognise. [`Forward`] decides that from what
+//! generation knows of the two types, their JSON Schemas (`schemars`, derived on every
+//! generated type), walking the held resource's JSON and both schemas together. At
+//! each object, a member
+//!
+//! - the body's schema declares is kept (and, when it holds an object or an array,
+//!   walked the same way with both sub-schemas);
+//! - the held type's schema does not declare is unknown to the crate: forwarded whole;
+//! - the held type declares and the body does not take (the spec's read-only members:
+//!   `status`, `kind`, `metadata.self`, ...) is left out.
+//!
+//! Nothing here names a property. Every generated object keeps its unknown members in
+//! a flattened map, which schemars shows as `additionalProperties`, not as declared
+//! properties: they are the ones forwarded. The secret never comes this way: the held
+//! resource serialises without it (`build/model.rs`), and the caller sets the new one
+//! straight into the body's secret type.
+
+use schemars::JsonSchema;
+use serde_json::{Map, Value};
+
+/// How deep `$ref`s and combinators are followed within one level of the value (a
+/// guard against a schema that refers to itself without declaring anything).
+const MAX_REF_DEPTH: usize = 16;
+
+/// The JSON Schemas of a held resource type and of an update's request body type.
+/// Build it once (a `OnceLock`): each update then only walks its value.
+#[derive(Debug)]
+pub(crate) struct Forward {
+    held: Value,
+    body: Value,
+}
+
+/// A schema inside its root document (where its `#/definitions/..` refs point).
+#[derive(Clone, Copy)]
+struct At<'a> {
+    root: &'a Value,
+    schema: &'a Value,
+}
+
+impl Forward {
+    /// The schemas of `Held`, the type the caller holds, and `Body`, the request body.
+    pub(crate) fn new<Held: JsonSchema, Body: JsonSchema>() -> Self {
+        let schema = |root: schemars::schema::RootSchema| {
+            // A schemars schema is plain JSON; it always serialises.
+            serde_json::to_value(root).unwrap_or(Value::Bool(true))
+        };
+        Forward {
+            held: schema(schemars::schema_for!(Held)),
+            body: schema(schemars::schema_for!(Body)),
+        }
+    }
+
+    /// `held`, the held resource serialised, cut to what the body sends back: the
+    /// members the body takes and, at every depth, those the held type does not know.
+    pub(crate) fn filter(&self, held: Value) -> Value {
+        let at = |root| At { root, schema: root };
+        keep(held, Some(at(&self.held)), at(&self.body))
+    }
+}
+
+/// `value` as the body sends it, where `body` is the body's schema of the place and
+/// `held` the held type's (`None`: the held type does not know the place).
+fn keep(value: Value, held: Option<At<'_>>, body: At<'_>) -> Value {
+    // Below a place the held type does not know, everything is unknown to it.
+    let Some(held) = held else { return value };
+    match value {
+        Value::Object(members) => {
+            let body_objects = objects(body);
+            // A body schema with no declared members at all is a map: it takes any.
+            if body_objects.iter().all(|o| o.get("properties").is_none()) {
+                return Value::Object(members);
+            }
+            let held_objects = objects(held);
+            let mut kept = Map::new();
+            for (name, member) in members {
+                match (
+                    property(body, &body_objects, &name),
+                    property(held, &held_objects, &name),
+                ) {
+                    (Some(body), held) => {
+                        kept.insert(name, keep(member, held, body));
+                    }
+                    (None, Some(_)) => {}
+                    (None, None) => {
+                        kept.insert(name, member);
+                    }
+                }
+            }
+            Value::Object(kept)
+        }
+        Value::Array(items) => match (item_schema(body), item_schema(held)) {
+            (Some(body), held) => {
+                Value::Array(items.into_iter().map(|i| keep(i, held, body)).collect())
+            }
+            (None, _) => Value::Array(items),
+        },
+        other => other,
+    }
+}
+
+/// The object schemas `at` stands for: itself, what its `$ref` names, and the members
+/// of its `allOf`, `anyOf` and `oneOf` (an `Option<T>` is `T` or `null`).
+fn objects<'a>(at: At<'a>) -> Vec<&'a Map<String, Value>> {
+    let mut out = Vec::new();
+    collect(at, 0, &mut out);
+    out
+}
+
+fn collect<'a>(at: At<'a>, depth: usize, out: &mut Vec<&'a Map<String, Value>>) {
+    let Some(schema) = at.schema.as_object() else {
+        return;
+    };
+    if depth > MAX_REF_DEPTH {
+        return;
+    }
+    if let Some(target) = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|pointer| at.root.pointer(pointer))
+    {
+        collect(
+            At {
+                root: at.root,
+                schema: target,
+            },
+            depth + 1,
+            out,
+        );
+    }
+    for keyword in ["allOf", "anyOf", "oneOf"] {
+        for member in schema
+            .get(keyword)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            collect(
+                At {
+                    root: at.root,
+                    schema: member,
+                },
+                depth + 1,
+                out,
+            );
+        }
+    }
+    out.push(schema);
+}
+
+/// The schema `name` has in `objects` (those of `at`), if one of them declares it.
+fn property<'a>(at: At<'a>, objects: &[&'a Map<String, Value>], name: &str) -> Option<At<'a>> {
+    objects
+        .iter()
+        .find_map(|o| o.get("properties")?.get(name))
+        .map(|schema| At {
+            root: at.root,
+            schema,
+        })
+}
+
+/// The schema of the items of the array `at` describes.
+fn item_schema(at: At<'_>) -> Option<At<'_>> {
+    objects(at)
+        .into_iter()
+        .find_map(|o| o.get("items"))
+        .map(|schema| At {
+            root: at.root,
+            schema,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    //! Small hand-declared types stand in for generated ones, shaped like them: every
+    //! object keeps its unknown members in a flattened map, optional members are
+    //! `Option`s of other types (schemars: `anyOf` with `null`), a documented member of
+    //! another type is an `allOf` of its `$ref`, a member may be renamed or never
+    //! serialised. The spec is imagined to add `routing`, an object both the resource
+    //! and the update body declare, whose `resolved_at` and `self` are read-only.
+
+    use super::*;
+    use serde::Serialize;
+    use serde_json::json;
+
+    type Unknown = Map<String, Value>;
+
+    #[derive(Serialize, JsonSchema)]
+    struct Held {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kind: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        metadata: Option<HeldMeta>,
+        name: String,
+        spec: HeldSpec,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        status: Option<HeldStatus>,
+        #[serde(flatten)]
+        unknown_fields: Unknown,
+    }
+
+    #[derive(Serialize, JsonSchema)]
+    struct HeldMeta {
+        #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
+        self_: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        resource_version: Option<String>,
+        #[serde(flatten)]
+        unknown_fields: Unknown,
+    }
+
+    #[derive(Serialize, JsonSchema)]
+    #[allow(dead_code)]
+    struct HeldSpec {
+        endpoint: String,
+        /// Where requests go (documented: schemars writes `allOf: [$ref]`).
+        routing: HeldRouting,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        fallback: Option<HeldRouting>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        replicas: Vec<HeldRouting>,
+        /// Never written (as the secret of a generated answer type).
+        #[serde(skip_serializing)]
+        secret: Option<String>,
+        #[serde(flatten)]
+        unknown_fields: Unknown,
+    }
+
+    #[derive(Serialize, JsonSchema)]
+    struct HeldRouting {
+        region: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        resolved_at: Option<String>,
+        #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
+        self_: Option<String>,
+        #[serde(flatten)]
+        unknown_fields: Unknown,
+    }
+
+    #[derive(Serialize, JsonSchema)]
+    struct HeldStatus {
+        phase: String,
+        #[serde(flatten)]
+        unknown_fields: Unknown,
+    }
+
+    #[derive(JsonSchema)]
+    #[allow(dead_code)]
+    struct Body {
+        metadata: BodyMeta,
+        name: String,
+        spec: BodySpec,
+        #[serde(flatten)]
+        unknown_fields: Unknown,
+    }
+
+    #[derive(JsonSchema)]
+    #[allow(dead_code)]
+    struct BodyMeta {
+        resource_version: String,
+        #[serde(flatten)]
+        unknown_fields: Unknown,
+    }
+
+    #[derive(JsonSchema)]
+    #[allow(dead_code)]
+    struct BodySpec {
+        endpoint: Option<String>,
+        /// Where requests go.
+        routing: BodyRouting,
+        fallback: Option<BodyRouting>,
+        replicas: Vec<BodyRouting>,
+        secret: String,
+        #[serde(flatten)]
+        unknown_fields: Unknown,
+    }
+
+    #[derive(JsonSchema)]
+    #[allow(dead_code)]
+    struct BodyRouting {
+        region: String,
+        #[serde(flatten)]
+        unknown_fields: Unknown,
+    }
+
+    fn unknown(v: Value) -> Unknown {
+        v.as_object().cloned().unwrap()
+    }
+
+    fn routing(region: &str, extra: Value) -> HeldRouting {
+        HeldRouting {
+            region: region.into(),
+            resolved_at: Some("2024-01-01T00:00:00Z".into()),
+            self_: Some(format!("https://x/{region}")),
+            unknown_fields: unknown(extra),
+        }
+    }
+
+    fn held() -> Held {
+        Held {
+            kind: Some("Thing".into()),
+            metadata: Some(HeldMeta {
+                self_: Some("https://x/t".into()),
+                resource_version: Some("rv-1".into()),
+                unknown_fields: unknown(json!({"labels": {"env": "prod"}})),
+            }),
+            name: "t".into(),
+            spec: HeldSpec {
+                endpoint: "https://e".into(),
+                routing: routing(
+                    "eu",
+                    json!({"weight": 3, "self_link": {"self": "kept whole"}}),
+                ),
+                fallback: Some(routing("us", json!({"note": null}))),
+                replicas: vec![
+                    routing("ap", json!({"zone": "a"})),
+                    routing("sa", json!({})),
+                ],
+                secret: Some("sk-never".into()),
+                unknown_fields: unknown(json!({"options": {"timeout": 5, "self": "x"}})),
+            },
+            status: Some(HeldStatus {
+                phase: "READY".into(),
+                unknown_fields: unknown(json!({"since": "now"})),
+            }),
+            unknown_fields: unknown(json!({"owner": {"team": "ml", "kind": "group"}})),
+        }
+    }
+
+    #[test]
+    fn read_only_members_are_left_out_and_unknown_ones_kept_at_every_depth() {
+        let forward = Forward::new::<Held, Body>();
+        let sent = forward.filter(serde_json::to_value(held()).unwrap());
+        assert_eq!(
+            sent,
+            json!({
+                "metadata": {"labels": {"env": "prod"}, "resource_version": "rv-1"},
+                "name": "t",
+                "owner": {"team": "ml", "kind": "group"},
+                "spec": {
+                    "endpoint": "https://e",
+                    "options": {"timeout": 5, "self": "x"},
+                    "routing": {"region": "eu", "weight": 3, "self_link": {"self": "kept whole"}},
+                    "fallback": {"region": "us", "note": null},
+                    "replicas": [{"region": "ap", "zone": "a"}, {"region": "sa"}]
+                }
+            })
+        );
+        assert!(!sent.to_string().contains("sk-never"));
+    }
+
+    #[test]
+    fn a_place_only_the_body_declares_is_sent_whole() {
+        // `routing` unknown to the held type (its schema has no such member): even its
+        // `resolved_at` is not the crate's to judge, and goes back as it came.
+        #[derive(Serialize, JsonSchema)]
+        struct OldHeld {
+            name: String,
+            #[serde(flatten)]
+            unknown_fields: Unknown,
+        }
+        #[derive(JsonSchema)]
+        #[allow(dead_code)]
+        struct OldBody {
+            name: String,
+            routing: BodyRouting,
+            #[serde(flatten)]
+            unknown_fields: Unknown,
+        }
+        let value = json!({"name": "t", "kind": "Thing",
+                           "routing": {"region": "eu", "resolved_at": "then"}});
+        let sent = Forward::new::<OldHeld, OldBody>().filter(value.clone());
+        assert_eq!(sent, value);
+    }
+
+    #[test]
+    fn a_map_the_body_takes_keeps_every_key() {
+        #[derive(Serialize, JsonSchema)]
+        struct WithLabels {
+            labels: std::collections::BTreeMap<String, String>,
+            #[serde(flatten)]
+            unknown_fields: Unknown,
+        }
+        let value = json!({"labels": {"a": "1", "self": "2"}});
+        let sent = Forward::new::<WithLabels, WithLabels>().filter(value.clone());
+        assert_eq!(sent, value);
+    }
+
+    #[test]
+    fn the_generated_connection_and_update_body() {
+        use crate::connections::Connection;
+        use crate::generated::types::UpdateSqlv1ConnectionBody;
+        let held: Connection = serde_json::from_value(json!({
+            "api_version": "sql/v1", "kind": "Connection",
+            "metadata": {"self": "https://x/c", "uid": "u", "resource_version": "rv",
+                         "created_at": "2024-01-02T03:04:05Z", "labels": {"a": "b"}},
+            "name": "c",
+            "spec": {"connection_type": "OPENAI", "endpoint": "https://e", "extra": [1],
+                     "auth_data": {"kind": "PlaintextProvider", "data": "{\"API_KEY\":\"sk-old\"}"}},
+            "status": {"phase": "READY"},
+            "owner": "me"
+        }))
+        .unwrap();
+        let forward = Forward::new::<Connection, UpdateSqlv1ConnectionBody>();
+        let sent = forward.filter(serde_json::to_value(&held).unwrap());
+        assert_eq!(
+            sent,
+            json!({
+                "metadata": {"resource_version": "rv", "labels": {"a": "b"}},
+                "name": "c",
+                "owner": "me",
+                "spec": {"connection_type": "OPENAI", "endpoint": "https://e", "extra": [1]}
+            })
+        );
+    }
+}
