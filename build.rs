@@ -2,7 +2,7 @@
 //!
 //! The work is in `build/`: `normalize.rs` (the spec fixes, unit-tested by
 //! `tests/build_code.rs`), `generate.rs` (progenitor), `model.rs` (the generated types
-//! shaped into the public model: open enums, unknown properties kept, secrets never
+//! shaped into the public model: open enums (`open_enums.rs`), unknown properties kept, secrets never
 //! written by answers), `serde_impls.rs` (each struct's serde impls written as code,
 //! not derived), `operations.rs` (every operation made callable through
 //! `Operations`) and `limits.rs` (the spec's limits on what a client sends, as
@@ -17,6 +17,8 @@ mod limits;
 mod model;
 #[path = "build/normalize.rs"]
 mod normalize;
+#[path = "build/open_enums.rs"]
+mod open_enums;
 #[path = "build/operations.rs"]
 mod operations;
 #[path = "build/serde_impls.rs"]

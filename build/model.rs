@@ -1,14 +1,14 @@
 //! Shapes progenitor's generated types into the crate's public model.
 //!
 //! progenitor (through typify) generates one Rust type per schema of the normalised
-//! spec. Four things a client needs are not among its settings, so they are made here,
+//! spec. Five things a client needs are not among its settings, so they are made here,
 //! on the generated syntax tree, for every type alike (nothing here names a property of
 //! the Connections API):
 //!
 //! - **Open enums.** typify's enums refuse a value they do not list. Every generated
-//!   string enum becomes an invocation of the crate's `open_enum!` macro
-//!   (`src/open_enum.rs`) with the same values plus `Other(String)`, which keeps and
-//!   re-sends a value the spec does not list yet; typify's impls for it are dropped.
+//!   string enum is written again by `build/open_enums.rs`, with the same values plus
+//!   `Other(String)`, which keeps and re-sends a value the spec does not list yet;
+//!   typify's impls for it are dropped.
 //!   [`VARIANT_NAMES`] may give a known value a more readable Rust name; it never
 //!   decides which values exist.
 //! - **Unknown properties.** typify keeps the properties a schema does not declare in a
@@ -22,7 +22,6 @@
 //!   answer without it is still read).
 //! - **Date-times** are read by the crate's RFC 3339 reader (`src/timestamp.rs`), which
 //!   accepts what chrono's `Deserialize` accepts at a fraction of its cost.
-//!
 //! - **Serde without buffering.** Each struct's `Deserialize` and `Serialize` are
 //!   written as code (`build/serde_impls.rs`) instead of derived: a derived
 //!   `#[serde(flatten)]` map buffers every object before reading it.
@@ -32,11 +31,11 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
 use syn::{Attribute, Fields, Item, ItemEnum, ItemStruct};
 
-use crate::serde_impls;
+use crate::{open_enums, serde_impls};
 
 /// The name of the crate's replacement for the spec's secret holder (`auth_data` on
 /// the wire), which writes the secret: request bodies keep it.
@@ -104,7 +103,9 @@ pub fn shape(code: &str) -> Result<Shaped, String> {
         match item {
             Item::Enum(e) if is_string_enum(e) => {
                 open.insert(e.ident.to_string());
-                *item = open_enum(e)?;
+                let mut items = open_enum(e)?.into_iter();
+                *item = items.next().expect("the enum comes first");
+                written.extend(items);
             }
             Item::Struct(s) => {
                 let is_body = bodies.contains(&s.ident.to_string());
@@ -121,13 +122,13 @@ pub fn shape(code: &str) -> Result<Shaped, String> {
             _ => {}
         }
     }
-    items.extend(written);
-    // typify's impls of the enums made open (Display, FromStr, TryFrom...): the macro
-    // gives each its own.
+    // typify's impls of the enums made open (Display, FromStr, TryFrom...): each has
+    // its own now, among `written`.
     items.retain(|item| match item {
         Item::Impl(i) => !last_ident(&i.self_ty).is_some_and(|n| open.contains(&n)),
         _ => true,
     });
+    items.extend(written);
     // The crate's wire secret type stands in for the spec's schema in request bodies;
     // it is named beside the other types, for callers building a body.
     let wire: syn::Path =
@@ -243,35 +244,26 @@ fn docs(attrs: &[Attribute]) -> Vec<&Attribute> {
     attrs.iter().filter(|a| a.path().is_ident("doc")).collect()
 }
 
-/// The `open_enum!` invocation for typify's enum `e`.
-fn open_enum(e: &ItemEnum) -> Result<Item, String> {
-    let name = &e.ident;
-    let enum_docs = docs(&e.attrs);
+/// The open enum for typify's enum `e` (`build/open_enums.rs`), its values named by
+/// [`VARIANT_NAMES`] where they run words together.
+fn open_enum(e: &ItemEnum) -> Result<Vec<Item>, String> {
     let mut variants = Vec::new();
     for v in &e.variants {
-        let value = wire_value(v)?;
-        let ident = match VARIANT_NAMES.iter().find(|(wire, _)| *wire == value) {
+        let wire = wire_value(v)?;
+        let ident = match VARIANT_NAMES.iter().find(|(w, _)| *w == wire) {
             Some((_, readable)) => format_ident!("{}", readable),
             None => v.ident.clone(),
         };
-        let mut variant_docs: Vec<TokenStream> =
+        let mut docs: Vec<TokenStream> =
             docs(&v.attrs).iter().map(|a| a.to_token_stream()).collect();
-        if variant_docs.is_empty() {
-            let text = format!("`{value}`");
-            variant_docs.push(quote!(#[doc = #text]));
+        if docs.is_empty() {
+            let text = format!("`{wire}`");
+            docs.push(quote!(#[doc = #text]));
         }
-        let lit = syn::LitStr::new(&value, Span::call_site());
-        variants.push(quote!(#(#variant_docs)* #ident = #lit,));
+        variants.push(open_enums::Variant { ident, docs, wire });
     }
-    let tokens = quote! {
-        open_enum! {
-            #(#enum_docs)*
-            pub enum #name {
-                #(#variants)*
-            }
-        }
-    };
-    syn::parse2(tokens).map_err(|e| format!("enum {name}: {e}"))
+    let enum_docs: Vec<TokenStream> = docs(&e.attrs).iter().map(|a| a.to_token_stream()).collect();
+    open_enums::write(&e.ident, &enum_docs, &variants)
 }
 
 /// Shapes one generated struct; true when it keeps unknown properties.

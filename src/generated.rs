@@ -7,6 +7,8 @@
 include!(concat!(env!("OUT_DIR"), "/connections_client.rs"));
 
 #[cfg(test)]
+mod open_enums;
+#[cfg(test)]
 mod serde_impls;
 #[cfg(test)]
 mod tests;

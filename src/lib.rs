@@ -24,9 +24,6 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
-#[macro_use]
-mod open_enum;
-
 #[cfg(feature = "bench-internals")]
 #[doc(hidden)]
 #[path = "bench_internals.rs"]

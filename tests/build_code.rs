@@ -15,6 +15,8 @@ mod generate;
 #[allow(dead_code)]
 #[path = "../build/model.rs"]
 mod model;
+#[path = "../build/open_enums.rs"]
+mod open_enums;
 #[path = "../build/serde_impls.rs"]
 mod serde_impls;
 
@@ -112,7 +114,10 @@ fn types_of(code: &str) -> Types {
                     .collect();
                 types.structs.insert(s.ident.to_string(), fields);
             }
-            syn::Item::Enum(e) => types.enums.push(e.ident.to_string()),
+            // An enum without `Other` refuses the values it does not list.
+            syn::Item::Enum(e) if !e.variants.iter().any(|v| v.ident == "Other") => {
+                types.enums.push(e.ident.to_string())
+            }
             _ => {}
         }
     }
@@ -142,7 +147,7 @@ fn seed_000_list_generates_a_typed_client() {
     let types = types_of(&shaped.code);
 
     // connection_type and phase are open enums named after their properties (the
-    // seed's closed enums included): every enum becomes an `open_enum!` with `Other`.
+    // seed's closed enums included): every enum becomes an open enum with `Other`.
     assert_eq!(
         types.field("ConnectionSpec", "connection_type"),
         "ConnectionType"
@@ -160,7 +165,7 @@ fn seed_000_list_generates_a_typed_client() {
         assert!(shaped.open_enums.iter().any(|e| e == open), "{open}");
     }
     assert!(
-        shaped.code.contains(r#"OpenAi = "OPENAI""#),
+        shaped.code.contains(r#"OpenAi => "OPENAI""#),
         "readable names apply"
     );
 
@@ -731,10 +736,30 @@ fn shaping_opens_enums_keeps_unknown_fields_and_never_writes_an_answers_secret()
     let shaped = model::shape(code).expect("shapes");
     let flat: String = shaped.code.split_whitespace().collect();
     assert_eq!(shaped.open_enums, ["Kind"]);
-    assert!(flat.contains(r#"open_enum!{pubenumKind{#[doc="`OPENAI`"]OpenAi="OPENAI",#[doc="`NEW_THING`"]NewThing="NEW_THING",}}"#), "{}", shaped.code);
     assert!(
-        !flat.contains("impl::std::fmt::DisplayforKind"),
-        "typify's impls go"
+        flat.contains("pubenumKind{///`OPENAI`OpenAi,///`NEW_THING`NewThing,"),
+        "{}",
+        shaped.code
+    );
+    assert!(
+        flat.contains("Other(::std::string::String),}"),
+        "{}",
+        shaped.code
+    );
+    assert!(
+        flat.contains(r#"Kind::OpenAi=>"OPENAI","#),
+        "{}",
+        shaped.code
+    );
+    assert!(
+        flat.contains("impl::std::hash::HashforKind"),
+        "{}",
+        shaped.code
+    );
+    assert_eq!(
+        flat.matches("impl::std::fmt::DisplayforKind").count(),
+        1,
+        "typify's impls go, the open enum's own stays"
     );
     assert_eq!(shaped.keep_unknown, ["Answer"]);
     assert!(flat.contains("pubunknown_fields:::serde_json::Map<"));
