@@ -14,76 +14,67 @@
 //!   `status`, `kind`, `metadata.self`, ...) is left out.
 //!
 //! Nothing here names a property. Every generated object keeps its unknown members in
-//! a flattened map, which schemars shows as `additionalProperties`, not as declared
-//! properties: they are the ones forwarded. The secret never comes this way: the held
+//! a map, which schemars shows as `additionalProperties`, not as declared properties:
+//! they are the ones forwarded. The secret never comes this way: the held
 //! resource serialises without it (`build/model.rs`), and the caller sets the new one
 //! straight into the body's secret type.
 
+use schemars::gen::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::{Map, Value};
 
-/// How deep `$ref`s and combinators are followed within one level of the value (a
-/// guard against a schema that refers to itself without declaring anything).
-const MAX_REF_DEPTH: usize = 16;
-
-/// The JSON Schemas of a held resource type and of an update's request body type.
-/// Build it once (a `OnceLock`): each update then only walks its value.
+/// The JSON Schemas of a held resource type and of an update's request body type,
+/// every subschema inlined (the generated types do not refer to themselves). Build it
+/// once (a `OnceLock`): each update then only walks its value.
 #[derive(Debug)]
 pub(crate) struct Forward {
     held: Value,
     body: Value,
 }
 
-/// A schema inside its root document (where its `#/definitions/..` refs point).
-#[derive(Clone, Copy)]
-struct At<'a> {
-    root: &'a Value,
-    schema: &'a Value,
-}
-
 impl Forward {
     /// The schemas of `Held`, the type the caller holds, and `Body`, the request body.
     pub(crate) fn new<Held: JsonSchema, Body: JsonSchema>() -> Self {
-        let schema = |root: schemars::schema::RootSchema| {
+        fn schema<T: JsonSchema>() -> Value {
+            let settings = SchemaSettings::draft07().with(|s| s.inline_subschemas = true);
+            let root = settings.into_generator().into_root_schema_for::<T>();
             // A schemars schema is plain JSON; it always serialises.
-            serde_json::to_value(root).unwrap_or(Value::Bool(true))
-        };
+            serde_json::to_value(root.schema).unwrap_or(Value::Bool(true))
+        }
         Forward {
-            held: schema(schemars::schema_for!(Held)),
-            body: schema(schemars::schema_for!(Body)),
+            held: schema::<Held>(),
+            body: schema::<Body>(),
         }
     }
 
     /// `held`, the held resource serialised, cut to what the body sends back: the
     /// members the body takes and, at every depth, those the held type does not know.
     pub(crate) fn filter(&self, held: Value) -> Value {
-        let at = |root| At { root, schema: root };
-        keep(held, Some(at(&self.held)), at(&self.body))
+        keep(held, Some(&self.held), &self.body)
     }
 }
 
 /// `value` as the body sends it, where `body` is the body's schema of the place and
-/// `held` the held type's (`None`: the held type does not know the place).
-fn keep(value: Value, held: Option<At<'_>>, body: At<'_>) -> Value {
-    // Below a place the held type does not know, everything is unknown to it.
+/// `held` the held type's (`None`: the held type does not know the place, so nothing
+/// below it is known either).
+fn keep(value: Value, held: Option<&Value>, body: &Value) -> Value {
     let Some(held) = held else { return value };
     match value {
         Value::Object(members) => {
-            let body_objects = objects(body);
-            // A body schema with no declared members at all is a map: it takes any.
-            if body_objects.iter().all(|o| o.get("properties").is_none()) {
+            // A body schema that declares no member at all is a map: it takes any.
+            if objects(body).all(|o| o.get("properties").is_none()) {
                 return Value::Object(members);
             }
-            let held_objects = objects(held);
             let mut kept = Map::new();
             for (name, member) in members {
                 match (
-                    property(body, &body_objects, &name),
-                    property(held, &held_objects, &name),
+                    find(body, "properties", Some(&name)),
+                    find(held, "properties", Some(&name)),
                 ) {
                     (Some(body), held) => {
                         kept.insert(name, keep(member, held, body));
                     }
+                    // Known to the held type, not taken by the body: read-only.
                     (None, Some(_)) => {}
                     (None, None) => {
                         kept.insert(name, member);
@@ -92,86 +83,39 @@ fn keep(value: Value, held: Option<At<'_>>, body: At<'_>) -> Value {
             }
             Value::Object(kept)
         }
-        Value::Array(items) => match (item_schema(body), item_schema(held)) {
-            (Some(body), held) => {
+        Value::Array(items) => match find(body, "items", None) {
+            Some(body) => {
+                let held = find(held, "items", None);
                 Value::Array(items.into_iter().map(|i| keep(i, held, body)).collect())
             }
-            (None, _) => Value::Array(items),
+            None => Value::Array(items),
         },
         other => other,
     }
 }
 
-/// The object schemas `at` stands for: itself, what its `$ref` names, and the members
-/// of its `allOf`, `anyOf` and `oneOf` (an `Option<T>` is `T` or `null`).
-fn objects<'a>(at: At<'a>) -> Vec<&'a Map<String, Value>> {
-    let mut out = Vec::new();
-    collect(at, 0, &mut out);
-    out
-}
-
-fn collect<'a>(at: At<'a>, depth: usize, out: &mut Vec<&'a Map<String, Value>>) {
-    let Some(schema) = at.schema.as_object() else {
-        return;
-    };
-    if depth > MAX_REF_DEPTH {
-        return;
-    }
-    if let Some(target) = schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        .and_then(|pointer| at.root.pointer(pointer))
-    {
-        collect(
-            At {
-                root: at.root,
-                schema: target,
-            },
-            depth + 1,
-            out,
-        );
-    }
-    for keyword in ["allOf", "anyOf", "oneOf"] {
-        for member in schema
-            .get(keyword)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            collect(
-                At {
-                    root: at.root,
-                    schema: member,
-                },
-                depth + 1,
-                out,
-            );
-        }
-    }
-    out.push(schema);
-}
-
-/// The schema `name` has in `objects` (those of `at`), if one of them declares it.
-fn property<'a>(at: At<'a>, objects: &[&'a Map<String, Value>], name: &str) -> Option<At<'a>> {
-    objects
-        .iter()
-        .find_map(|o| o.get("properties")?.get(name))
-        .map(|schema| At {
-            root: at.root,
-            schema,
-        })
-}
-
-/// The schema of the items of the array `at` describes.
-fn item_schema(at: At<'_>) -> Option<At<'_>> {
-    objects(at)
+/// The object schemas `schema` stands for: itself and the members of its `allOf`,
+/// `anyOf` and `oneOf` (an `Option<T>` is `T` or `null`), at any depth.
+fn objects(schema: &Value) -> Box<dyn Iterator<Item = &Map<String, Value>> + '_> {
+    let own = schema.as_object();
+    let members = ["allOf", "anyOf", "oneOf"]
         .into_iter()
-        .find_map(|o| o.get("items"))
-        .map(|schema| At {
-            root: at.root,
-            schema,
-        })
+        .filter_map(move |k| own?.get(k)?.as_array())
+        .flatten()
+        .flat_map(objects);
+    Box::new(own.into_iter().chain(members))
+}
+
+/// The schema `schema` gives to `keyword` (`items`), or to the member `name` of
+/// `keyword` (`properties`).
+fn find<'a>(schema: &'a Value, keyword: &str, name: Option<&str>) -> Option<&'a Value> {
+    objects(schema).find_map(|o| {
+        let at = o.get(keyword)?;
+        match name {
+            Some(name) => at.get(name),
+            None => Some(at),
+        }
+    })
 }
 
 #[cfg(test)]
