@@ -1,6 +1,8 @@
 //! Decoding one page of 100 connections: the crate's own decode path (the one `.items()`
 //! uses, exposed by the `bench-internals` feature) against serde_json into hand-written
-//! structs of the same shape, alternating the sides.
+//! structs of the same shape (`data::RawList`, chrono date-times), alternating the
+//! sides; and, for information, against the issue's raw loop's structs (issue 17:
+//! every member as the JSON's string, `data::StrList`), on both pages below.
 //!
 //! Also, for information, what keeping unknown properties costs:
 //! - when there are none: the hand-written structs with a flattened `serde_json::Map`
@@ -12,7 +14,8 @@
 //!
 //! For a profile of one side alone: `--only SIDE --count N` (used with valgrind's
 //! callgrind, see BENCHMARKS.md), SIDE one of the timed sides (`crate`, `raw`,
-//! `raw-flatten`, `crate-unknown`, `raw-unknown`) or of these, which are not timed:
+//! `raw-flatten`, `crate-unknown`, `raw-unknown`, `raw-strings`, `raw-strings-unknown`)
+//! or of these, which are not timed:
 //! - `raw-skip`: the hand-written structs with the map never filled (`#[serde(skip)]`):
 //!   what having the field costs, apart from `flatten`;
 //! - `raw-keep`, `raw-keep-unknown`: the map filled by a written-out `Deserialize`
@@ -30,7 +33,7 @@ use std::time::{Duration, Instant};
 use confluent_flink_sql::__bench::decode_connection_page;
 use confluent_flink_sql::types::ConnectionList;
 
-use support::data::{self, FlatList, PresizedConnectionList, RawList, SkipList};
+use support::data::{self, FlatList, PresizedConnectionList, RawList, SkipList, StrList};
 use support::keep::KeepList;
 use support::stats::{arg, info, median, micros, target};
 
@@ -46,6 +49,8 @@ fn main() {
     assert_eq!(decode_connection_page(&unknown).expect("crate decode"), 100);
     assert_eq!(decode::<RawList>(&page), 100);
     assert_eq!(decode::<RawList>(&unknown), 100);
+    assert_eq!(decode::<StrList>(&page), 100);
+    assert_eq!(decode::<StrList>(&unknown), 100);
     assert_eq!(decode::<FlatList>(&page), 100);
     assert_eq!(decode::<SkipList>(&page), 100);
     assert_eq!(decode::<KeepList>(&page), 100);
@@ -53,7 +58,7 @@ fn main() {
     assert_eq!(decode::<PresizedConnectionList>(&page), 100);
     check_unknown_fields(&page, &unknown);
 
-    let timed: [Side; 5] = [
+    let timed: [Side; 7] = [
         ("crate", &|| {
             decode_connection_page(black_box(&page)).expect("crate decode")
         }),
@@ -63,6 +68,10 @@ fn main() {
             decode_connection_page(black_box(&unknown)).expect("crate decode")
         }),
         ("raw-unknown", &|| decode::<RawList>(black_box(&unknown))),
+        ("raw-strings", &|| decode::<StrList>(black_box(&page))),
+        ("raw-strings-unknown", &|| {
+            decode::<StrList>(black_box(&unknown))
+        }),
     ];
     let profiled: [Side; 4] = [
         ("raw-skip", &|| decode::<SkipList>(black_box(&page))),
@@ -77,9 +86,10 @@ fn main() {
 
     if std::env::args().any(|a| a == "--sizes") {
         println!(
-            "size of a connection: crate {} bytes, hand-written {} bytes, hand-written with a map in every struct {} bytes",
+            "size of a connection: crate {} bytes, hand-written {} bytes, hand-written with String members {} bytes, hand-written with a map in every struct {} bytes",
             std::mem::size_of::<confluent_flink_sql::types::Connection>(),
             std::mem::size_of::<data::RawConnection>(),
+            std::mem::size_of::<data::StrConnection>(),
             std::mem::size_of::<data::FlatConnection>(),
         );
         return;
@@ -114,7 +124,7 @@ fn main() {
         time(*f);
     }
     let n = timed.len();
-    let mut times: [Vec<Duration>; 5] = std::array::from_fn(|_| Vec::with_capacity(rounds));
+    let mut times: [Vec<Duration>; 7] = std::array::from_fn(|_| Vec::with_capacity(rounds));
     for round in 0..rounds {
         // Each round starts with the next side, forwards in even rounds and backwards in
         // odd ones: no side always comes first or always follows the same one.
@@ -124,7 +134,8 @@ fn main() {
             times[side].push(time(timed[side].1));
         }
     }
-    let [ours, theirs, flat, ours_unknown, theirs_unknown] = times.map(|mut t| median(&mut t));
+    let [ours, theirs, flat, ours_unknown, theirs_unknown, strings, strings_unknown] =
+        times.map(|mut t| median(&mut t));
     let mib_s = |d: Duration| page.len() as f64 / d.as_secs_f64() / (1024.0 * 1024.0);
     info(
         "decode page of 100: crate",
@@ -133,6 +144,15 @@ fn main() {
     info(
         "decode page of 100: serde_json hand-written",
         &format!("{} ({:.0} MiB/s)", micros(theirs), mib_s(theirs)),
+    );
+    info(
+        "decode page of 100: serde_json hand-written, String members (issue 17's raw loop; speed ratio crate / these)",
+        &format!(
+            "{} ({:.0} MiB/s, {:.3}x)",
+            micros(strings),
+            mib_s(strings),
+            strings.as_secs_f64() / ours.as_secs_f64()
+        ),
     );
     let ratio = theirs.as_secs_f64() / ours.as_secs_f64();
     target(
@@ -166,6 +186,14 @@ fn main() {
             theirs_unknown.as_secs_f64() / ours_unknown.as_secs_f64()
         ),
     );
+    info(
+        "decode page of 100 with 4 unknown properties per connection: hand-written String members, skipped (speed ratio crate / these)",
+        &format!(
+            "{} ({:.3}x)",
+            micros(strings_unknown),
+            strings_unknown.as_secs_f64() / ours_unknown.as_secs_f64()
+        ),
+    );
 }
 
 /// Decodes a page into the hand-written structs `T`; how many connections it held.
@@ -185,6 +213,7 @@ macro_rules! has_data {
 }
 has_data!(
     RawList,
+    StrList,
     FlatList,
     SkipList,
     KeepList,

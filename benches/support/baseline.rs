@@ -8,7 +8,7 @@ use std::time::Duration;
 use base64::Engine;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 
-use super::data::{collection_url, RawConnection, RawList, KEY, SECRET};
+use super::data::{collection_url, ListPage, KEY, SECRET};
 
 pub struct Raw {
     client: reqwest::Client,
@@ -36,8 +36,9 @@ impl Raw {
         }
     }
 
-    /// One connection.
-    pub async fn get(&self, name: &str) -> Result<RawConnection, String> {
+    /// One connection, decoded into `T`: [`super::data::RawConnection`] (chrono date-times) or
+    /// [`super::data::StrConnection`] (the raw loop).
+    pub async fn get<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<T, String> {
         let response = self
             .client
             .get(format!("{}/{name}", self.collection))
@@ -51,11 +52,13 @@ impl Raw {
         serde_json::from_slice(&body).map_err(|e| e.to_string())
     }
 
-    /// Every connection, page after page, each given to `each`; returns how many.
-    pub async fn list_all(
+    /// Every connection, page after page, each given to `each`; returns how many. The
+    /// page is decoded into `P`: [`super::data::RawList`] (chrono date-times) or
+    /// [`super::data::StrList`] (the raw loop: everything as the JSON's strings).
+    pub async fn list_all<P: ListPage>(
         &self,
         page_size: u32,
-        mut each: impl FnMut(RawConnection),
+        mut each: impl FnMut(P::Item),
     ) -> Result<usize, String> {
         let mut token: Option<String> = None;
         let mut count = 0;
@@ -72,10 +75,11 @@ impl Raw {
                 return Err(format!("status {}", response.status()));
             }
             let body = response.bytes().await.map_err(|e| e.to_string())?;
-            let page: RawList = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
-            count += page.data.len();
-            page.data.into_iter().for_each(&mut each);
-            token = match page.metadata.next.as_deref().filter(|n| !n.is_empty()) {
+            let page: P = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+            let (data, next) = page.into_parts();
+            count += data.len();
+            data.into_iter().for_each(&mut each);
+            token = match next.as_deref().filter(|n| !n.is_empty()) {
                 None => None,
                 Some(next) => url::Url::parse(next)
                     .map_err(|e| e.to_string())?

@@ -164,6 +164,94 @@ pub struct RawStatus {
     pub detail: Option<String>,
 }
 
+// The issue's raw loop (issue 17): the structs a user derives from the spec's documented
+// members, every one of them (the list's `first`, `last` and `prev`, the spec's
+// `auth_data`, which the service never fills in, included), with the date-times, the
+// connection type and the phase left as the `String`s the JSON holds, and no capture of
+// unknown properties; a member the spec requires (of a list and of a listed item) is a
+// plain field, the others `Option`s. This is the side the list target (>= 1.00x) is
+// measured against.
+
+#[derive(Debug, Deserialize)]
+pub struct StrList {
+    pub api_version: String,
+    pub kind: String,
+    pub metadata: StrListMeta,
+    pub data: Vec<StrConnection>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StrListMeta {
+    #[serde(rename = "self")]
+    pub self_url: Option<String>,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub total_size: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StrConnection {
+    pub api_version: String,
+    pub kind: String,
+    pub metadata: StrObjectMeta,
+    pub name: String,
+    pub spec: StrSpec,
+    pub status: StrStatus,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StrObjectMeta {
+    #[serde(rename = "self")]
+    pub self_url: String,
+    pub uid: Option<String>,
+    pub resource_name: Option<String>,
+    pub resource_version: Option<String>,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+    pub deleted_at: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StrSpec {
+    pub connection_type: String,
+    pub endpoint: String,
+    pub auth_data: Option<StrAuthData>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StrAuthData {
+    pub kind: Option<String>,
+    pub data: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StrStatus {
+    pub phase: String,
+    pub detail: Option<String>,
+}
+
+/// What the list loops need of a page: its connections and its `metadata.next`.
+pub trait ListPage: serde::de::DeserializeOwned {
+    type Item;
+    fn into_parts(self) -> (Vec<Self::Item>, Option<String>);
+}
+
+impl ListPage for RawList {
+    type Item = RawConnection;
+    fn into_parts(self) -> (Vec<RawConnection>, Option<String>) {
+        (self.data, self.metadata.next)
+    }
+}
+
+impl ListPage for StrList {
+    type Item = StrConnection;
+    fn into_parts(self) -> (Vec<StrConnection>, Option<String>) {
+        (self.data, self.metadata.next)
+    }
+}
+
 /// `page` with four properties the spec does not declare in every connection, one at each
 /// level (the connection, its metadata, spec and status; one of them an object): what a
 /// newer service might send. The crate keeps them in `unknown_fields`; the hand-written

@@ -1,5 +1,5 @@
-//! The two sides every bench compares, over the same server: the crate's client and
-//! the hand-written baseline, each streaming a whole list.
+//! The sides the benches compare, over the same server: the crate's client and the
+//! hand-written baselines, each streaming a whole list.
 
 use std::hint::black_box;
 
@@ -7,7 +7,7 @@ use confluent_flink_sql::{Client, Credentials};
 use futures::StreamExt;
 
 use super::baseline::Raw;
-use super::data::{ENV, KEY, ORG, SECRET};
+use super::data::{RawList, StrList, ENV, KEY, ORG, SECRET};
 
 /// The crate's client for the bench server at `base`.
 pub fn client(base: &str) -> Client {
@@ -31,11 +31,22 @@ pub async fn crate_list(client: &Client, page_size: u32) -> usize {
     n
 }
 
-/// Streams the whole list through the hand-written baseline; the number of connections.
+/// Streams the whole list through the hand-written baseline with chrono date-times
+/// (`data::RawList`); the number of connections.
 pub async fn raw_list(raw: &Raw, page_size: u32) -> usize {
-    raw.list_all(page_size, |c| {
+    raw.list_all::<RawList>(page_size, |c| {
         black_box(c);
     })
     .await
     .expect("raw list")
+}
+
+/// Streams the whole list through the raw loop: the same client, every member
+/// as the JSON's string (`data::StrList`); the number of connections.
+pub async fn raw_strings_list(raw: &Raw, page_size: u32) -> usize {
+    raw.list_all::<StrList>(page_size, |c| {
+        black_box(c);
+    })
+    .await
+    .expect("raw-strings list")
 }
