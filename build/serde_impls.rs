@@ -236,6 +236,13 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 enum Field { #(#variants,)* Unknown(::std::string::String) }
+                /// An unknown member's name, copied out of line: the declared
+                /// members' path stays small.
+                #[cold]
+                #[inline(never)]
+                fn owned(name: &str) -> ::std::string::String {
+                    ::std::borrow::ToOwned::to_owned(name)
+                }
                 struct FieldVisitor;
                 impl<'de> ::serde::de::Visitor<'de> for FieldVisitor {
                     type Value = Field;
@@ -245,7 +252,7 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
                     fn visit_str<E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<Field, E> {
                         ::std::result::Result::Ok(match v {
                             #(#wires => Field::#variants,)*
-                            other => Field::Unknown(other.to_owned()),
+                            other => Field::Unknown(owned(other)),
                         })
                     }
                     fn visit_string<E: ::serde::de::Error>(self, v: ::std::string::String) -> ::std::result::Result<Field, E> {
