@@ -135,22 +135,22 @@ fn seed_000_list_generates_a_typed_client() {
     let shaped = model::shape(&generated.code).expect("the generated code shapes");
     let types = types_of(&shaped.code);
 
-    // connection_type and phase are open enums named after their properties (the
-    // seed's closed enums included): every enum becomes an `open_enum!` with `Other`.
+    // connection_type and phase are open enums named after their places (the seed's
+    // closed enums included): every enum becomes an `open_enum!` with `Other`.
     assert_eq!(
         types.field("ConnectionSpec", "connection_type"),
         "ConnectionType"
     );
     assert_eq!(
         types.field("ConnectionStatus", "phase"),
-        "std::option::Option<Phase>"
+        "std::option::Option<ConnectionPhase>"
     );
     assert!(
         types.enums.is_empty(),
         "no closed enum may be left: {:?}",
         types.enums
     );
-    for open in ["ConnectionType", "Phase"] {
+    for open in ["ConnectionType", "ConnectionPhase"] {
         assert!(shaped.open_enums.iter().any(|e| e == open), "{open}");
     }
     assert!(

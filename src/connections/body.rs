@@ -56,9 +56,11 @@ pub(crate) fn update(
     // (forwarded) or a known property the request does not take (dropped).
     body.unknown_fields
         .retain(|k, _| current.unknown_fields.contains_key(k));
-    body.metadata
-        .unknown_fields
-        .retain(|k, _| current.metadata().unknown_fields.contains_key(k));
+    body.metadata.unknown_fields.retain(|k, _| {
+        current
+            .metadata()
+            .is_some_and(|m| m.unknown_fields.contains_key(k))
+    });
     body.spec
         .unknown_fields
         .retain(|k, _| current.spec.unknown_fields.contains_key(k));

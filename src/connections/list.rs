@@ -330,13 +330,15 @@ impl State {
         // A next link the crate cannot read ends the list with an error, after this
         // page's items: they are good and must not be lost.
         // A page without metadata (or `data`) is read as the last (or an empty) one.
-        let metadata = list.metadata.unwrap_or_default();
-        let (next, bad_link) = match next_token(metadata.next.as_deref(), r.connections.base_url())
-        {
+        let (next, total_size) = match &list.metadata {
+            Some(m) => (m.next.as_deref(), m.total_size),
+            None => (None, None),
+        };
+        let (next, bad_link) = match next_token(next, r.connections.base_url()) {
             Ok(next) => (next, None),
             Err(e) => (None, Some(e.with_request_id(request_id.clone()))),
         };
-        let total_size = metadata.total_size.and_then(|n| u32::try_from(n).ok());
+        let total_size = total_size.and_then(|n| u32::try_from(n).ok());
         // A page the crate cannot read is one error (the generated client decodes the
         // whole page first), not some items and then an error.
         let mut items = list.data;

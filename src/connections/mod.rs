@@ -64,8 +64,11 @@ pub(crate) mod wire;
 pub use auth_data::{AuthData, McpTransport, SecretGroup};
 pub(crate) use list::page_items;
 pub use list::{ListRequest, Page, MAX_PAGE_SIZE};
+#[allow(deprecated)]
+pub use model::Phase;
 pub use model::{
-    Connection, ConnectionMetadata, ConnectionSpec, ConnectionStatus, ConnectionType, Phase,
+    Connection, ConnectionMetadata, ConnectionPhase, ConnectionSpec, ConnectionStatus,
+    ConnectionType,
 };
 pub use new::{NewConnection, MAX_ENDPOINT_LEN, MAX_NAME_LEN};
 

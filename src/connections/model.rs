@@ -14,29 +14,38 @@ use chrono::{DateTime, Utc};
 
 use super::auth_data::AuthData;
 pub use crate::generated::types::{
-    Connection, ConnectionMetadata, ConnectionSpec, ConnectionStatus, ConnectionType, Phase,
+    Connection, ConnectionMetadata, ConnectionPhase, ConnectionSpec, ConnectionStatus,
+    ConnectionType,
 };
+
+/// The phase of a connection, by the name it had in 0.2 ([`ConnectionPhase`]).
+///
+/// Generated types are named after where they stand in the spec: the phase is the
+/// `phase` of a connection's status, so its type is `ConnectionPhase`.
+#[deprecated(note = "renamed `ConnectionPhase`: a connection's `status.phase`")]
+pub type Phase = ConnectionPhase;
 
 /// # What the crate adds
 ///
 /// ```
-/// use confluent_flink_sql::connections::{Connection, ConnectionType, Phase};
+/// use confluent_flink_sql::connections::{Connection, ConnectionPhase, ConnectionType};
 ///
 /// let c: Connection = serde_json::from_str(r#"{
 ///     "api_version": "sql/v1", "kind": "Connection",
 ///     "metadata": {"self": "https://x/connections/my-openai", "resource_version": "a23av",
-///                  "created_at": "2006-01-02T15:04:05-07:00", "labels": {"team": "ml"}},
+///                  "created_at": "2006-01-02T15:04:05-07:00", "owner": {"team": "ml"}},
 ///     "name": "my-openai",
 ///     "spec": {"connection_type": "OPENAI", "endpoint": "https://api.openai.com/v1/chat/completions"},
 ///     "status": {"phase": "ACTIVE"}
 /// }"#).unwrap();
 /// assert_eq!(c.name(), "my-openai");
 /// assert_eq!(c.connection_type(), &ConnectionType::OpenAi);
-/// assert_eq!(c.phase(), Some(&Phase::Active));
+/// assert_eq!(c.phase(), Some(&ConnectionPhase::Active));
 /// assert_eq!(c.resource_version(), Some("a23av"));
 /// // A property the spec does not declare is kept, and written back.
-/// assert_eq!(c.metadata().unknown_fields["labels"]["team"], "ml");
-/// assert!(serde_json::to_string(&c).unwrap().contains(r#""labels":{"team":"ml"}"#));
+/// let metadata = c.metadata().expect("the answer carried metadata");
+/// assert_eq!(metadata.unknown_fields["owner"]["team"], "ml");
+/// assert!(serde_json::to_string(&c).unwrap().contains(r#""owner":{"team":"ml"}"#));
 /// ```
 impl Connection {
     /// The connection's name, unique within its environment. The service names every
@@ -59,7 +68,7 @@ impl Connection {
         self.spec.auth_data.as_ref()
     }
     /// The connection's state, when reported.
-    pub fn phase(&self) -> Option<&Phase> {
+    pub fn phase(&self) -> Option<&ConnectionPhase> {
         self.status.as_ref()?.phase.as_ref()
     }
     /// Why the connection is in its state (`Lookup failed: ...`).
@@ -78,13 +87,10 @@ impl Connection {
     pub fn updated_at(&self) -> Option<DateTime<Utc>> {
         self.metadata.as_ref()?.updated_at
     }
-    /// Everything the service records about the connection (empty when the answer
-    /// carried no metadata).
-    pub fn metadata(&self) -> &ConnectionMetadata {
-        match &self.metadata {
-            Some(m) => m,
-            None => no_metadata(),
-        }
+    /// Everything the service records about the connection, when the answer carried
+    /// it (the service always sends it; the spec does not promise it).
+    pub fn metadata(&self) -> Option<&ConnectionMetadata> {
+        self.metadata.as_ref()
     }
     /// The schema version of the representation (`sql/v1`).
     pub fn api_version(&self) -> Option<&str> {
@@ -103,12 +109,6 @@ impl Connection {
         }
         self
     }
-}
-
-/// The metadata of a connection whose answer carried none.
-fn no_metadata() -> &'static ConnectionMetadata {
-    static EMPTY: std::sync::OnceLock<ConnectionMetadata> = std::sync::OnceLock::new();
-    EMPTY.get_or_init(ConnectionMetadata::default)
 }
 
 impl ConnectionMetadata {
