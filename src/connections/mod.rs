@@ -56,6 +56,7 @@
 
 mod auth_data;
 mod body;
+mod field;
 mod list;
 mod model;
 mod new;
@@ -144,7 +145,9 @@ impl Connections {
         let (api, org, env) = self.client.parts();
         let page_size = page_size.map(i64::from);
         let attempt = || {
-            let connection_type = connection_type.cloned();
+            // By its wire text: the filter is a `ConnectionType` while the spec lists its
+            // values, a plain string if a version stops listing them there.
+            let connection_type = connection_type.map(|t| t.as_str().into());
             api.list_sqlv1_connections(org, env, page_size, page_token, connection_type)
         };
         match self.client.transport().run(LIST, attempt).await {

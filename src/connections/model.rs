@@ -13,6 +13,7 @@
 use chrono::{DateTime, Utc};
 
 use super::auth_data::AuthData;
+use super::field::{copied, get, text, Maybe};
 pub use crate::generated::types::{
     Connection, ConnectionMetadata, ConnectionPhase, ConnectionSpec, ConnectionStatus,
     ConnectionType,
@@ -53,7 +54,7 @@ impl Connection {
     /// leaves it out (the spec allows that), so this is empty only for a connection
     /// built from JSON without one.
     pub fn name(&self) -> &str {
-        self.name.as_deref().unwrap_or_default()
+        text(&self.name).unwrap_or_default()
     }
     /// The kind of service it points at.
     pub fn connection_type(&self) -> &ConnectionType {
@@ -69,28 +70,28 @@ impl Connection {
     }
     /// The connection's state, when reported.
     pub fn phase(&self) -> Option<&ConnectionPhase> {
-        self.status.as_ref()?.phase.as_ref()
+        get::<ConnectionPhase, _>(&get::<ConnectionStatus, _>(&self.status)?.phase)
     }
     /// Why the connection is in its state (`Lookup failed: ...`).
     pub fn status_detail(&self) -> Option<&str> {
-        self.status.as_ref().and_then(|s| s.detail.as_deref())
+        text(&get::<ConnectionStatus, _>(&self.status)?.detail)
     }
     /// The version of this state; an update from this value fails if it is stale.
     pub fn resource_version(&self) -> Option<&str> {
-        self.metadata.as_ref()?.resource_version.as_deref()
+        self.metadata()?.resource_version()
     }
     /// When the connection was created.
     pub fn created_at(&self) -> Option<DateTime<Utc>> {
-        self.metadata.as_ref()?.created_at
+        self.metadata()?.created_at()
     }
     /// When the connection was last updated.
     pub fn updated_at(&self) -> Option<DateTime<Utc>> {
-        self.metadata.as_ref()?.updated_at
+        self.metadata()?.updated_at()
     }
     /// Everything the service records about the connection, when the answer carried
     /// it (the service always sends it; the spec does not promise it).
     pub fn metadata(&self) -> Option<&ConnectionMetadata> {
-        self.metadata.as_ref()
+        get::<ConnectionMetadata, _>(&self.metadata)
     }
     /// The schema version of the representation (`sql/v1`).
     pub fn api_version(&self) -> Option<&str> {
@@ -104,9 +105,7 @@ impl Connection {
     /// The connection a get or create answered, named `asked` when the answer left
     /// the name out.
     pub(crate) fn answered(mut self, asked: &str) -> Self {
-        if self.name.is_none() {
-            self.name = Some(asked.to_owned());
-        }
+        Maybe::<String>::fill(&mut self.name, || asked.to_owned());
         self
     }
 }
@@ -114,30 +113,30 @@ impl Connection {
 impl ConnectionMetadata {
     /// The URL of this connection.
     pub fn self_url(&self) -> Option<&str> {
-        self.self_.as_deref()
+        text(&self.self_)
     }
     /// The system-generated unique id.
     pub fn uid(&self) -> Option<&str> {
-        self.uid.as_deref()
+        text(&self.uid)
     }
     /// The Confluent Resource Name (`crn://...`).
     pub fn resource_name(&self) -> Option<&str> {
-        self.resource_name.as_deref()
+        text(&self.resource_name)
     }
     /// The version of this state of the connection; changes on every update.
     pub fn resource_version(&self) -> Option<&str> {
-        self.resource_version.as_deref()
+        text(&self.resource_version)
     }
     /// When the connection was created.
     pub fn created_at(&self) -> Option<DateTime<Utc>> {
-        self.created_at
+        copied::<DateTime<Utc>, _>(&self.created_at)
     }
     /// When the connection was last updated.
     pub fn updated_at(&self) -> Option<DateTime<Utc>> {
-        self.updated_at
+        copied::<DateTime<Utc>, _>(&self.updated_at)
     }
     /// When the connection was (or will be) deleted.
     pub fn deleted_at(&self) -> Option<DateTime<Utc>> {
-        self.deleted_at
+        copied::<DateTime<Utc>, _>(&self.deleted_at)
     }
 }
