@@ -66,7 +66,7 @@ pub const FIXES: &[(&str, Fix)] = &[
     ),
     ("enums_from_extensible_enums", enums_from_extensible_enums),
     ("enum_values_from_examples", enum_values_from_examples),
-    ("name_shared_enums", name_shared_enums),
+    ("name_enums_by_place", name_enums_by_place),
     ("inline_response_refs", inline_response_refs),
     (
         "drop_bodiless_error_responses",
@@ -551,7 +551,8 @@ fn collapse_single_member_allof(v: &mut Value) {
 /// progenitor generate a body type unrelated to the rest, and keeps readOnly fields in
 /// it. Each request body becomes one inline object: the referenced schemas are copied
 /// in, the overlays' `required` lists are merged into them, and every property a request
-/// overlay requires is marked [`REQUIRED_BY_REQUEST`].
+/// overlay requires is marked [`REQUIRED_BY_REQUEST`]. Each copy of a component is
+/// marked [`COPY_OF`] it, for [`name_enums_by_place`].
 pub fn inline_request_bodies(doc: &mut Value) -> Result<usize, String> {
     let snapshot = doc.clone();
     let mut changes = 0;
@@ -570,7 +571,15 @@ pub fn inline_request_bodies(doc: &mut Value) -> Result<usize, String> {
 /// properties required by a member after the first (an overlay) are marked.
 fn merge_schema(doc: &Value, schema: &Value, overlay: bool) -> Result<Value, String> {
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        return merge_schema(doc, resolve(doc, r)?, overlay);
+        let mut copy = merge_schema(doc, resolve(doc, r)?, overlay)?;
+        // Where the copy comes from, for `name_enums_by_place`.
+        if let (Some(obj), Some(name)) = (
+            copy.as_object_mut(),
+            r.strip_prefix("#/components/schemas/"),
+        ) {
+            obj.insert(COPY_OF.into(), Value::String(name.to_string()));
+        }
+        return Ok(copy);
     }
     let Some(obj) = schema.as_object() else {
         return Ok(schema.clone());
@@ -999,111 +1008,355 @@ pub fn enum_values_from_examples(doc: &mut Value) -> Result<usize, String> {
     Ok(changes)
 }
 
-/// An enum declared inline on a property generates a type named after its place
-/// (`ConnectionSpecConnectionType`, `ConnectionStatusPhase`), and one type per place:
-/// the create body's `connection_type` would not be the answer's. When every inline
-/// enum of a property name (or a parameter's last dotted segment:
-/// `spec.connection_type`) has the same values, they move to one component named after
-/// the property (`ConnectionType`, `Phase`, `ApiVersion`) and become references to it.
-/// Properties whose values differ by place (`kind`) keep their place names.
-pub fn name_shared_enums(doc: &mut Value) -> Result<usize, String> {
-    fn values_of(schema: &Value) -> Option<BTreeSet<String>> {
+/// Marks an object that [`inline_request_bodies`] copied from a component schema; its
+/// value is the component's name. [`name_enums_by_place`] reads it (an enum of the copy
+/// has the type of the component's) and removes it.
+pub const COPY_OF: &str = "x-copy-of";
+
+/// Endings of a component's name that say which part of a resource it describes
+/// (`ConnectionSpec` is the spec of a `Connection`).
+pub const RESOURCE_PART_SUFFIXES: &[&str] = &["Spec", "Status", "Metadata"];
+
+/// The name [`name_enums_by_place`] gives the enum on property `property` of component
+/// `component`: `<Owner><Property>`, where `Owner` is the resource the component
+/// describes (its name without a trailing [`RESOURCE_PART_SUFFIXES`] entry) and
+/// `Property` the property in PascalCase, or `Property` alone when it already starts
+/// with the owner's name as a whole word (`ConnectionSpec.connection_type` is
+/// `ConnectionType`, `ConnectionStatus.phase` is `ConnectionPhase`,
+/// `ConnectionList.kind` is `ConnectionListKind`).
+pub fn enum_name_of_place(component: &str, property: &str) -> String {
+    let component = pascal(renamed_component(component));
+    let owner = RESOURCE_PART_SUFFIXES
+        .iter()
+        .find_map(|suffix| {
+            component
+                .strip_suffix(suffix)
+                .filter(|owner| !owner.is_empty())
+        })
+        .unwrap_or(&component);
+    let property = pascal(property);
+    let starts_with_owner = property
+        .strip_prefix(owner)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_uppercase()));
+    if starts_with_owner {
+        property
+    } else {
+        format!("{owner}{property}")
+    }
+}
+
+/// The name the component will have in the generated code ([`CLASHING_SCHEMA_NAMES`]
+/// are renamed after this fix).
+fn renamed_component(name: &str) -> &str {
+    CLASHING_SCHEMA_NAMES
+        .iter()
+        .find(|(from, _)| *from == name)
+        .map_or(name, |(_, to)| to)
+}
+
+/// `connection_type` -> `ConnectionType`; a name in PascalCase stays as it is.
+fn pascal(name: &str) -> String {
+    name.split(['_', '-', '.', ' '])
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut c = p.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// `name` escaped as one JSON pointer token.
+fn pointer_token(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+/// An enum declared inline on a property is generated by typify as a type named after
+/// its place (`ConnectionSpecConnectionType`, `ConnectionStatusPhase`), one type per
+/// place: the create body's `connection_type` would not be the answer's. Every enum on
+/// a property of a component schema is named after where it stands
+/// ([`enum_name_of_place`]: `ConnectionType`, `ConnectionPhase`), never after which
+/// other enums happen to list the same values, which changes from one version of the
+/// spec to the next. The same property seen elsewhere has the same type:
+/// - its copies in request bodies ([`COPY_OF`], left by [`inline_request_bodies`]);
+/// - a parameter named by the property's path from the items an operation answers (the
+///   list's `spec.connection_type`, a path in the `data` items, which are
+///   `Connection`s): it filters by that property.
+///
+/// The type lists every value any of its places lists (the component's first). It
+/// becomes a component, and each place a reference to it (a described place keeps its
+/// description, in a one-member `allOf`), when it has several places or when its name
+/// is not the one typify gives the place (the component's name followed by the
+/// property's); otherwise the enum stays where it is and typify gives it that name
+/// (`ConnectionKind`). A name another component already has leaves the places as they
+/// are. Enums anywhere else (deeper inside an inline object, a parameter that names no
+/// property) keep typify's place names.
+pub fn name_enums_by_place(doc: &mut Value) -> Result<usize, String> {
+    /// The values of an inline enum of strings.
+    fn values_of(schema: &Value) -> Option<Vec<String>> {
         if schema.get("$ref").is_some() {
             return None;
         }
-        let values = schema.get("enum")?.as_array()?;
-        values
+        schema
+            .get("enum")?
+            .as_array()?
             .iter()
             .map(|v| v.as_str().map(String::from))
             .collect()
     }
-    fn property_name(name: &str) -> &str {
-        name.rsplit('.').next().unwrap_or(name)
-    }
-    fn pascal(name: &str) -> String {
-        name.split(['_', '-', '.'])
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                let mut c = p.chars();
-                c.next()
-                    .map(|f| f.to_uppercase().chain(c).collect::<String>())
-                    .unwrap_or_default()
-            })
-            .collect()
-    }
-    /// Calls `f` with (property name, schema) for every property and parameter schema.
-    fn each_enum_place(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Value)) {
-        walk_mut(doc, &mut |v| {
-            if let Some(props) = v.get_mut("properties").and_then(Value::as_object_mut) {
-                for (name, p) in props.iter_mut() {
-                    if p.is_object() {
-                        f(name, p);
+    /// `schema` with references followed (and a one-member `allOf`, or an `allOf`'s
+    /// first member, taken), with the name of the last component reached.
+    fn follow<'a>(
+        doc: &'a Value,
+        mut schema: &'a Value,
+        mut component: Option<String>,
+    ) -> (Option<String>, &'a Value) {
+        for _ in 0..16 {
+            if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+                match resolve(doc, r) {
+                    Ok(target) => {
+                        component = r.strip_prefix("#/components/schemas/").map(String::from);
+                        schema = target;
                     }
+                    Err(_) => break,
                 }
+            } else if let Some(first) = schema
+                .get("allOf")
+                .and_then(Value::as_array)
+                .and_then(|members| members.first())
+            {
+                schema = first;
+            } else {
+                break;
             }
-            let is_parameter = v.get("in").is_some() && v.get("name").is_some();
-            if is_parameter {
-                let name = v["name"].as_str().unwrap_or_default().to_string();
-                if let Some(s) = v.get_mut("schema") {
-                    f(property_name(&name), s);
-                }
-            }
-        });
-    }
-    // Every inline enum's values, by property name.
-    let mut seen: Vec<(String, Vec<BTreeSet<String>>, Value)> = Vec::new();
-    each_enum_place(doc, &mut |name, schema| {
-        let Some(values) = values_of(schema) else {
-            return;
-        };
-        match seen.iter_mut().find(|(n, _, _)| n == name) {
-            Some((_, all, _)) => all.push(values),
-            None => seen.push((name.to_string(), vec![values], schema.clone())),
         }
-    });
+        (component, schema)
+    }
+    /// The place (component, property) a parameter named `path` of `operation` filters
+    /// by: the path's last property, reached from the items its first 2xx answer holds
+    /// (`data` items of a list, or the answer itself).
+    fn filtered_place(doc: &Value, operation: &Value, path: &str) -> Option<(String, String)> {
+        let responses = operation.get("responses")?.as_object()?;
+        let answer = responses
+            .iter()
+            .find(|(code, _)| code.starts_with('2'))
+            .map(|(_, r)| r)?;
+        let schema = answer
+            .get("content")?
+            .as_object()?
+            .values()
+            .find_map(|media| media.get("schema"))?;
+        let (mut component, mut at) = follow(doc, schema, None);
+        if let Some(items) = at.pointer("/properties/data/items") {
+            (component, at) = follow(doc, items, component);
+        }
+        let segments: Vec<&str> = path.split('.').collect();
+        let (last, parents) = segments.split_last()?;
+        for segment in parents {
+            let next = at.get("properties")?.get(*segment)?;
+            let (c, s) = follow(doc, next, None);
+            // Only a component names the place.
+            component = c;
+            at = s;
+        }
+        at.get("properties")?.get(*last)?;
+        Some((component?, (*last).to_string()))
+    }
+    /// Every object tagged [`COPY_OF`] under `v`: (its JSON pointer, the component).
+    fn copies(v: &Value, pointer: &str, out: &mut Vec<(String, String)>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(of) = m.get(COPY_OF).and_then(Value::as_str) {
+                    out.push((pointer.to_string(), of.to_string()));
+                }
+                for (k, c) in m {
+                    copies(c, &format!("{pointer}/{}", pointer_token(k)), out);
+                }
+            }
+            Value::Array(a) => {
+                for (i, c) in a.iter().enumerate() {
+                    copies(c, &format!("{pointer}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // The places: each inline enum on a property of a component, then its copies and
+    // the parameters that filter by it, as (JSON pointer, (component, property)).
+    let mut places: Vec<(String, (String, String))> = Vec::new();
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    for (component, schema) in schemas.into_iter().flatten() {
+        let props = schema.get("properties").and_then(Value::as_object);
+        for (property, p) in props.into_iter().flatten() {
+            if values_of(p).is_some() {
+                let pointer = format!(
+                    "/components/schemas/{}/properties/{}",
+                    pointer_token(component),
+                    pointer_token(property)
+                );
+                places.push((pointer, (component.clone(), property.clone())));
+            }
+        }
+    }
+    let known = |key: &(String, String), places: &[(String, (String, String))]| {
+        places.iter().any(|(_, k)| k == key)
+    };
+    let mut tagged = Vec::new();
+    copies(doc, "", &mut tagged);
+    let mut more = Vec::new();
+    for (pointer, component) in &tagged {
+        let props = doc
+            .pointer(pointer)
+            .and_then(|o| o.get("properties"))
+            .and_then(Value::as_object);
+        for (property, p) in props.into_iter().flatten() {
+            let key = (component.clone(), property.clone());
+            if values_of(p).is_some() && known(&key, &places) {
+                more.push((
+                    format!("{pointer}/properties/{}", pointer_token(property)),
+                    key,
+                ));
+            }
+        }
+    }
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let parameters = operation.get("parameters").and_then(Value::as_array);
+            for (i, parameter) in parameters.into_iter().flatten().enumerate() {
+                let (Some(name), Some(schema)) = (
+                    parameter.get("name").and_then(Value::as_str),
+                    parameter.get("schema"),
+                ) else {
+                    continue;
+                };
+                if values_of(schema).is_none() {
+                    continue;
+                }
+                let Some(key) = filtered_place(doc, operation, name) else {
+                    continue;
+                };
+                if known(&key, &places) {
+                    let pointer = format!(
+                        "/paths/{}/{method}/parameters/{i}/schema",
+                        pointer_token(path)
+                    );
+                    more.push((pointer, key));
+                }
+            }
+        }
+    }
+    places.extend(more);
+
+    // One type per name: its places, its values, the schema it starts from.
+    struct Named {
+        places: Vec<String>,
+        values: Vec<String>,
+        base: Value,
+        typify_names_it: bool,
+    }
+    let mut named: Vec<(String, Named)> = Vec::new();
+    for (pointer, (component, property)) in &places {
+        let Some(schema) = doc.pointer(pointer) else {
+            continue;
+        };
+        let values = values_of(schema).unwrap_or_default();
+        let name = enum_name_of_place(component, property);
+        let typify_name = format!(
+            "{}{}",
+            pascal(renamed_component(component)),
+            pascal(property)
+        );
+        let entry = match named.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, entry)) => entry,
+            None => {
+                named.push((
+                    name.clone(),
+                    Named {
+                        places: Vec::new(),
+                        values: Vec::new(),
+                        base: schema.clone(),
+                        typify_names_it: true,
+                    },
+                ));
+                &mut named.last_mut().expect("just pushed").1
+            }
+        };
+        entry.places.push(pointer.clone());
+        entry.typify_names_it &= typify_name == name;
+        for v in values {
+            if !entry.values.contains(&v) {
+                entry.values.push(v);
+            }
+        }
+    }
     let taken: BTreeSet<String> = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
         .map(|s| s.keys().cloned().collect())
         .unwrap_or_default();
-    let shared: Vec<(String, String, Value)> = seen
-        .into_iter()
-        .filter(|(_, all, _)| all.windows(2).all(|w| w[0] == w[1]))
-        .map(|(name, _, schema)| (name.clone(), pascal(&name), schema))
-        .filter(|(_, component, _)| !taken.contains(component))
-        .collect();
-    if shared.is_empty() {
-        return Ok(0);
-    }
+
     let mut changes = 0;
-    each_enum_place(doc, &mut |name, schema| {
-        if values_of(schema).is_none() {
-            return;
+    let mut components = Vec::new();
+    for (name, entry) in named {
+        if (entry.places.len() == 1 && entry.typify_names_it) || taken.contains(&name) {
+            continue;
         }
-        if let Some((_, component, _)) = shared.iter().find(|(n, _, _)| n == name) {
-            let reference =
-                serde_json::json!({"$ref": format!("#/components/schemas/{component}")});
+        let reference = serde_json::json!({"$ref": format!("#/components/schemas/{name}")});
+        for pointer in &entry.places {
+            let Some(schema) = doc.pointer_mut(pointer) else {
+                continue;
+            };
             // The place's description documents the field: a `$ref` cannot carry it
             // (its siblings are ignored), a one-member `allOf` can.
             *schema = match schema.get("description").cloned() {
                 Some(description) => {
-                    serde_json::json!({"allOf": [reference], "description": description})
+                    serde_json::json!({"allOf": [reference.clone()], "description": description})
                 }
-                None => reference,
+                None => reference.clone(),
             };
             changes += 1;
         }
-    });
-    let schemas = component_schemas_mut(doc)?;
-    for (_, component, mut schema) in shared {
+        let mut schema = entry.base;
         if let Some(obj) = schema.as_object_mut() {
             // Place-specific keywords stay out of the shared type.
-            for key in ["readOnly", "writeOnly", "x-immutable", "example", "default"] {
+            for key in [
+                "readOnly",
+                "writeOnly",
+                "x-immutable",
+                "example",
+                "default",
+                REQUIRED_BY_REQUEST,
+            ] {
                 obj.remove(key);
             }
+            obj.insert(
+                "enum".into(),
+                Value::Array(entry.values.into_iter().map(Value::String).collect()),
+            );
         }
-        schemas.insert(component, schema);
+        components.push((name, schema));
     }
+    let schemas = component_schemas_mut(doc)?;
+    for (name, schema) in components {
+        schemas.insert(name, schema);
+    }
+    walk_mut(doc, &mut |v| {
+        if let Some(obj) = v.as_object_mut() {
+            obj.remove(COPY_OF);
+        }
+    });
     Ok(changes)
 }
 
@@ -1433,74 +1686,178 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn enums_with_the_same_values_everywhere_become_one_named_schema() {
-        let mut doc = json!({
+    fn enum_names_come_from_the_place() {
+        for (component, property, name) in [
+            ("ConnectionSpec", "connection_type", "ConnectionType"),
+            ("ConnectionStatus", "phase", "ConnectionPhase"),
+            ("StatementStatus", "phase", "StatementPhase"),
+            ("Connection", "kind", "ConnectionKind"),
+            ("ConnectionList", "kind", "ConnectionListKind"),
+            ("ConnectionList", "api_version", "ConnectionListApiVersion"),
+            ("ObjectMetadata", "state", "ObjectState"),
+            // A whole word only; a name that is only a suffix stays.
+            (
+                "Connection",
+                "connections_count",
+                "ConnectionConnectionsCount",
+            ),
+            ("Spec", "mode", "SpecMode"),
+            // The name the component has in the generated code.
+            ("Error", "code", "ErrorDetailCode"),
+            ("my_thing", "the-mode", "MyThingTheMode"),
+        ] {
+            assert_eq!(
+                enum_name_of_place(component, property),
+                name,
+                "{component}.{property}"
+            );
+        }
+    }
+
+    /// Components as the fixes before `name_enums_by_place` leave them, with a list
+    /// filter and a create body copied from `Connection`.
+    fn doc_with_enums() -> Value {
+        json!({
             "paths": {"/c": {
-                "get": {"parameters": [{"in": "query", "name": "spec.connection_type",
-                    "schema": {"type": "string", "enum": ["OPENAI", "REST"]}}]},
+                "get": {
+                    "parameters": [
+                        {"in": "query", "name": "spec.connection_type",
+                         "schema": {"type": "string", "enum": ["OPENAI", "REST", "COUCHBASE"]}},
+                        {"in": "query", "name": "mode",
+                         "schema": {"type": "string", "enum": ["FAST"]}}
+                    ],
+                    "responses": {"200": {"content": {"application/json": {"schema":
+                        {"$ref": "#/components/schemas/ConnectionList"}}}}}
+                },
                 "post": {"requestBody": {"content": {"application/json": {"schema": {
-                "type": "object", "properties": {"spec": {"type": "object", "properties": {
-                    "connection_type": {"type": "string", "enum": ["REST", "OPENAI"], "description": "sent"}
-                }}}
-            }}}}}}},
-            "components": {"schemas": {"Conn": {"type": "object", "properties": {
-                "kind": {"type": "string", "enum": ["Connection"]},
-                "spec": {"type": "object", "properties": {
-                    "connection_type": {"type": "string", "enum": ["OPENAI", "REST"], "readOnly": true},
+                    COPY_OF: "Connection", "type": "object", "properties": {
+                        "spec": {COPY_OF: "ConnectionSpec", "type": "object", "properties": {
+                            "connection_type": {"type": "string", "enum": ["OPENAI", "REST"],
+                                "description": "sent", REQUIRED_BY_REQUEST: true}
+                        }}
+                    }
+                }}}}}
+            }},
+            "components": {"schemas": {
+                "Connection": {"type": "object", "properties": {
+                    "api_version": {"type": "string", "enum": ["sql/v1"]},
+                    "kind": {"type": "string", "enum": ["Connection"]},
+                    "spec": {"$ref": "#/components/schemas/ConnectionSpec"},
+                    "status": {"$ref": "#/components/schemas/ConnectionStatus"}
+                }},
+                "ConnectionSpec": {"type": "object", "properties": {
+                    "connection_type": {"type": "string", "enum": ["OPENAI", "REST"],
+                        "readOnly": true, "example": "OPENAI", "description": "The type."},
                     "endpoint": {"type": "string"}
                 }},
-                "status": {"type": "object", "properties": {
-                    "phase": {"type": "string", "enum": ["ACTIVE"]}
+                "ConnectionStatus": {"type": "object", "properties": {
+                    "phase": {"type": "string", "enum": ["ACTIVE", "READY"]}
+                }},
+                "ConnectionList": {"type": "object", "properties": {
+                    "api_version": {"type": "string", "enum": ["sql/v1"]},
+                    "kind": {"type": "string", "enum": ["ConnectionList"]},
+                    "data": {"type": "array", "items": {"$ref": "#/components/schemas/Connection"}}
                 }}
-            }}, "List": {"type": "object", "properties": {
-                "kind": {"type": "string", "enum": ["ConnectionList"]}
-            }}}}
-        });
-        assert_eq!(name_shared_enums(&mut doc).unwrap(), 4);
+            }}
+        })
+    }
+
+    #[test]
+    fn enums_are_named_after_their_place_and_shared_with_their_copies_and_filters() {
+        let mut doc = doc_with_enums();
+        // The component's place, the body's copy, the list's filter; the phase.
+        assert_eq!(name_enums_by_place(&mut doc).unwrap(), 4);
         let reference = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+        let schemas = &doc["components"]["schemas"];
         assert_eq!(
-            doc["components"]["schemas"]["Conn"]["properties"]["spec"]["properties"]
-                ["connection_type"],
-            reference("ConnectionType")
+            schemas["ConnectionSpec"]["properties"]["connection_type"],
+            json!({"allOf": [reference("ConnectionType")], "description": "The type."})
         );
         assert_eq!(
             doc["paths"]["/c"]["post"]["requestBody"]["content"]["application/json"]["schema"]
                 ["properties"]["spec"]["properties"]["connection_type"],
             json!({"allOf": [reference("ConnectionType")], "description": "sent"}),
-            "the place's description stays, to document the field"
+            "the copy in the request body is the same type, and keeps its description"
         );
         assert_eq!(
             doc["paths"]["/c"]["get"]["parameters"][0]["schema"],
-            reference("ConnectionType")
-        );
-        let conn = &doc["components"]["schemas"]["Conn"]["properties"];
-        assert_eq!(conn["status"]["properties"]["phase"], reference("Phase"));
-        assert_eq!(
-            conn["kind"],
-            json!({"type": "string", "enum": ["Connection"]}),
-            "an enum whose values differ by place keeps its place"
+            reference("ConnectionType"),
+            "the list's filter by spec.connection_type takes the property's type"
         );
         assert_eq!(
-            doc["components"]["schemas"]["Phase"],
-            json!({"type": "string", "enum": ["ACTIVE"]})
+            schemas["ConnectionType"],
+            json!({"type": "string", "enum": ["OPENAI", "REST", "COUCHBASE"], "description": "The type."}),
+            "every value of every place (the filter's COUCHBASE too); place keywords stay out"
         );
-        assert!(
-            doc["components"]["schemas"]["ConnectionType"]
-                .get("readOnly")
-                .is_none(),
-            "place keywords stay at the place"
+        assert_eq!(
+            schemas["ConnectionStatus"]["properties"]["phase"],
+            reference("ConnectionPhase"),
+            "one place, but typify would call it ConnectionStatusPhase"
         );
-        // A second run finds nothing to do; a taken name leaves the enum in place.
-        assert_eq!(name_shared_enums(&mut doc).unwrap(), 0);
+        assert_eq!(
+            schemas["ConnectionPhase"],
+            json!({"type": "string", "enum": ["ACTIVE", "READY"]})
+        );
+        // Equal values at two places are two types, each named by typify as the rule
+        // names it: they stay where they are.
+        for (component, property, values) in [
+            ("Connection", "api_version", json!(["sql/v1"])),
+            ("ConnectionList", "api_version", json!(["sql/v1"])),
+            ("Connection", "kind", json!(["Connection"])),
+            ("ConnectionList", "kind", json!(["ConnectionList"])),
+        ] {
+            assert_eq!(
+                schemas[component]["properties"][property],
+                json!({"type": "string", "enum": values}),
+                "{component}.{property}"
+            );
+        }
+        assert!(schemas.get("ApiVersion").is_none() && schemas.get("Kind").is_none());
+        assert_eq!(
+            doc["paths"]["/c"]["get"]["parameters"][1]["schema"],
+            json!({"type": "string", "enum": ["FAST"]}),
+            "a parameter that names no property keeps its place"
+        );
+        assert!(!doc.to_string().contains(COPY_OF), "the marks are removed");
+        // A second run finds nothing to do.
+        assert_eq!(name_enums_by_place(&mut doc).unwrap(), 0);
+    }
+
+    #[test]
+    fn enum_names_do_not_depend_on_other_places() {
+        // The same spec, where the filter lists other values and the body is gone: the
+        // names do not change (the old rule shared a type only while all values agreed).
+        let mut doc = doc_with_enums();
+        doc["paths"]["/c"]["get"]["parameters"][0]["schema"]["enum"] = json!(["OPENAI"]);
+        doc["paths"]["/c"].as_object_mut().unwrap().remove("post");
+        name_enums_by_place(&mut doc).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["ConnectionSpec"]["properties"]["connection_type"]["allOf"][0]["$ref"],
+            "#/components/schemas/ConnectionType"
+        );
+        assert_eq!(schemas["ConnectionType"]["enum"], json!(["OPENAI", "REST"]));
+        assert_eq!(
+            schemas["ConnectionStatus"]["properties"]["phase"]["$ref"],
+            "#/components/schemas/ConnectionPhase"
+        );
+    }
+
+    #[test]
+    fn a_taken_name_leaves_the_enum_in_place() {
         let mut taken = json!({
-            "components": {"schemas": {"Phase": {"type": "integer"}, "S": {"properties": {
+            "components": {"schemas": {"ConnectionPhase": {"type": "integer"}, "ConnectionStatus": {"properties": {
                 "phase": {"type": "string", "enum": ["A"]}
             }}}}
         });
-        assert_eq!(name_shared_enums(&mut taken).unwrap(), 0);
+        assert_eq!(name_enums_by_place(&mut taken).unwrap(), 0);
         assert_eq!(
-            taken["components"]["schemas"]["S"]["properties"]["phase"]["enum"],
+            taken["components"]["schemas"]["ConnectionStatus"]["properties"]["phase"]["enum"],
             json!(["A"])
+        );
+        assert_eq!(
+            taken["components"]["schemas"]["ConnectionPhase"],
+            json!({"type": "integer"})
         );
     }
 
@@ -1811,6 +2168,13 @@ mod tests {
         assert!(body["properties"]["metadata"]["properties"]["self"]
             .get(REQUIRED_BY_REQUEST)
             .is_none());
+        // Each copy says which component it copies, for name_enums_by_place.
+        assert_eq!(body[COPY_OF], "Connection");
+        assert_eq!(body["properties"]["metadata"][COPY_OF], "ObjectMeta");
+        assert!(
+            body["properties"]["spec"].get(COPY_OF).is_none(),
+            "inline: no copy"
+        );
     }
 
     #[test]

@@ -49,23 +49,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             AuthData::service_key(r#"{"type":"service_account","project_id":"example"}"#),
         ),
         // User name and password: MongoDB, Couchbase, JDBC, Elastic, REST, ...
+        // A type by its wire text: a variant when the spec the crate was built from
+        // lists it, `ConnectionType::Other` when not (older specs list 7 of the 19
+        // types); the secret rules are the same for both.
         NewConnection::new(
             "mongodb",
-            ConnectionType::MongoDb,
+            ConnectionType::parse("MONGODB"),
             "mongodb+srv://cluster0.example.mongodb.net",
             AuthData::basic("flink", "password-example"),
         ),
         // A bearer token: REST, A2A, MCP.
         NewConnection::new(
             "rest",
-            ConnectionType::Rest,
+            ConnectionType::parse("REST"),
             "https://api.example.com",
             AuthData::bearer_token("token-example"),
         ),
         // OAuth2 client credentials: REST, A2A, MCP.
         NewConnection::new(
             "a2a",
-            ConnectionType::A2a,
+            ConnectionType::parse("A2A"),
             "https://agent.example.com",
             AuthData::oauth2(
                 "https://idp.example.com/oauth2/token",
@@ -77,7 +80,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         // MCP servers also say how to talk to them: server-sent events ...
         NewConnection::new(
             "mcp-sse",
-            ConnectionType::McpServer,
+            ConnectionType::parse("MCP_SERVER"),
             "https://mcp.example.com",
             AuthData::api_key("mcp-key-example").mcp_transport(McpTransport::Sse {
                 endpoint: Some("https://mcp.example.com/sse".into()),
@@ -86,14 +89,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         // ... or streamable HTTP.
         NewConnection::new(
             "mcp-http",
-            ConnectionType::McpServer,
+            ConnectionType::parse("MCP_SERVER"),
             "https://mcp.example.com",
             AuthData::bearer_token("mcp-token-example").mcp_transport(McpTransport::StreamableHttp),
         ),
         // Any JSON object, sent as given: for secret fields this crate does not know yet.
         NewConnection::new(
             "pinecone",
-            ConnectionType::Pinecone,
+            ConnectionType::parse("PINECONE"),
             "https://example.svc.pinecone.io",
             AuthData::raw(r#"{"API_KEY":"pinecone-example"}"#),
         ),

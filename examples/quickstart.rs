@@ -79,19 +79,19 @@ async fn life_cycle(client: &Client) -> Result<(), Error> {
         ),
         NewConnection::new(
             "orders-mongodb",
-            ConnectionType::MongoDb,
+            ConnectionType::parse("MONGODB"),
             "mongodb+srv://cluster0.example.mongodb.net",
             AuthData::basic("flink", "quickstart-password"),
         ),
         NewConnection::new(
             "crm-rest",
-            ConnectionType::Rest,
+            ConnectionType::parse("REST"),
             "https://crm.example.com/api",
             AuthData::oauth2("https://idp.example.com/oauth2/token", "flink", "quickstart-client-secret", "crm.read"),
         ),
         NewConnection::new(
             "tools-mcp",
-            ConnectionType::McpServer,
+            ConnectionType::parse("MCP_SERVER"),
             "https://mcp.example.com",
             AuthData::bearer_token("quickstart-token").mcp_transport(McpTransport::StreamableHttp),
         ),

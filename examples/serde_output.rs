@@ -4,7 +4,7 @@
 //! cargo run --features fake --example serde_output
 //! ```
 //!
-//! `Connection`, `ConnectionMetadata`, `ConnectionType`, `Phase` and `ErrorDetail`
+//! `Connection`, `ConnectionMetadata`, `ConnectionType`, `ConnectionPhase` and `ErrorDetail`
 //! implement serde's `Serialize` and `Deserialize`, in the service's JSON shape, so
 //! they go to any serde format (`serde_json`, `serde_yaml`, ...). A connection's
 //! `auth_data` (its secret) is never serialised; `AuthData` does not implement
@@ -13,7 +13,7 @@
 //! This example creates connections, so it always runs against the embedded fake.
 
 use confluent_flink_sql::connections::{
-    AuthData, Connection, ConnectionType, NewConnection, Phase,
+    AuthData, Connection, ConnectionPhase, ConnectionType, NewConnection,
 };
 use confluent_flink_sql::fake::FakeServer;
 use futures::TryStreamExt;
@@ -35,7 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     conns
         .create(NewConnection::new(
             "orders",
-            ConnectionType::MongoDb,
+            ConnectionType::parse("MONGODB"),
             "mongodb+srv://cluster0.example.mongodb.net",
             AuthData::basic("flink", SECRETS[1]),
         ))
@@ -53,13 +53,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     written.push(yaml);
 
     // The smaller types on their own.
-    let metadata = serde_json::to_string(one.metadata())?;
+    let metadata = serde_json::to_string(&one.metadata())?;
     println!("metadata: {metadata}");
     written.push(metadata);
     let kinds = serde_json::to_string(&[one.connection_type(), &ConnectionType::Bedrock])?;
     println!("types: {kinds}");
     written.push(kinds);
-    let phase = serde_json::to_string(&one.phase().unwrap_or(&Phase::Unreachable))?;
+    let phase = serde_json::to_string(&one.phase().unwrap_or(&ConnectionPhase::Unreachable))?;
     println!("phase: {phase}");
     written.push(phase);
 

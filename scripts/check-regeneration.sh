@@ -21,17 +21,31 @@
 #   5. error_responses_shared: with every error response a `$ref` to
 #      `components/responses` (the 429 there without headers) the crate still builds,
 #      and error answers are `Error`s with their status and details (127.0.0.1);
-#   6. limits_changed: with the list's `page_size` maximum changed (a new value every
+#   The cases the published versions of the spec show (tests/fixtures/spec-versions/,
+#   scripts/check-spec-versions.sh), each of which once broke the hand-written layer:
+#   6. connection_type_removed: with MCP_SERVER and PINECONE gone from the
+#      `connection_type` lists the crate builds, and such a type is
+#      `ConnectionType::Other` with the service's secret rules (by its wire text),
+#      created and read back through the client (127.0.0.1);
+#   7. enum_in_one_place: with the list filter a plain string (the connection types
+#      listed only by the property) the type keeps its name `ConnectionType`, the
+#      generated filter takes a string, and the client's list still filters (127.0.0.1);
+#   8. required_metadata_property: with `metadata.self` required by every answer
+#      (`ConnectionMetadata.self_: String`, no `Default`) the crate builds and its
+#      accessors, get and update work (127.0.0.1);
+#   9. map_property: `ObjectMeta.labels`, a map of strings, is a typed map field of
+#      `ConnectionMetadata`, read and written back;
+#   10. limits_changed: with the list's `page_size` maximum changed (a new value every
 #      run) and `spec.endpoint`'s `maxLength` removed, the page size is checked
 #      against the new maximum before sending, and a longer endpoint is sent
 #      (127.0.0.1);
-#   7. a broken spec fails the build with one clear message (file and place), and no
+#   11. a broken spec fails the build with one clear message (file and place), and no
 #      panic or backtrace, even with RUST_BACKTRACE=1;
-#   8. editing src/ does not rerun the build script.
+#   12. editing src/ does not rerun the build script.
 # Usage: scripts/check-regeneration.sh              (exits non-zero on any failure)
 #        scripts/check-regeneration.sh --negative   proves the cases are not vacuous:
-#   each case test must FAIL against the unchanged spec (cases 1-4, 6), or, for case 5,
-#   against a build whose normalisation no longer resolves response `$ref`s.
+#   each case test must FAIL against the unchanged spec (cases 1-4 and 6-10), or, for
+#   case 5, against a build whose normalisation no longer resolves response `$ref`s.
 # The copy builds in this crate's target directory (its dependencies are the ones the
 # other steps built, so only the copy itself compiles, and CI's disk holds one set of
 # them); one build per case. Logs and the specs go to target/regen/.
@@ -121,7 +135,8 @@ page_size_max=$((7 + RANDOM % 50))
 # under tests/support/, which cargo does not take for a test of its own).
 [ -d "$templates" ] || fail "$templates does not exist"
 cp "$templates/common.rs" tests/support/regen_common.rs
-cases=(property_added connection_type_added operation_added property_removed error_responses_shared limits_changed)
+cases=(property_added connection_type_added operation_added property_removed error_responses_shared
+    connection_type_removed enum_in_one_place required_metadata_property map_property limits_changed)
 for name in "${cases[@]}"; do
     [ -f "$templates/$name.rs" ] || fail "no template $templates/$name.rs"
     sed -e "s/__PROBE__/$probe/g" -e "s|__DESCRIPTION__|$description|g" \
@@ -342,6 +357,110 @@ print(f"page_size maximum {new_max}; spec.endpoint without maxLength")
 EOF
 }
 
+# Runs the Python statements $1 on the spec, parsed as `doc` (PyYAML, date-times kept
+# as the text they are), and writes `doc` back; what they print is the case's note.
+yaml_change() {
+    python3 - "$spec" "$1" <<'EOF'
+import sys
+import yaml
+
+class Loader(yaml.SafeLoader):
+    pass
+
+Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_spec_file, _program = sys.argv[1:]
+doc = yaml.load(open(_spec_file), Loader=Loader)
+exec(_program, globals())
+open(_spec_file, "w").write(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=4096))
+EOF
+}
+
+# MCP_SERVER and PINECONE leave every list of connection types (the property's, the
+# list filter's): the oldest versions list 7 of today's 19 types.
+change_connection_type_removed() {
+    yaml_change '
+removed = []
+def walk(v):
+    if isinstance(v, dict):
+        for key in ("x-extensible-enum", "enum"):
+            values = v.get(key)
+            if isinstance(values, list) and "OPENAI" in values:
+                for gone in ("MCP_SERVER", "PINECONE"):
+                    if gone in values:
+                        values.remove(gone)
+                        removed.append(gone)
+        for child in v.values():
+            walk(child)
+    elif isinstance(v, list):
+        for child in v:
+            walk(child)
+walk(doc)
+if len(removed) < 4:
+    sys.exit(f"expected MCP_SERVER and PINECONE in two lists at least, removed {removed}")
+print(f"MCP_SERVER and PINECONE removed from {len(removed) // 2} connection_type lists")
+' || fail "cannot remove connection types from $spec (needs PyYAML)"
+}
+
+# The list filter spec.connection_type lists no values: a plain string.
+change_enum_in_one_place() {
+    yaml_change '
+found = 0
+for item in doc["paths"].values():
+    for parameter in (item.get("get") or {}).get("parameters") or []:
+        if parameter.get("name") == "spec.connection_type":
+            for key in ("x-extensible-enum", "enum"):
+                found += parameter["schema"].pop(key, None) is not None
+if found != 1:
+    sys.exit(f"expected one list of values on the spec.connection_type filter, found {found}")
+print("the list filter spec.connection_type is a plain string")
+' || fail "cannot change the list filter of $spec (needs PyYAML)"
+}
+
+# Every answer (get, create, the list items) requires metadata.self: each answer
+# overlay of sql.v1.Connection requires it, as it requires spec.connection_type.
+change_required_metadata_property() {
+    yaml_change '
+connection = {"$ref": "#/components/schemas/sql.v1.Connection"}
+changed = []
+def walk(v, where):
+    if isinstance(v, dict):
+        members = v.get("allOf")
+        if isinstance(members, list) and len(members) == 2 and members[0] == connection:
+            members[1].setdefault("properties", {})["metadata"] = {"type": "object", "required": ["self"]}
+            changed.append(where)
+        for key, child in v.items():
+            if key != "requestBody":
+                walk(child, f"{where}.{key}")
+    elif isinstance(v, list):
+        for i, child in enumerate(v):
+            walk(child, f"{where}[{i}]")
+walk(doc["paths"], "paths")
+walk(doc["components"]["schemas"], "components.schemas")
+if len(changed) < 3:
+    sys.exit(f"expected the answers of get, create and list, found {changed}")
+print(f"{len(changed)} answers require metadata.self")
+' || fail "cannot require metadata.self in $spec (needs PyYAML)"
+}
+
+# ObjectMeta declares labels, a map of strings (as the Aug 2024 version does).
+change_map_property() {
+    yaml_change '
+meta = doc["components"]["schemas"]["ObjectMeta"]["properties"]
+if "labels" in meta:
+    sys.exit("ObjectMeta already declares labels")
+meta["labels"] = {
+    "additionalProperties": {"type": "string"},
+    "description": "A map of key-value pairs that describe the resource.",
+    "example": {"user.confluent.io/hidden": "true"},
+    "type": "object",
+}
+print("ObjectMeta.labels: {type: object, additionalProperties: {type: string}}")
+' || fail "cannot add ObjectMeta.labels to $spec (needs PyYAML)"
+}
+
 # What each case showed, one line each.
 declare -A shown=(
     [property_added]="the optional property ConnectionSpec.$probe is the typed field conn.spec.$probe: Option<String>, documented with the spec's description, read from JSON, and sent back in the PUT body by update_if_unchanged"
@@ -349,6 +468,10 @@ declare -A shown=(
     [operation_added]="the operation regenCheckSqlv1Connection is client.operations().regen_check_sqlv1_connection(name): it answers the connection, and a 404 is an Error with its status and details"
     [property_removed]="with ListMeta.prev removed the crate builds, and an answer carrying prev keeps it in metadata.unknown_fields and writes it back"
     [error_responses_shared]="with the error responses as \$refs to components/responses (429 without headers) the crate builds, and 404, 500 and 429 answers are Errors with their status and details"
+    [connection_type_removed]="with MCP_SERVER and PINECONE no longer listed the crate builds; they are ConnectionType::Other with the service's secret rules, created and read back by their wire text"
+    [enum_in_one_place]="with the list filter a plain string the property's type is still ConnectionType, the generated filter takes a string, and list().connection_type(..) still sends spec.connection_type"
+    [required_metadata_property]="with metadata.self required (ConnectionMetadata.self_: String, no Default) the crate builds; the accessors, get and update_if_unchanged work"
+    [map_property]="ObjectMeta.labels (a map of strings) is the typed field ConnectionMetadata.labels, read, written back and in the JSON Schema as a map"
     [limits_changed]="with page_size's maximum $page_size_max, page_size($((page_size_max + 1))) is refused before sending and page_size($page_size_max) is sent; with spec.endpoint's maxLength removed, a 20,010-character endpoint is sent"
 )
 
@@ -386,7 +509,7 @@ n=0
 for name in "${cases[@]}"; do
     n=$((n + 1))
     cp "$orig" "$spec" # a new mtime: the build script runs again
-    step "$n/8 $name"
+    step "$n/12 $name"
     note="$("change_$name")"
     [ -n "$note" ] && echo "    spec: $note"
     run_case "$name" || {
@@ -412,7 +535,7 @@ expect_failure() {
 }
 
 file_re="$(literal "$spec")"
-step "7/8 breaking the spec: the build must fail with one clear message"
+step "11/12 breaking the spec: the build must fail with one clear message"
 echo "  invalid YAML:"
 cp "$orig" "$spec"
 printf 'paths: [unclosed\n' >>"$spec"
@@ -435,7 +558,7 @@ insert_after "paths:" "  /regen-check/{id}:
 expect_failure generator-rejects "error: $file_re: at \`$(literal 'paths./regen-check/{id}.get')\` \(operationId regenCheck\)"
 cp "$orig" "$spec" # a new mtime: the unchanged spec must be generated again
 
-step "8/8 touching src/lib.rs: the build script must not run again"
+step "12/12 touching src/lib.rs: the build script must not run again"
 build restored || { cat "$regen/restored.log" >&2; fail "the restored copy does not build"; }
 generated="$(out_dir restored)/connections_client.rs"
 before="$(mtime "$generated")"
@@ -452,4 +575,4 @@ fi
 [ "$before" = "$after" ] || fail "$generated was rewritten ($before -> $after)"
 echo "    the library was recompiled; the build script did not run; $(basename "$generated") is unchanged"
 
-echo "OK: the public API follows the spec (a property, a connection type and an operation added, a property removed, shared error responses, limits changed), a broken spec fails clearly, src/ edits do not regenerate ($((SECONDS - started))s)"
+echo "OK: the public API follows the spec (a property, a connection type and an operation added, a property removed, shared error responses, a connection type removed, an enum listed in one place, a required metadata property, a map property, limits changed), a broken spec fails clearly, src/ edits do not regenerate ($((SECONDS - started))s)"

@@ -63,7 +63,17 @@ pub use retry::RetryPolicy;
 /// ([`Connection`](types::Connection) and what it holds), the list page, the error
 /// objects, and the request bodies of the operations. Regenerated at every build: a
 /// property or value Confluent adds to the spec appears here after `cargo build`.
-pub use generated::types;
+///
+/// Each type is named after where it stands in the spec: a schema by its name, an enum
+/// by the property that holds it (`ConnectionType` for a connection's
+/// `spec.connection_type`, `ConnectionPhase` for its `status.phase`), so the names do
+/// not change when another version of the spec lists other values.
+pub mod types {
+    pub use crate::generated::types::*;
+
+    /// The phase of a connection, by the name it had in 0.2 ([`ConnectionPhase`]).
+    pub type Phase = ConnectionPhase;
+}
 
 /// The limits the spec sets on what a client sends (lengths, patterns, bounds), one
 /// constant per place and keyword, `None` where the spec sets none. Regenerated at

@@ -21,13 +21,12 @@ fn details_of(f: Failure) -> Vec<ErrorDetail> {
     if !f.errors.is_empty() {
         return f.errors;
     }
-    match message_of(&f) {
-        Some(message) => vec![ErrorDetail {
-            detail: Some(message.to_string()),
-            ..ErrorDetail::default()
-        }],
-        None => Vec::new(),
-    }
+    // Read from JSON rather than built field by field: the error object is the
+    // spec's, and a version of it may require more than `detail`.
+    message_of(&f)
+        .and_then(|message| serde_json::from_value(serde_json::json!({ "detail": message })).ok())
+        .into_iter()
+        .collect()
 }
 
 fn message_of(f: &Failure) -> Option<&str> {

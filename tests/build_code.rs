@@ -154,14 +154,14 @@ fn seed_000_list_generates_a_typed_client() {
     );
     assert_eq!(
         types.field("ConnectionStatus", "phase"),
-        "std::option::Option<Phase>"
+        "std::option::Option<ConnectionPhase>"
     );
     assert!(
         types.enums.is_empty(),
         "no closed enum may be left: {:?}",
         types.enums
     );
-    for open in ["ConnectionType", "Phase"] {
+    for open in ["ConnectionType", "ConnectionPhase"] {
         assert!(shaped.open_enums.iter().any(|e| e == open), "{open}");
     }
     assert!(

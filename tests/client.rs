@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use confluent_flink_sql::connections::{AuthData, ConnectionType, NewConnection, Phase};
+use confluent_flink_sql::connections::{AuthData, ConnectionPhase, ConnectionType, NewConnection};
 use confluent_flink_sql::{Client, Credentials, Endpoint, ErrorKind, RetryPolicy};
 use futures::StreamExt;
 use lists::{all_items, all_pages};
@@ -89,7 +89,7 @@ async fn get_create_update_delete_send_what_the_spec_says() {
     let c = conns.get("my-openai").await.unwrap();
     assert_eq!(c.name(), "my-openai");
     assert_eq!(c.connection_type(), &ConnectionType::OpenAi);
-    assert_eq!(c.phase(), Some(&Phase::Active));
+    assert_eq!(c.phase(), Some(&ConnectionPhase::Active));
     assert_eq!(c.status_detail(), Some("ok"));
     assert_eq!(c.resource_version(), Some("v1"));
     assert_eq!(

@@ -30,7 +30,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use confluent_flink_sql::connections::{
-    AuthData, Connection, ConnectionType, NewConnection, Phase,
+    AuthData, Connection, ConnectionPhase, ConnectionType, NewConnection,
 };
 use confluent_flink_sql::fake::{FakeServer, Fault, Operation};
 use confluent_flink_sql::{
@@ -126,7 +126,7 @@ async fn drive(rig: &Rig) {
                 name.as_str(),
                 &kind.connection_type,
                 endpoint.as_str(),
-                Some(&Phase::Active)
+                Some(&ConnectionPhase::Active)
             )
         );
         let stored = rig.server.stored_secret(&name).expect("stored");
@@ -150,7 +150,7 @@ async fn drive(rig: &Rig) {
     let mcp = all_items(
         conns
             .list()
-            .connection_type(ConnectionType::McpServer)
+            .connection_type(ConnectionType::parse("MCP_SERVER"))
             .page_size(2),
     )
     .await;

@@ -38,7 +38,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use confluent_flink_sql::connections::{
-    AuthData, Connection, ConnectionType, NewConnection, Page, Phase,
+    AuthData, Connection, ConnectionPhase, ConnectionType, NewConnection, Page,
 };
 use confluent_flink_sql::{Client, Credentials, Error, ErrorKind};
 use futures::StreamExt;
@@ -149,7 +149,7 @@ fn list_calls(
             conns
                 .list()
                 .page_size(99)
-                .connection_type(ConnectionType::McpServer),
+                .connection_type(ConnectionType::parse("MCP_SERVER")),
         ),
     ]
 }
@@ -198,7 +198,7 @@ async fn drive_static(rig: &Rig, succeeds: bool) -> usize {
             .await
             .unwrap_or_else(|e| panic!("{label}: {e:?}"));
         assert_eq!(page.items()[0].name(), NAME, "{label}");
-        assert_eq!(page.items()[0].phase(), Some(&Phase::Active));
+        assert_eq!(page.items()[0].phase(), Some(&ConnectionPhase::Active));
         let next = (label != "page_token").then_some(EXAMPLE_TOKEN);
         assert_eq!(
             (page.total_size(), page.next_page_token()),

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use confluent_flink_sql::connections::{
-    AuthData, Connection, ConnectionMetadata, ConnectionType, NewConnection, Phase,
+    AuthData, Connection, ConnectionMetadata, ConnectionPhase, ConnectionType, NewConnection,
 };
 use confluent_flink_sql::ErrorDetail;
 use schemars::schema_for;
@@ -87,7 +87,7 @@ fn cases() -> Vec<Case> {
     let connection = json(schema_for!(Connection));
     let metadata = json(schema_for!(ConnectionMetadata));
     let connection_type = json(schema_for!(ConnectionType));
-    let phase = json(schema_for!(Phase));
+    let phase = json(schema_for!(ConnectionPhase));
     let error = json(schema_for!(ErrorDetail));
     let new = json(schema_for!(NewConnection));
     let auth = json(schema_for!(AuthData));
@@ -136,7 +136,7 @@ fn cases() -> Vec<Case> {
             Write,
         ),
         case(
-            "Phase",
+            "ConnectionPhase",
             &phase,
             "sql.v1.ConnectionStatus phase",
             "/components/schemas/sql.v1.ConnectionStatus/properties/phase".into(),
@@ -581,7 +581,12 @@ fn a_drift_between_a_type_and_the_spec_is_reported() {
     let list = "listSqlv1Connections 200 data items";
     assert!(has("Connection", list, "/spec/endpoint", "missing-in-spec"));
     assert!(has("Connection", list, "/spec/url", "missing-in-type"));
-    assert!(has("Phase", "sql.v1.ConnectionStatus phase", "", "type"));
+    assert!(has(
+        "ConnectionPhase",
+        "sql.v1.ConnectionStatus phase",
+        "",
+        "type"
+    ));
     assert!(has("Connection", list, "/status/phase", "type"));
     assert!(has(
         "AuthData",

@@ -15,7 +15,7 @@ mod new_connections;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use confluent_flink_sql::connections::{AuthData, ConnectionType, NewConnection, Phase};
+use confluent_flink_sql::connections::{AuthData, ConnectionPhase, ConnectionType, NewConnection};
 use confluent_flink_sql::fake::FakeServer;
 use confluent_flink_sql::{Credentials, Error, ErrorKind};
 use lists::{all_items, all_pages};
@@ -195,9 +195,9 @@ async fn creates_updates_and_stale_versions() {
     let conns = server.client_builder().build().unwrap().connections();
 
     let created = conns.create(openai("versioned")).await.unwrap();
-    assert_eq!(created.phase(), Some(&Phase::Active));
+    assert_eq!(created.phase(), Some(&ConnectionPhase::Active));
     assert_eq!(
-        created.metadata().self_url(),
+        created.metadata().and_then(|m| m.self_url()),
         Some(format!("{}/versioned", server.connections_url()).as_str()),
         "the created resource's URL, as in Location"
     );

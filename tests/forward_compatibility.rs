@@ -10,7 +10,7 @@ mod scripted;
 
 use std::time::Duration;
 
-use confluent_flink_sql::connections::{AuthData, Connection, ConnectionType, Phase};
+use confluent_flink_sql::connections::{AuthData, Connection, ConnectionPhase, ConnectionType};
 use confluent_flink_sql::{Client, Credentials, ErrorKind, RetryPolicy};
 use futures::TryStreamExt;
 use scripted::{Recorded, Reply, Scripted};
@@ -46,7 +46,7 @@ fn future_connection(name: &str) -> Value {
             "uid": "uid-1",
             "resource_version": "rv-7",
             "created_at": "2024-01-02T03:04:05Z",
-            "labels": {"env": "prod"}
+            "annotations": {"env": "prod"}
         },
         "name": name,
         "spec": {
@@ -96,7 +96,7 @@ fn last_put(server: &Scripted) -> Value {
 fn assert_forwarded(body: &Value, name: &str) {
     assert_eq!(body["name"], name);
     assert_eq!(body["owner"], json!({"team": "ml", "ids": [1, 2, null]}));
-    assert_eq!(body["metadata"]["labels"], json!({"env": "prod"}));
+    assert_eq!(body["metadata"]["annotations"], json!({"env": "prod"}));
     assert_eq!(body["metadata"]["resource_version"], "rv-7");
     assert_eq!(body["spec"]["description"], "chat model");
     assert_eq!(
@@ -120,7 +120,7 @@ fn assert_forwarded(body: &Value, name: &str) {
         assert!(body.get(gone).is_none(), "{gone} must not be sent: {body}");
     }
     let metadata: Vec<&String> = body["metadata"].as_object().unwrap().keys().collect();
-    assert_eq!(metadata, ["labels", "resource_version"], "{body}");
+    assert_eq!(metadata, ["annotations", "resource_version"], "{body}");
     let top: Vec<&String> = body.as_object().unwrap().keys().collect();
     assert_eq!(top, ["metadata", "name", "owner", "spec"], "{body}");
 }
@@ -157,9 +157,15 @@ async fn unknown_properties_and_values_are_read_kept_and_written_back() {
         c.connection_type(),
         &ConnectionType::Other("QUANTUM_LLM".into())
     );
-    assert_eq!(c.phase(), Some(&Phase::Other("WARMING_UP".into())));
+    assert_eq!(
+        c.phase(),
+        Some(&ConnectionPhase::Other("WARMING_UP".into()))
+    );
     assert_eq!(c.unknown_fields["owner"]["team"], "ml");
-    assert_eq!(c.metadata().unknown_fields["labels"]["env"], "prod");
+    assert_eq!(
+        c.metadata().unwrap().unknown_fields["annotations"]["env"],
+        "prod"
+    );
     assert_eq!(c.spec.unknown_fields["description"], "chat model");
     assert!(
         c.auth_data().is_some(),

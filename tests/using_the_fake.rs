@@ -18,7 +18,7 @@
 use std::time::Duration;
 
 use confluent_flink_sql::connections::{
-    AuthData, ConnectionType, Connections, NewConnection, Phase,
+    AuthData, ConnectionPhase, ConnectionType, Connections, NewConnection,
 };
 use confluent_flink_sql::fake::{FakeServer, Fault, Operation, SeedConnection};
 use confluent_flink_sql::{Error, RetryPolicy};
@@ -69,7 +69,10 @@ async fn broken_connections(conns: &Connections) -> Result<Vec<String>, Error> {
         .page_size(100)
         .items()
         .try_filter(|c| {
-            let usable = matches!(c.phase(), Some(Phase::Active | Phase::Ready) | None);
+            let usable = matches!(
+                c.phase(),
+                Some(ConnectionPhase::Active | ConnectionPhase::Ready) | None
+            );
             futures::future::ready(!usable)
         })
         .map_ok(|c| c.name().to_owned())

@@ -413,7 +413,7 @@ pub struct SkipStatus {
 /// for the profiles only.
 #[derive(Debug, Deserialize)]
 pub struct PresizedConnectionList {
-    pub api_version: Option<confluent_flink_sql::types::ApiVersion>,
+    pub api_version: Option<confluent_flink_sql::types::ConnectionListApiVersion>,
     #[serde(default, deserialize_with = "presized")]
     pub data: Vec<confluent_flink_sql::types::Connection>,
     pub kind: Option<confluent_flink_sql::types::ConnectionListKind>,

@@ -64,30 +64,27 @@ impl SecretGroup {
     }
 }
 
-/// The groups a connection type accepts (NOTES: the CLI's table); `None` for a type
-/// this table does not list, which is left to the service to judge: one the spec does
-/// not list (`Other`), or one a newer spec added (a new variant at the next build, which
-/// must not stop the crate from building).
+/// The connection type of MCP servers, which alone take a transport.
+const MCP_SERVER: &str = "MCP_SERVER";
+
+/// The groups a connection type accepts, by the type's wire text: what the service
+/// knows (the Confluent CLI's rules, NOTES section 4), whichever types the spec the
+/// crate was built from lists. `None` for a type this table does not list, which is
+/// left to the service to judge (one a newer service added, sent as
+/// `ConnectionType::Other` or as a variant of a newer spec).
 pub(crate) fn accepted_groups(t: &ConnectionType) -> Option<&'static [SecretGroup]> {
-    use ConnectionType as T;
     use SecretGroup as G;
     const REST: &[SecretGroup] = &[G::Basic, G::Bearer, G::OAuth2];
     const AGENT: &[SecretGroup] = &[G::ApiKey, G::Basic, G::Bearer, G::OAuth2];
-    Some(match t {
-        T::OpenAi
-        | T::AzureMl
-        | T::AzureOpenAi
-        | T::GoogleAi
-        | T::Pinecone
-        | T::Anthropic
-        | T::FireworksAi
-        | T::CosmosDb => &[G::ApiKey],
-        T::Bedrock | T::SageMaker | T::S3Vectors => &[G::Aws],
-        T::VertexAi => &[G::ServiceKey],
-        T::MongoDb | T::Couchbase | T::ConfluentJdbc => &[G::Basic],
-        T::Elastic => &[G::ApiKey, G::Basic],
-        T::Rest => REST,
-        T::A2a | T::McpServer => AGENT,
+    Some(match t.as_str() {
+        "OPENAI" | "AZUREML" | "AZUREOPENAI" | "GOOGLEAI" | "PINECONE" | "ANTHROPIC"
+        | "FIREWORKSAI" | "COSMOSDB" => &[G::ApiKey],
+        "BEDROCK" | "SAGEMAKER" | "S3VECTORS" => &[G::Aws],
+        "VERTEXAI" => &[G::ServiceKey],
+        "MONGODB" | "COUCHBASE" | "CONFLUENT_JDBC" => &[G::Basic],
+        "ELASTIC" => &[G::ApiKey, G::Basic],
+        "REST" => REST,
+        "A2A" | MCP_SERVER => AGENT,
         _ => return None,
     })
 }
@@ -319,7 +316,7 @@ impl AuthData {
         }
         if let Some(transport) = &self.transport {
             // A type the table does not list is left to the service, as above.
-            if *t != ConnectionType::McpServer && accepted_groups(t).is_some() {
+            if t.as_str() != MCP_SERVER && accepted_groups(t).is_some() {
                 return Err(Error::validation(format!(
                     "an MCP transport only applies to MCP_SERVER connections, not {t}"
                 )));
@@ -536,49 +533,86 @@ mod tests {
         );
     }
 
+    /// A connection type by its wire text: a variant when the spec lists it, `Other`
+    /// when not; the rules are the same for both.
+    fn t(text: &str) -> ConnectionType {
+        ConnectionType::parse(text)
+    }
+
     #[test]
     fn groups_are_checked_against_the_connection_type() {
-        use ConnectionType as T;
-        assert!(AuthData::api_key("k").validate_for(&T::OpenAi).is_ok());
-        assert!(AuthData::api_key("k").validate_for(&T::Bedrock).is_err());
-        assert!(AuthData::aws("a", "b").validate_for(&T::Bedrock).is_ok());
-        assert!(AuthData::basic("u", "p").validate_for(&T::Elastic).is_ok());
+        assert!(AuthData::api_key("k").validate_for(&t("OPENAI")).is_ok());
+        assert!(AuthData::api_key("k").validate_for(&t("BEDROCK")).is_err());
+        assert!(AuthData::aws("a", "b").validate_for(&t("BEDROCK")).is_ok());
+        assert!(AuthData::basic("u", "p")
+            .validate_for(&t("ELASTIC"))
+            .is_ok());
         assert!(AuthData::bearer_token("t")
-            .validate_for(&T::Elastic)
+            .validate_for(&t("ELASTIC"))
             .is_err());
         assert!(AuthData::oauth2("e", "i", "s", "c")
-            .validate_for(&T::Rest)
+            .validate_for(&t("REST"))
             .is_ok());
-        assert!(AuthData::api_key("k").validate_for(&T::Rest).is_err());
-        assert!(AuthData::api_key("k").validate_for(&T::A2a).is_ok());
+        assert!(AuthData::api_key("k").validate_for(&t("REST")).is_err());
+        assert!(AuthData::api_key("k").validate_for(&t("A2A")).is_ok());
         assert!(AuthData::service_key("{}")
-            .validate_for(&T::VertexAi)
+            .validate_for(&t("VERTEXAI"))
             .is_ok());
         assert!(AuthData::api_key("k")
-            .validate_for(&T::Other("NEW".into()))
+            .validate_for(&ConnectionType::Other("NEW".into()))
             .is_ok());
         assert!(AuthData::api_key("k")
             .session_token("t")
-            .validate_for(&T::OpenAi)
+            .validate_for(&t("OPENAI"))
             .is_err());
         assert!(AuthData::api_key("k")
             .mcp_transport(McpTransport::StreamableHttp)
-            .validate_for(&T::OpenAi)
+            .validate_for(&t("OPENAI"))
             .is_err());
-        assert!(AuthData::api_key("").validate_for(&T::OpenAi).is_err());
+        assert!(AuthData::api_key("k")
+            .mcp_transport(McpTransport::StreamableHttp)
+            .validate_for(&t("MCP_SERVER"))
+            .is_ok());
+        assert!(AuthData::api_key("").validate_for(&t("OPENAI")).is_err());
+    }
+
+    #[test]
+    fn the_rules_follow_the_wire_text_whether_or_not_the_spec_lists_the_type() {
+        // `Other` stands for a type the spec the crate was built from does not list
+        // (older specs list 7 of the 19 types): the service's rules still apply.
+        for text in ["PINECONE", "MONGODB", "MCP_SERVER", "OPENAI"] {
+            let other = ConnectionType::Other(text.into());
+            assert_eq!(accepted_groups(&other), accepted_groups(&t(text)), "{text}");
+            assert!(accepted_groups(&other).is_some(), "{text}");
+        }
+        let pinecone = ConnectionType::Other("PINECONE".into());
+        assert!(AuthData::api_key("k").validate_for(&pinecone).is_ok());
+        assert!(AuthData::aws("a", "b").validate_for(&pinecone).is_err());
+        let mcp = ConnectionType::Other("MCP_SERVER".into());
+        assert!(AuthData::bearer_token("t")
+            .mcp_transport(McpTransport::StreamableHttp)
+            .validate_for(&mcp)
+            .is_ok());
+        // A type no rule names is left to the service, transport and all.
+        let unknown = ConnectionType::Other("SOMETHING_NEW".into());
+        assert_eq!(accepted_groups(&unknown), None);
+        assert!(AuthData::basic("u", "p")
+            .mcp_transport(McpTransport::StreamableHttp)
+            .validate_for(&unknown)
+            .is_ok());
     }
 
     #[test]
     fn raw_text_is_sent_as_given_and_checked_by_its_fields() {
         let raw = AuthData::raw(r#"{"API_KEY":"k","EXTRA":"x"}"#);
         assert_eq!(raw.group(), Some(SecretGroup::ApiKey));
-        assert!(raw.validate_for(&ConnectionType::OpenAi).is_ok());
-        assert!(raw.validate_for(&ConnectionType::Bedrock).is_err());
+        assert!(raw.validate_for(&t("OPENAI")).is_ok());
+        assert!(raw.validate_for(&t("BEDROCK")).is_err());
         assert!(AuthData::raw(r#"{"NEW_FIELD":"x"}"#)
-            .validate_for(&ConnectionType::OpenAi)
+            .validate_for(&t("OPENAI"))
             .is_ok());
         let err = AuthData::raw("not json sk-canary")
-            .validate_for(&ConnectionType::OpenAi)
+            .validate_for(&t("OPENAI"))
             .unwrap_err();
         assert!(!err.to_string().contains("canary"), "{err}");
     }

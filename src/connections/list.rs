@@ -6,6 +6,7 @@ use std::task::{ready, Context, Poll};
 use futures::stream::{self, BoxStream, Stream, StreamExt};
 use reqwest::Url;
 
+use super::field::{get, text};
 use super::model::{Connection, ConnectionType};
 use super::Connections;
 use crate::generated::{limits, types};
@@ -356,17 +357,21 @@ impl State {
         // A next link the crate cannot read ends the list with an error, after this
         // page's items: they are good and must not be lost.
         // A page without metadata (or `data`) is read as the last (or an empty) one.
-        let metadata = list.metadata.unwrap_or_default();
-        let (next, bad_link) = match next_token(metadata.next.as_deref(), r.connections.base_url())
-        {
+        let metadata = get::<types::ListMeta, _>(&list.metadata);
+        let next = metadata.and_then(|m| text(&m.next));
+        // Read as JSON: whatever integer type (and optionality) the spec gives it.
+        let total_size = metadata
+            .and_then(|m| serde_json::to_value(m.total_size).ok())
+            .and_then(|n| n.as_u64())
+            .and_then(|n| u32::try_from(n).ok());
+        let (next, bad_link) = match next_token(next, r.connections.base_url()) {
             Ok(next) => (next, None),
             Err(e) => (None, Some(e.with_request_id(request_id.clone()))),
         };
-        let total_size = metadata.total_size.and_then(|n| u32::try_from(n).ok());
         // A page the crate cannot read is one error (the generated client decodes the
         // whole page first), not some items and then an error.
         let mut items = list.data;
-        if let Some(at) = items.iter().position(|c| c.name.is_none()) {
+        if let Some(at) = items.iter().position(|c| text(&c.name).is_none()) {
             // A connection without a name cannot be read, updated or deleted.
             return Err(Error::decode(format!(
                 "the service listed a connection without a name (item {at} of the page)"

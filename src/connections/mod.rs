@@ -56,6 +56,7 @@
 
 mod auth_data;
 mod body;
+mod field;
 mod forward;
 mod list;
 mod model;
@@ -65,8 +66,11 @@ pub(crate) mod wire;
 pub use auth_data::{AuthData, McpTransport, SecretGroup};
 pub(crate) use list::page_items;
 pub use list::{ListRequest, Page, MAX_PAGE_SIZE};
+#[allow(deprecated)]
+pub use model::Phase;
 pub use model::{
-    Connection, ConnectionMetadata, ConnectionSpec, ConnectionStatus, ConnectionType, Phase,
+    Connection, ConnectionMetadata, ConnectionPhase, ConnectionSpec, ConnectionStatus,
+    ConnectionType,
 };
 pub use new::{NewConnection, MAX_ENDPOINT_LEN, MAX_NAME_LEN};
 
@@ -142,7 +146,9 @@ impl Connections {
         let (api, org, env) = self.client.parts();
         let page_size = page_size.map(i64::from);
         let attempt = || {
-            let connection_type = connection_type.cloned();
+            // By its wire text: the filter is a `ConnectionType` while the spec lists its
+            // values, a plain string if a version stops listing them there.
+            let connection_type = connection_type.map(|t| t.as_str().into());
             api.list_sqlv1_connections(org, env, page_size, page_token, connection_type)
         };
         match self.client.transport().run(LIST, attempt).await {

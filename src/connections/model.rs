@@ -13,30 +13,40 @@
 use chrono::{DateTime, Utc};
 
 use super::auth_data::AuthData;
+use super::field::{copied, get, text, Maybe};
 pub use crate::generated::types::{
-    Connection, ConnectionMetadata, ConnectionSpec, ConnectionStatus, ConnectionType, Phase,
+    Connection, ConnectionMetadata, ConnectionPhase, ConnectionSpec, ConnectionStatus,
+    ConnectionType,
 };
+
+/// The phase of a connection, by the name it had in 0.2 ([`ConnectionPhase`]).
+///
+/// Generated types are named after where they stand in the spec: the phase is the
+/// `phase` of a connection's status, so its type is `ConnectionPhase`.
+#[deprecated(note = "renamed `ConnectionPhase`: a connection's `status.phase`")]
+pub type Phase = ConnectionPhase;
 
 /// # What the crate adds
 ///
 /// ```
-/// use confluent_flink_sql::connections::{Connection, ConnectionType, Phase};
+/// use confluent_flink_sql::connections::{Connection, ConnectionPhase, ConnectionType};
 ///
 /// let c: Connection = serde_json::from_str(r#"{
 ///     "api_version": "sql/v1", "kind": "Connection",
 ///     "metadata": {"self": "https://x/connections/my-openai", "resource_version": "a23av",
-///                  "created_at": "2006-01-02T15:04:05-07:00", "labels": {"team": "ml"}},
+///                  "created_at": "2006-01-02T15:04:05-07:00", "owner": {"team": "ml"}},
 ///     "name": "my-openai",
 ///     "spec": {"connection_type": "OPENAI", "endpoint": "https://api.openai.com/v1/chat/completions"},
 ///     "status": {"phase": "ACTIVE"}
 /// }"#).unwrap();
 /// assert_eq!(c.name(), "my-openai");
 /// assert_eq!(c.connection_type(), &ConnectionType::OpenAi);
-/// assert_eq!(c.phase(), Some(&Phase::Active));
+/// assert_eq!(c.phase(), Some(&ConnectionPhase::Active));
 /// assert_eq!(c.resource_version(), Some("a23av"));
 /// // A property the spec does not declare is kept, and written back.
-/// assert_eq!(c.metadata().unknown_fields["labels"]["team"], "ml");
-/// assert!(serde_json::to_string(&c).unwrap().contains(r#""labels":{"team":"ml"}"#));
+/// let metadata = c.metadata().expect("the answer carried metadata");
+/// assert_eq!(metadata.unknown_fields["owner"]["team"], "ml");
+/// assert!(serde_json::to_string(&c).unwrap().contains(r#""owner":{"team":"ml"}"#));
 /// ```
 impl Connection {
     /// The connection's name, unique within its environment. The service names every
@@ -44,7 +54,7 @@ impl Connection {
     /// leaves it out (the spec allows that), so this is empty only for a connection
     /// built from JSON without one.
     pub fn name(&self) -> &str {
-        self.name.as_deref().unwrap_or_default()
+        text(&self.name).unwrap_or_default()
     }
     /// The kind of service it points at.
     pub fn connection_type(&self) -> &ConnectionType {
@@ -59,32 +69,29 @@ impl Connection {
         self.spec.auth_data.as_ref()
     }
     /// The connection's state, when reported.
-    pub fn phase(&self) -> Option<&Phase> {
-        self.status.as_ref()?.phase.as_ref()
+    pub fn phase(&self) -> Option<&ConnectionPhase> {
+        get::<ConnectionPhase, _>(&get::<ConnectionStatus, _>(&self.status)?.phase)
     }
     /// Why the connection is in its state (`Lookup failed: ...`).
     pub fn status_detail(&self) -> Option<&str> {
-        self.status.as_ref().and_then(|s| s.detail.as_deref())
+        text(&get::<ConnectionStatus, _>(&self.status)?.detail)
     }
     /// The version of this state; an update from this value fails if it is stale.
     pub fn resource_version(&self) -> Option<&str> {
-        self.metadata.as_ref()?.resource_version.as_deref()
+        self.metadata()?.resource_version()
     }
     /// When the connection was created.
     pub fn created_at(&self) -> Option<DateTime<Utc>> {
-        self.metadata.as_ref()?.created_at
+        self.metadata()?.created_at()
     }
     /// When the connection was last updated.
     pub fn updated_at(&self) -> Option<DateTime<Utc>> {
-        self.metadata.as_ref()?.updated_at
+        self.metadata()?.updated_at()
     }
-    /// Everything the service records about the connection (empty when the answer
-    /// carried no metadata).
-    pub fn metadata(&self) -> &ConnectionMetadata {
-        match &self.metadata {
-            Some(m) => m,
-            None => no_metadata(),
-        }
+    /// Everything the service records about the connection, when the answer carried
+    /// it (the service always sends it; the spec does not promise it).
+    pub fn metadata(&self) -> Option<&ConnectionMetadata> {
+        get::<ConnectionMetadata, _>(&self.metadata)
     }
     /// The schema version of the representation (`sql/v1`).
     pub fn api_version(&self) -> Option<&str> {
@@ -98,46 +105,38 @@ impl Connection {
     /// The connection a get or create answered, named `asked` when the answer left
     /// the name out.
     pub(crate) fn answered(mut self, asked: &str) -> Self {
-        if self.name.is_none() {
-            self.name = Some(asked.to_owned());
-        }
+        Maybe::<String>::fill(&mut self.name, || asked.to_owned());
         self
     }
-}
-
-/// The metadata of a connection whose answer carried none.
-fn no_metadata() -> &'static ConnectionMetadata {
-    static EMPTY: std::sync::OnceLock<ConnectionMetadata> = std::sync::OnceLock::new();
-    EMPTY.get_or_init(ConnectionMetadata::default)
 }
 
 impl ConnectionMetadata {
     /// The URL of this connection.
     pub fn self_url(&self) -> Option<&str> {
-        self.self_.as_deref()
+        text(&self.self_)
     }
     /// The system-generated unique id.
     pub fn uid(&self) -> Option<&str> {
-        self.uid.as_deref()
+        text(&self.uid)
     }
     /// The Confluent Resource Name (`crn://...`).
     pub fn resource_name(&self) -> Option<&str> {
-        self.resource_name.as_deref()
+        text(&self.resource_name)
     }
     /// The version of this state of the connection; changes on every update.
     pub fn resource_version(&self) -> Option<&str> {
-        self.resource_version.as_deref()
+        text(&self.resource_version)
     }
     /// When the connection was created.
     pub fn created_at(&self) -> Option<DateTime<Utc>> {
-        self.created_at
+        copied::<DateTime<Utc>, _>(&self.created_at)
     }
     /// When the connection was last updated.
     pub fn updated_at(&self) -> Option<DateTime<Utc>> {
-        self.updated_at
+        copied::<DateTime<Utc>, _>(&self.updated_at)
     }
     /// When the connection was (or will be) deleted.
     pub fn deleted_at(&self) -> Option<DateTime<Utc>> {
-        self.deleted_at
+        copied::<DateTime<Utc>, _>(&self.deleted_at)
     }
 }

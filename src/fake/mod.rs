@@ -530,9 +530,10 @@ impl FakeServer {
 
     /// Adds `count` connections to its environment, named `seed-000000`, `seed-000001`, ...
     /// (each call continues where the previous one stopped; six digits, more past a million;
-    /// a name already taken is skipped), cycling through the 19 known connection types in
-    /// the spec's order (`AZUREML`, `AZUREOPENAI`, `A2A`, ...; the type of `seed-N` is the
-    /// `N % 19`-th), each with a valid secret for its type and phase `ACTIVE`.
+    /// a name already taken is skipped), cycling through the 19 connection types the
+    /// service knows, in the order of today's spec (`AZUREML`, `AZUREOPENAI`, `A2A`, ...;
+    /// the type of `seed-N` is the `N % 19`-th), each with a valid secret for its type and
+    /// phase `ACTIVE`. The same whichever version of the spec the crate was built from.
     pub fn seed(&self, count: usize) {
         let home = self.shared.config.home();
         let mut store = self.shared.store();

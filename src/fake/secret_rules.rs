@@ -1,7 +1,10 @@
 //! The connection types the service knows, and which secret keys each accepts in
-//! `auth_data.data` (reference NOTES, section 4).
+//! `auth_data.data` (reference NOTES, section 4). Keyed by wire text: this is what the
+//! service knows, whichever version of the spec the crate was built from (older ones
+//! list 7 of these types).
 
-/// The connection types the fake accepts on create (the spec's `x-extensible-enum`).
+/// The connection types the fake accepts on create: the service's (today's spec lists
+/// the same, in this order).
 pub(crate) const CONNECTION_TYPES: [&str; 19] = [
     "AZUREML",
     "AZUREOPENAI",

@@ -13,7 +13,7 @@
 
 use super::types::*;
 use super::{Client, Error, OPERATIONS};
-use crate::connections::{ConnectionType, Phase};
+use crate::connections::{ConnectionPhase, ConnectionType};
 
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{json, Value};
@@ -175,8 +175,15 @@ const SCHEMA_TYPES: &[(&str, &str, Check)] = &[
     ("ListMeta", "ListMeta", round_trip::<ListMeta>),
     ("Failure", "Failure", round_trip::<Failure>),
     ("Error", "ErrorDetail", round_trip::<ErrorDetail>),
-    ("Error_source", "ErrorSource", round_trip::<ErrorSource>),
+    ("Error_source", "ErrorDetail.source", error_source),
 ];
+
+/// The type of `ErrorDetail.source`, by its place: some versions of the spec declare it
+/// as the component `Error_source` (type `ErrorSource`), others inline (a type named
+/// after the place). The example round-trips as that property.
+fn error_source(example: &Value) -> Result<(), String> {
+    round_trip::<ErrorDetail>(&json!({ "source": example }))
+}
 
 /// What an example is checked against.
 enum Target {
@@ -355,12 +362,27 @@ fn example_at(doc: &Value, path: &[String], parent: &Value, value: Value, key: &
         }
         _ => match effective_schema(doc, path) {
             Some(schema) if is_scalar(&schema) => Target::Scalar(schema),
-            Some(_) => Target::Unknown(
-                "an object or array property example: no generated type is known for it".into(),
-            ),
-            None => {
-                Target::Unknown("a schema without a type, and no allOf sibling declares it".into())
-            }
+            found => match within_component(doc, &p) {
+                // Read and written as the property it is, inside the generated type of
+                // the component that holds it.
+                Some((ty, check, properties)) => {
+                    let value = properties
+                        .iter()
+                        .rev()
+                        .fold(value, |inner, name| json!({ name.as_str(): inner }));
+                    return Example {
+                        place,
+                        value,
+                        target: Target::Type(ty, check),
+                    };
+                }
+                None if found.is_some() => Target::Unknown(
+                    "an object or array property example: no generated type is known for it".into(),
+                ),
+                None => Target::Unknown(
+                    "a schema without a type, and no allOf sibling declares it".into(),
+                ),
+            },
         },
     };
     Example {
@@ -368,6 +390,54 @@ fn example_at(doc: &Value, path: &[String], parent: &Value, value: Value, key: &
         value,
         target,
     }
+}
+
+/// For an example inside a component schema (`path` leads to the schema that holds
+/// it), the innermost component of [`SCHEMA_TYPES`] the path passes through, and the
+/// properties from there to the example: `ObjectMeta`'s `labels` map (in some versions
+/// of the spec) is `ConnectionMetadata` with `["labels"]`; an `allOf` overlay's
+/// `uid` under `sql.v1.Connection`'s `metadata` is `ConnectionMetadata` with `["uid"]`
+/// (the build declares a property only an overlay names). `None` when the path goes
+/// anywhere but through `properties` and `allOf` members.
+fn within_component(doc: &Value, path: &[&str]) -> Option<(&'static str, Check, Vec<String>)> {
+    let ["components", "schemas", name, rest @ ..] = path else {
+        return None;
+    };
+    let mut rest: &[&str] = rest;
+    let mut at = &doc["components"]["schemas"][*name];
+    let mut holder = SCHEMA_TYPES.iter().find(|(n, _, _)| n == name)?;
+    let mut properties = Vec::new();
+    while !rest.is_empty() {
+        match rest {
+            ["properties", property, more @ ..] => {
+                at = &at["properties"][property];
+                properties.push(property.to_string());
+                // A property that is a component (a `$ref`, or an `allOf` with one):
+                // the innermost type holding the example.
+                let reference = std::iter::once(at)
+                    .chain(at["allOf"].as_array().into_iter().flatten())
+                    .find_map(|s| s.get("$ref").and_then(Value::as_str));
+                if let Some(found) = reference
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                    .and_then(|c| SCHEMA_TYPES.iter().find(|(n, _, _)| *n == c))
+                {
+                    holder = found;
+                    properties.clear();
+                }
+                rest = more;
+            }
+            ["allOf", member, more @ ..] => {
+                at = &at["allOf"][member.parse::<usize>().ok()?];
+                rest = more;
+            }
+            _ => return None,
+        }
+    }
+    if properties.is_empty() {
+        return None;
+    }
+    let (_, ty, check) = holder;
+    Some((ty, *check, properties))
 }
 
 fn is_scalar(schema: &Value) -> bool {
@@ -534,10 +604,30 @@ fn every_example_in_the_spec_round_trips_through_its_generated_type() {
         format!("{connections}/post/requestBody/content/application~1json/example"),
         format!("{connections}~1{{connection_name}}/put/requestBody/content/application~1json/example"),
         format!("{connections}~1{{connection_name}}/get/responses/200/content/application~1json/example"),
-        format!("{connections}~1{{connection_name}}/get/responses/404/content/application~1json/example"),
+        // In the combined form, the 404 is a reference to `components/responses`.
+        match doc
+            .pointer(&format!("{connections}~1{{connection_name}}/get/responses/404/$ref"))
+            .and_then(Value::as_str)
+        {
+            Some(shared) => format!(
+                "{}/content/application~1json/example",
+                shared.strip_prefix('#').unwrap_or(shared)
+            ),
+            None => format!("{connections}~1{{connection_name}}/get/responses/404/content/application~1json/example"),
+        },
         "/components/schemas/sql.v1.ConnectionList/example".to_string(),
-        "/components/schemas/ListMeta/example".to_string(),
-    ] {
+    ]
+    .into_iter()
+    // ...and every schema-level example this version of the spec has (`ListMeta`'s, in
+    // some).
+    .chain(
+        doc["components"]["schemas"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(_, schema)| schema.get("example").is_some())
+            .map(|(name, _)| format!("/components/schemas/{}/example", token(name))),
+    ) {
         assert!(typed.contains(&place), "{place} was not checked against a generated type; checked: {typed:#?}");
     }
 }
@@ -635,7 +725,10 @@ fn a_connection_with_unknown_values_and_fields_deserialises() {
     // The type the client returns for get (200) and create (201).
     let c: Connection =
         serde_json::from_value(future_connection()).expect("a future connection must deserialise");
-    assert_eq!(c.api_version, Some(ApiVersion::Other("sql/v2".into())));
+    assert_eq!(
+        c.api_version,
+        Some(ConnectionApiVersion::Other("sql/v2".into()))
+    );
     assert_eq!(c.kind, Some(ConnectionKind::Other("ConnectionV2".into())));
     assert_eq!(
         c.spec.connection_type,
@@ -643,7 +736,7 @@ fn a_connection_with_unknown_values_and_fields_deserialises() {
     );
     assert_eq!(
         c.status.expect("status").phase,
-        Some(Phase::Other("WARMING_UP".into()))
+        Some(ConnectionPhase::Other("WARMING_UP".into()))
     );
     assert_eq!(c.metadata.expect("metadata").uid(), Some("u-1"));
 }
@@ -665,7 +758,10 @@ fn a_list_with_unknown_values_and_fields_deserialises() {
         c.connection_type(),
         &ConnectionType::Other("QUANTUM_LLM".into())
     );
-    assert_eq!(c.phase(), Some(&Phase::Other("WARMING_UP".into())));
+    assert_eq!(
+        c.phase(),
+        Some(&ConnectionPhase::Other("WARMING_UP".into()))
+    );
     assert_eq!(c.api_version(), Some("sql/v2"));
     // The secret an answer carries is kept (never written back).
     assert!(c.auth_data().is_some());
@@ -1075,8 +1171,10 @@ fn secret() -> crate::connections::wire::PlaintextProvider {
     serde_json::from_value(secret_json()).expect("auth_data")
 }
 
-fn media_example(op: &Operation, code: &str) -> Value {
-    op.op["responses"][code]["content"]["application/json"]["example"].clone()
+fn media_example(doc: &Value, op: &Operation, code: &str) -> Value {
+    // The combined form of the spec declares error responses once, under
+    // `components/responses`, and refers to them.
+    resolve(doc, &op.op["responses"][code])["content"]["application/json"]["example"].clone()
 }
 
 /// The spec's example page of connections.
@@ -1195,7 +1293,7 @@ async fn create_sends_the_spec_method_path_and_body() {
     let doc = spec();
     let op = operation(&doc, "createSqlv1Connection");
     let get = operation(&doc, "getSqlv1Connection");
-    let (client, server) = serve_one(Reply::json(201, media_example(&get, "200"))).await;
+    let (client, server) = serve_one(Reply::json(201, media_example(&doc, &get, "200"))).await;
     let body = CreateSqlv1ConnectionBody {
         name: "my-openai-connection".try_into().expect("name"),
         spec: CreateSqlv1ConnectionBodySpec {
@@ -1241,7 +1339,7 @@ async fn create_sends_the_spec_method_path_and_body() {
 async fn get_sends_the_spec_method_and_escaped_path() {
     let doc = spec();
     let op = operation(&doc, "getSqlv1Connection");
-    let (client, server) = serve_one(Reply::json(200, media_example(&op, "200"))).await;
+    let (client, server) = serve_one(Reply::json(200, media_example(&doc, &op, "200"))).await;
     let got = client
         .get_sqlv1_connection(&org(), ENV, NAME)
         .await
@@ -1251,7 +1349,10 @@ async fn get_sends_the_spec_method_and_escaped_path() {
     assert_sent_to(&request, &op, &THE_CONNECTION);
     assert_no_query_and_no_body(&request);
     let got = got.into_inner();
-    assert_eq!(got.status.expect("status").phase, Some(Phase::Active));
+    assert_eq!(
+        got.status.expect("status").phase,
+        Some(ConnectionPhase::Active)
+    );
     assert_eq!(
         got.metadata.expect("metadata").resource_version(),
         Some("a23av")
@@ -1318,7 +1419,8 @@ async fn a_documented_error_arrives_as_its_failure_body() {
     let doc = spec();
     let op = operation(&doc, "getSqlv1Connection");
     let err =
-        get_the_connection_failing(Reply::json(404, media_example(&op, "404")), "a 404").await;
+        get_the_connection_failing(Reply::json(404, media_example(&doc, &op, "404")), "a 404")
+            .await;
     match err {
         Error::ErrorResponse(rv) => {
             assert_eq!(rv.status().as_u16(), 404);
@@ -1332,8 +1434,9 @@ async fn a_documented_error_arrives_as_its_failure_body() {
 async fn a_bodiless_429_arrives_with_its_status_and_headers() {
     let doc = spec();
     let op = operation(&doc, "getSqlv1Connection");
-    // The spec declares the 429 with headers and no body.
-    let declared = &op.op["responses"]["429"];
+    // The spec declares the 429 with headers and no body (in the combined form, once
+    // under `components/responses`, where the extraction script adds the headers).
+    let declared = resolve(&doc, &op.op["responses"]["429"]);
     assert!(declared.get("content").is_none() && declared["headers"].get("Retry-After").is_some());
     let mut reply = Reply::empty(429);
     reply.headers.push(("Retry-After", "7".into()));
@@ -1412,8 +1515,27 @@ fn every_value_the_spec_lists_is_a_named_variant() {
             .map(|v| v.as_str().expect("a string value").to_string())
             .collect()
     };
-    let types = listed("/components/schemas/sql.v1.ConnectionSpec/properties/connection_type");
+    let mut types = listed("/components/schemas/sql.v1.ConnectionSpec/properties/connection_type");
     assert!(!types.is_empty());
+    // The list's filter by `spec.connection_type` has the property's type: the values
+    // either lists are its variants (a version of the spec lists COUCHBASE in the
+    // filter only).
+    let list = doc
+        .pointer("/paths")
+        .and_then(Value::as_object)
+        .and_then(|paths| {
+            paths
+                .iter()
+                .find(|(path, _)| path.ends_with("/connections"))
+        })
+        .map(|(path, _)| format!("/paths/{}/get/parameters", path.replace('/', "~1")))
+        .expect("the list operation");
+    let filter = doc
+        .pointer(&list)
+        .and_then(Value::as_array)
+        .and_then(|ps| ps.iter().position(|p| p["name"] == "spec.connection_type"))
+        .expect("the list's spec.connection_type filter");
+    types.extend(listed(&format!("{list}/{filter}/schema")));
     for value in &types {
         let t = ConnectionType::parse(value);
         assert!(
@@ -1438,7 +1560,7 @@ fn every_value_the_spec_lists_is_a_named_variant() {
             .unwrap()
             .into(),
     );
-    let known: BTreeSet<String> = Phase::KNOWN
+    let known: BTreeSet<String> = ConnectionPhase::KNOWN
         .iter()
         .map(|p| p.as_str().to_string())
         .collect();

@@ -67,19 +67,19 @@ pub fn all() -> Vec<AuthKind> {
         },
         AuthKind {
             label: "basic",
-            connection_type: T::MongoDb,
+            connection_type: T::parse("MONGODB"),
             keys: &["AUTH_TYPE", "PASSWORD", "USERNAME"],
             make: |t| AuthData::basic(format!("user-{t}"), format!("password-{t}")),
         },
         AuthKind {
             label: "bearer_token",
-            connection_type: T::Rest,
+            connection_type: T::parse("REST"),
             keys: &["AUTH_TYPE", "BEARER_TOKEN"],
             make: |t| AuthData::bearer_token(format!("bearer-{t}")),
         },
         AuthKind {
             label: "oauth2",
-            connection_type: T::A2a,
+            connection_type: T::parse("A2A"),
             keys: &[
                 "AUTH_TYPE",
                 "OAUTH2_CLIENT_ID",
@@ -98,7 +98,7 @@ pub fn all() -> Vec<AuthKind> {
         },
         AuthKind {
             label: "mcp_transport(Sse+endpoint)",
-            connection_type: T::McpServer,
+            connection_type: T::parse("MCP_SERVER"),
             keys: &["API_KEY", "AUTH_TYPE", "SSE_ENDPOINT", "TRANSPORT_TYPE"],
             make: |t| {
                 AuthData::api_key(format!("mcp-{t}")).mcp_transport(McpTransport::Sse {
@@ -108,7 +108,7 @@ pub fn all() -> Vec<AuthKind> {
         },
         AuthKind {
             label: "mcp_transport(Sse)",
-            connection_type: T::McpServer,
+            connection_type: T::parse("MCP_SERVER"),
             keys: &["AUTH_TYPE", "BEARER_TOKEN", "TRANSPORT_TYPE"],
             make: |t| {
                 AuthData::bearer_token(format!("mcp-{t}"))
@@ -117,7 +117,7 @@ pub fn all() -> Vec<AuthKind> {
         },
         AuthKind {
             label: "mcp_transport(StreamableHttp)",
-            connection_type: T::McpServer,
+            connection_type: T::parse("MCP_SERVER"),
             keys: &["AUTH_TYPE", "PASSWORD", "TRANSPORT_TYPE", "USERNAME"],
             make: |t| {
                 AuthData::basic(format!("mcp-user-{t}"), format!("mcp-password-{t}"))
@@ -126,7 +126,7 @@ pub fn all() -> Vec<AuthKind> {
         },
         AuthKind {
             label: "raw",
-            connection_type: T::Elastic,
+            connection_type: T::parse("ELASTIC"),
             keys: &["API_KEY"],
             make: |t| AuthData::raw(format!(r#"{{"API_KEY":"elastic-{t}"}}"#)),
         },

@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use comfy_table::{presets, Cell, ColumnConstraint, ContentArrangement, Table, Width};
-use confluent_flink_sql::connections::Connection;
+use confluent_flink_sql::connections::{Connection, ConnectionMetadata};
 
 use crate::args::Output;
 use crate::failure::Failure;
@@ -127,6 +127,8 @@ fn row(c: &Connection) -> [String; 5] {
 
 fn detail_table(c: &Connection, width: u16) -> Table {
     let m = c.metadata();
+    let text =
+        |f: fn(&ConnectionMetadata) -> Option<&str>| m.and_then(f).unwrap_or_default().to_owned();
     let mut rows: Vec<(&str, String)> = vec![
         ("Name", c.name().to_owned()),
         ("Type", c.connection_type().to_string()),
@@ -145,14 +147,11 @@ fn detail_table(c: &Connection, width: u16) -> Table {
             "Resource Version",
             c.resource_version().unwrap_or_default().to_owned(),
         ),
-        (
-            "Resource Name",
-            m.resource_name().unwrap_or_default().to_owned(),
-        ),
-        ("UID", m.uid().unwrap_or_default().to_owned()),
-        ("Self", m.self_url().unwrap_or_default().to_owned()),
+        ("Resource Name", text(ConnectionMetadata::resource_name)),
+        ("UID", text(ConnectionMetadata::uid)),
+        ("Self", text(ConnectionMetadata::self_url)),
     ];
-    if let Some(d) = m.deleted_at() {
+    if let Some(d) = m.and_then(ConnectionMetadata::deleted_at) {
         rows.push(("Deleted", timestamp(d)));
     }
     let mut table = Table::new();
@@ -164,7 +163,7 @@ fn detail_table(c: &Connection, width: u16) -> Table {
         table.add_row([Cell::new(k), Cell::new(v)]);
     }
     // Metadata the crate does not know yet, as the service sent it.
-    for (k, v) in &m.unknown_fields {
+    for (k, v) in m.into_iter().flat_map(|m| &m.unknown_fields) {
         table.add_row([Cell::new(k), Cell::new(v.to_string())]);
     }
     table

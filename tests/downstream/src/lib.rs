@@ -39,7 +39,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use confluent_flink_sql::connections::{
-    AuthData, Connection, ConnectionType, Connections, NewConnection, Phase, MAX_PAGE_SIZE,
+    AuthData, Connection, ConnectionPhase, ConnectionType, Connections, NewConnection,
+    MAX_PAGE_SIZE,
 };
 use confluent_flink_sql::Error;
 use futures::TryStreamExt;
@@ -201,7 +202,7 @@ pub struct Inventory {
     /// How many connections there are of each type.
     pub by_type: BTreeMap<ConnectionType, usize>,
     /// Connections whose phase is known and neither `READY` nor `ACTIVE`, with it.
-    pub not_usable: Vec<(String, Phase)>,
+    pub not_usable: Vec<(String, ConnectionPhase)>,
     /// How many pages (requests) the listing took.
     pub pages: usize,
 }
@@ -226,7 +227,7 @@ pub async fn inventory(conns: &Connections, page_size: u32) -> Result<Inventory,
                 .entry(connection.connection_type().clone())
                 .or_default() += 1;
             match connection.phase() {
-                None | Some(Phase::Ready | Phase::Active) => {}
+                None | Some(ConnectionPhase::Ready | ConnectionPhase::Active) => {}
                 Some(other) => inventory
                     .not_usable
                     .push((connection.name().to_owned(), other.clone())),

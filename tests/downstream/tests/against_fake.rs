@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use confluent_flink_sql::connections::{AuthData, ConnectionType, NewConnection, Phase};
+use confluent_flink_sql::connections::{AuthData, ConnectionPhase, ConnectionType, NewConnection};
 use confluent_flink_sql::fake::{FakeServer, Fault, Operation, SeedConnection};
 use confluent_flink_sql::{Client, Credentials, ErrorKind};
 use connection_admin::{
@@ -303,7 +303,10 @@ async fn inventory_counts_by_type_page_by_page() {
     assert_eq!(inv.by_type[&ConnectionType::Bedrock], 2);
     assert_eq!(inv.by_type[&ConnectionType::Other("QUANTUM".into())], 1);
     assert_eq!(inv.by_type.len(), 20);
-    assert_eq!(inv.not_usable, [("broken".to_string(), Phase::InvalidAuth)]);
+    assert_eq!(
+        inv.not_usable,
+        [("broken".to_string(), ConnectionPhase::InvalidAuth)]
+    );
 }
 
 #[tokio::test]
