@@ -71,7 +71,8 @@ pub use retry::RetryPolicy;
 pub mod types {
     pub use crate::generated::types::*;
 
-    /// The phase of a connection, by the name it had in 0.2 ([`ConnectionPhase`]).
+    /// The phase of a connection, by its earlier name ([`ConnectionPhase`]).
+    #[deprecated(note = "named after its place now: `ConnectionPhase`")]
     pub type Phase = ConnectionPhase;
 }
 

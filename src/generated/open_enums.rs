@@ -1,7 +1,7 @@
 //! Tests of the open enums `build/open_enums.rs` writes for every enum of the spec: the
 //! values the spec lists as variants, `Other` for the rest, and equality by wire text.
 
-use crate::types::{ConnectionType, Phase};
+use crate::types::{ConnectionPhase, ConnectionType};
 
 #[test]
 fn every_known_type_round_trips_through_its_text() {
@@ -10,8 +10,8 @@ fn every_known_type_round_trips_through_its_text() {
         let json = serde_json::to_string(t).unwrap();
         assert_eq!(&serde_json::from_str::<ConnectionType>(&json).unwrap(), t);
     }
-    for p in Phase::KNOWN {
-        assert_eq!(&Phase::parse(p.as_str()), p);
+    for p in ConnectionPhase::KNOWN {
+        assert_eq!(&ConnectionPhase::parse(p.as_str()), p);
     }
 }
 
@@ -19,9 +19,9 @@ fn every_known_type_round_trips_through_its_text() {
 fn escaped_and_plain_strings_read_the_same_values() {
     let escaped: ConnectionType = serde_json::from_str(r#""OPEN\u0041I""#).unwrap();
     assert_eq!(escaped, ConnectionType::OpenAi);
-    let phase: Phase = serde_json::from_slice(br#""ACTIVE""#).unwrap();
-    assert_eq!(phase, Phase::Active);
-    let err = serde_json::from_str::<Phase>("5").unwrap_err();
+    let phase: ConnectionPhase = serde_json::from_slice(br#""ACTIVE""#).unwrap();
+    assert_eq!(phase, ConnectionPhase::Active);
+    let err = serde_json::from_str::<ConnectionPhase>("5").unwrap_err();
     assert!(err.to_string().contains("expected a string"), "{err}");
 }
 
