@@ -341,7 +341,7 @@ mod tests {
         let held: Connection = serde_json::from_value(json!({
             "api_version": "sql/v1", "kind": "Connection",
             "metadata": {"self": "https://x/c", "uid": "u", "resource_version": "rv",
-                         "created_at": "2024-01-02T03:04:05Z", "labels": {"a": "b"}},
+                         "created_at": "2024-01-02T03:04:05Z", "x_added": {"a": "b"}},
             "name": "c",
             "spec": {"connection_type": "OPENAI", "endpoint": "https://e", "extra": [1],
                      "auth_data": {"kind": "PlaintextProvider", "data": "{\"API_KEY\":\"sk-old\"}"}},
@@ -354,7 +354,7 @@ mod tests {
         assert_eq!(
             sent,
             json!({
-                "metadata": {"resource_version": "rv", "labels": {"a": "b"}},
+                "metadata": {"resource_version": "rv", "x_added": {"a": "b"}},
                 "name": "c",
                 "owner": "me",
                 "spec": {"connection_type": "OPENAI", "endpoint": "https://e", "extra": [1]}
