@@ -17,7 +17,8 @@
 //! `deserialize_with`, `flatten` on the unknown-property map); the attributes stay on
 //! the fields for `schemars`, which reads them for the JSON Schema. An attribute this
 //! file does not know fails the build with a message naming it, rather than being
-//! silently ignored.
+//! silently ignored. The helper items the impls define are named with a leading `__`,
+//! which no generated type name has, so none hides a type of the model.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -174,7 +175,7 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
         slot_types.push(quote!(::std::option::Option<#ty>));
         let read = match &f.deserialize_with {
             Some(path) => {
-                let wrapper = format_ident!("With{}", i);
+                let wrapper = format_ident!("__With{}", i);
                 wrappers.push(quote! {
                     struct #wrapper(#ty);
                     impl<'de> ::serde::Deserialize<'de> for #wrapper {
@@ -188,7 +189,7 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
             None => quote!(map.next_value::<#ty>()?),
         };
         reads.push(quote! {
-            Field::#variant => {
+            __Field::#variant => {
                 if #slot.is_some() {
                     return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::duplicate_field(#wire));
                 }
@@ -214,7 +215,7 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
     let (unknown_read, unknown_init, unknown_field) = match &plan.unknown {
         Some(u) => (
             quote! {
-                Field::Unknown(key) => {
+                __Field::Unknown(key) => {
                     let value = map.next_value::<::serde_json::Value>()?;
                     unknown.insert(key, value);
                 }
@@ -224,7 +225,7 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
         ),
         None => (
             quote! {
-                Field::Unknown(_) => {
+                __Field::Unknown(_) => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
                 }
             },
@@ -235,41 +236,42 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                enum Field { #(#variants,)* Unknown(::std::string::String) }
+                #[allow(non_camel_case_types)]
+                enum __Field { #(#variants,)* Unknown(::std::string::String) }
                 /// An unknown member's name, copied out of line: the declared
                 /// members' path stays small.
                 #[cold]
                 #[inline(never)]
-                fn owned(name: &str) -> ::std::string::String {
+                fn __owned(name: &str) -> ::std::string::String {
                     ::std::borrow::ToOwned::to_owned(name)
                 }
-                struct FieldVisitor;
-                impl<'de> ::serde::de::Visitor<'de> for FieldVisitor {
-                    type Value = Field;
+                struct __FieldVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for __FieldVisitor {
+                    type Value = __Field;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str("a member name")
                     }
-                    fn visit_str<E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<Field, E> {
+                    fn visit_str<E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<__Field, E> {
                         ::std::result::Result::Ok(match v {
-                            #(#wires => Field::#variants,)*
-                            other => Field::Unknown(owned(other)),
+                            #(#wires => __Field::#variants,)*
+                            other => __Field::Unknown(__owned(other)),
                         })
                     }
-                    fn visit_string<E: ::serde::de::Error>(self, v: ::std::string::String) -> ::std::result::Result<Field, E> {
+                    fn visit_string<E: ::serde::de::Error>(self, v: ::std::string::String) -> ::std::result::Result<__Field, E> {
                         ::std::result::Result::Ok(match v.as_str() {
-                            #(#wires => Field::#variants,)*
-                            _ => Field::Unknown(v),
+                            #(#wires => __Field::#variants,)*
+                            _ => __Field::Unknown(v),
                         })
                     }
                 }
-                impl<'de> ::serde::Deserialize<'de> for Field {
+                impl<'de> ::serde::Deserialize<'de> for __Field {
                     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                        d.deserialize_identifier(FieldVisitor)
+                        d.deserialize_identifier(__FieldVisitor)
                     }
                 }
                 #(#wrappers)*
-                struct Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
                     type Value = #name;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(#expecting)
@@ -277,7 +279,7 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
                         #(let mut #slots: #slot_types = ::std::option::Option::None;)*
                         #unknown_init
-                        while let ::std::option::Option::Some(key) = map.next_key::<Field>()? {
+                        while let ::std::option::Option::Some(key) = map.next_key::<__Field>()? {
                             match key {
                                 #(#reads)*
                                 #unknown_read
@@ -286,7 +288,7 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
                         ::std::result::Result::Ok(#name { #(#finals)* #unknown_field })
                     }
                 }
-                deserializer.deserialize_map(Visitor)
+                deserializer.deserialize_map(__Visitor)
             }
         }
     }

@@ -795,7 +795,7 @@ fn shaping_opens_enums_keeps_unknown_fields_and_never_writes_an_answers_secret()
         assert!(flat.contains(&format!("impl::serde::Serialize for{name}").replace(' ', "")));
     }
     assert!(
-        flat.contains(r#""x"=>Field::F0"#),
+        flat.contains(r#""x"=>__Field::F0"#),
         "the rename is the member's name on the wire"
     );
 }
