@@ -13,6 +13,8 @@
 //!
 //! For a profile of one side alone:
 //! `--only crate-get|generated-get|raw-strings-get|raw-get|crate-list|raw-strings-list|raw-list`
+//! (and, to find where the list's time goes, `crate-pages`: the crate's `.pages()`, no
+//! per-item stream; `crate-ops`: the generated operation alone, page after page)
 //! with `--count N` (used with valgrind's callgrind, see BENCHMARKS.md).
 
 mod support;
@@ -226,6 +228,38 @@ async fn profile_one_side(client: &Client, raw: &Raw, only: &str, count: usize) 
             }
             "raw-strings-list" => {
                 raw_strings_list(raw, PAGE).await;
+            }
+            "crate-pages" => {
+                use futures::StreamExt;
+                let mut pages = client.connections().list().page_size(PAGE).pages();
+                while let Some(p) = pages.next().await {
+                    std::hint::black_box(p.expect("page"));
+                }
+            }
+            "crate-ops" => {
+                // The generated operation alone, page after page (token from the link).
+                let ops = client.operations();
+                let mut token: Option<confluent_flink_sql::types::ListSqlv1ConnectionsPageToken> =
+                    None;
+                loop {
+                    let page = ops
+                        .list_sqlv1_connections(Some(PAGE as i64 as _), token.as_ref(), None)
+                        .await
+                        .expect("page")
+                        .into_inner();
+                    let next = page.metadata.as_ref().and_then(|m| m.next.clone());
+                    std::hint::black_box(page.data);
+                    token = next.filter(|n| !n.is_empty()).and_then(|n| {
+                        url::Url::parse(&n)
+                            .ok()?
+                            .query_pairs()
+                            .find(|(k, _)| k == "page_token")
+                            .and_then(|(_, v)| v.parse().ok())
+                    });
+                    if token.is_none() {
+                        break;
+                    }
+                }
             }
             other => panic!("unknown side `{other}`"),
         }
