@@ -93,30 +93,9 @@ step() { echo "==> $*"; }
 
 started=$SECONDS
 step "copying the crate to $copy"
-rm -rf "$copy"
-mkdir -p "$copy"
-# The crate's files, NUL-separated: what git knows (tracked, or new and not ignored),
-# else what cargo would package.
-crate_files() {
-    if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-        git -C "$root" ls-files -z --cached --others --exclude-standard
-    else
-        (cd "$root" && cargo package --list --allow-dirty | tr '\n' '\0')
-    fi
-}
-count=0
-while IFS= read -r -d '' file; do
-    [ -f "$root/$file" ] || continue # tracked but deleted in the work tree
-    mkdir -p "$copy/$(dirname "$file")"
-    cp -p "$root/$file" "$copy/$file" # keep mtimes: unchanged files stay fresh for cargo
-    count=$((count + 1))
-done < <(crate_files)
-[ "$count" -gt 0 ] || fail "no files to copy"
-shopt -s nullglob
-specs=("$copy"/openapi/*.yaml "$copy"/openapi/*.yml)
-shopt -u nullglob
-[ "${#specs[@]}" -eq 1 ] || fail "expected one spec in openapi/, found ${#specs[@]}"
-spec="${specs[0]}"
+# shellcheck source=scripts/lib/copy-crate.sh
+. "$root/scripts/lib/copy-crate.sh"
+copy_crate "$root" "$copy" || exit 1
 orig="$regen/spec.orig.yaml"
 cp -p "$spec" "$orig"
 cd "$copy"

@@ -76,35 +76,10 @@ fi
 
 started=$SECONDS
 echo "==> copying the crate to $copy"
-rm -rf "$copy"
-mkdir -p "$copy"
-crate_files() {
-    if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-        git -C "$root" ls-files -z --cached --others --exclude-standard
-    else
-        (cd "$root" && cargo package --list --allow-dirty | tr '\n' '\0')
-    fi
-}
-count=0
-while IFS= read -r -d '' file; do
-    [ -f "$root/$file" ] || continue # tracked but deleted in the work tree
-    case "$file" in tests/fixtures/spec-versions/*) continue ;; esac # not needed there
-    mkdir -p "$copy/$(dirname "$file")"
-    cp -p "$root/$file" "$copy/$file" # keep mtimes: unchanged files stay fresh for cargo
-    count=$((count + 1))
-done < <(crate_files)
-[ "$count" -gt 0 ] || {
-    echo "FAIL: no files to copy" >&2
-    exit 1
-}
-shopt -s nullglob
-specs=("$copy"/openapi/*.yaml "$copy"/openapi/*.yml)
-shopt -u nullglob
-[ "${#specs[@]}" -eq 1 ] || {
-    echo "FAIL: expected one spec in openapi/, found ${#specs[@]}" >&2
-    exit 1
-}
-spec="${specs[0]}"
+# The fixtures are not needed in the copy.
+# shellcheck source=scripts/lib/copy-crate.sh
+. "$root/scripts/lib/copy-crate.sh"
+copy_crate "$root" "$copy" 'tests/fixtures/spec-versions/*' || exit 1
 cd "$copy"
 # The build script is compiled from this copy's build code (see check-regeneration.sh).
 touch build.rs build/*.rs
