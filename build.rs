@@ -5,7 +5,7 @@
 //! shaped into the public model: open enums (`open_enums.rs`), unknown properties kept, secrets never
 //! written by answers), `serde_impls.rs` (each struct's serde impls written as code,
 //! not derived), `operations.rs` (every operation made callable through
-//! `Operations`) and `limits.rs` (the spec's limits on what a client sends, as
+//! `Operations`), `type_table.rs` (the generated type of each schema, for the tests) and `limits.rs` (the spec's limits on what a client sends, as
 //! constants). This file only finds the spec, writes the result to `OUT_DIR`, and
 //! fails with one clear message.
 
@@ -23,6 +23,8 @@ mod open_enums;
 mod operations;
 #[path = "build/serde_impls.rs"]
 mod serde_impls;
+#[path = "build/type_table.rs"]
+mod type_table;
 
 use std::path::{Path, PathBuf};
 
@@ -72,6 +74,16 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
         code.push_str(&format!("    ({id:?}, {method:?}, {path:?}),\n"));
     }
     code.push_str("];\n");
+    code.push_str(&sent_media_types(&generated.doc));
+    code.push_str(
+        &type_table::module(
+            &generated.doc,
+            &code,
+            generate::RENAMES,
+            &options.replacements,
+        )
+        .map_err(|e| format!("{}: {e}", spec.display()))?,
+    );
     write(&out_dir.join("connections_client.rs"), &code)?;
     let mut stats = format!(
         "generation_ms={:.3}\n",
@@ -92,6 +104,35 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
         wrapped.skipped.join(",")
     ));
     write(&out_dir.join("generation-stats.txt"), &stats)
+}
+
+/// `SENT_MEDIA_TYPES`: `(operationId, media type)` of each operation whose request body
+/// is sent as another JSON media type than `application/json` (marked by the fix
+/// `send_json_suffix_bodies_as_json`).
+fn sent_media_types(doc: &serde_json::Value) -> String {
+    let mut code = String::from(
+        "\n/// `(operationId, media type)` of every operation whose body is sent as another\n\
+         /// JSON media type than `application/json` (a JSON Patch).\n\
+         pub const SENT_MEDIA_TYPES: &[(&str, &str)] = &[\n",
+    );
+    let operations = doc
+        .get("paths")
+        .and_then(serde_json::Value::as_object)
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(serde_json::Value::as_object)
+        .flat_map(|item| item.values());
+    for op in operations {
+        let id = op.get("operationId").and_then(serde_json::Value::as_str);
+        let sent = op
+            .get(normalize::SENT_MEDIA_TYPE)
+            .and_then(serde_json::Value::as_str);
+        if let (Some(id), Some(sent)) = (id, sent) {
+            code.push_str(&format!("    ({id:?}, {sent:?}),\n"));
+        }
+    }
+    code.push_str("];\n");
+    code
 }
 
 /// The one `*.yaml` file in `openapi/`.

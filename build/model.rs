@@ -340,12 +340,13 @@ fn constructor(s: &ItemStruct) -> Result<Item, String> {
     for field in &s.fields {
         let ident = field.ident.as_ref().expect("named fields");
         let ty = &field.ty;
-        let defaulted = has_serde(&field.attrs, "default")? || has_serde(&field.attrs, "flatten")?;
-        if defaulted || outer_is(ty, "Option") {
-            inits.push(quote!(#ident: ::std::default::Default::default()));
-        } else {
-            params.push(quote!(#ident: #ty));
-            inits.push(quote!(#ident));
+        match serde_impls::absent_value(field).map_err(|e| format!("struct {name}: {e}"))? {
+            // What reading the body without the property gives: the spec's default.
+            Some(absent) => inits.push(quote!(#ident: #absent)),
+            None => {
+                params.push(quote!(#ident: #ty));
+                inits.push(quote!(#ident));
+            }
         }
     }
     let doc = format!(

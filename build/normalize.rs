@@ -16,10 +16,19 @@ use serde_json::{Map, Value};
 /// (`Error` is re-exported from `progenitor_client`), and what they become.
 pub const CLASHING_SCHEMA_NAMES: &[(&str, &str)] = &[("Error", "ErrorDetail")];
 
+/// Set on a component schema this normalisation renames: the name the spec gives it
+/// (the tests find the generated type of each published schema by it).
+pub const PUBLISHED_NAME: &str = "x-published-name";
+
 /// Marks a request-body property that the request itself requires, so that
 /// [`strip_read_only_from_request_bodies`] keeps it even when the shared schema says
 /// `readOnly` (the PUT requires `metadata.resource_version`).
 pub const REQUIRED_BY_REQUEST: &str = "x-required-by-request";
+
+/// Set on an operation whose request body the spec gives in a JSON media type other
+/// than `application/json` (`application/json-patch+json`): the media type the body
+/// is sent with ([`send_json_suffix_bodies_as_json`]).
+pub const SENT_MEDIA_TYPE: &str = "x-sent-media-type";
 
 /// One fix applied to the document: its name and how many places it changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +60,10 @@ pub const FIXES: &[(&str, Fix)] = &[
         "drop_example_only_allof_members",
         drop_example_only_allof_members,
     ),
+    (
+        "send_json_suffix_bodies_as_json",
+        send_json_suffix_bodies_as_json,
+    ),
     ("inline_request_bodies", inline_request_bodies),
     (
         "strip_read_only_from_request_bodies",
@@ -77,6 +90,10 @@ pub const FIXES: &[(&str, Fix)] = &[
     ("keep_unknown_properties", keep_unknown_properties),
     ("trust_response_string_values", trust_response_string_values),
     ("anchor_patterns", anchor_patterns),
+    (
+        "send_json_suffix_bodies_as_json",
+        send_json_suffix_bodies_as_json,
+    ),
 ];
 
 /// Applies every fix in [`FIXES`] and reports what each one changed.
@@ -202,11 +219,12 @@ pub fn drop_version_from_schema_names(doc: &mut Value) -> Result<usize, String> 
     }
     let schemas = component_schemas_mut(doc)?;
     let old: Map<String, Value> = std::mem::take(schemas);
-    for (name, schema) in old {
-        let name = renames
-            .iter()
-            .find(|(from, _)| *from == name)
-            .map_or(name, |(_, to)| to.clone());
+    for (name, mut schema) in old {
+        let renamed = renames.iter().find(|(from, _)| *from == name);
+        if let (Some(_), Some(obj)) = (renamed, schema.as_object_mut()) {
+            obj.insert(PUBLISHED_NAME.into(), Value::String(name.clone()));
+        }
+        let name = renamed.map_or(name, |(_, to)| to.clone());
         schemas.insert(name, schema);
     }
     let mut changes = renames.len();
@@ -1430,6 +1448,49 @@ fn referenced_response(
     Ok(current.clone())
 }
 
+/// progenitor 0.15.1 generates request bodies of `application/json` only, and refuses an
+/// operation whose body is another JSON media type (RFC 6839's `+json` suffix, such as
+/// `application/json-patch+json`). Such a body, when the operation offers no
+/// `application/json` one, is given to progenitor as `application/json` (it is JSON
+/// either way, and typed by its schema), and the media type is kept on the operation
+/// as [`SENT_MEDIA_TYPE`], which the client sends as the body's `Content-Type`.
+pub fn send_json_suffix_bodies_as_json(doc: &mut Value) -> Result<usize, String> {
+    let mut changes = 0;
+    for op in operations_mut(doc) {
+        let Some(content) = op
+            .get_mut("requestBody")
+            .and_then(|b| b.get_mut("content"))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        if content.contains_key("application/json") {
+            continue;
+        }
+        let suffixed: Vec<String> = content
+            .keys()
+            .filter(|k| is_json_suffix(k))
+            .cloned()
+            .collect();
+        let [media_type] = suffixed.as_slice() else {
+            continue;
+        };
+        let body = content.remove(media_type).expect("a key just read");
+        content.insert("application/json".into(), body);
+        op.insert(SENT_MEDIA_TYPE.into(), Value::String(media_type.clone()));
+        changes += 1;
+    }
+    Ok(changes)
+}
+
+/// `application/<subtype>+json` (RFC 6839), parameters aside.
+fn is_json_suffix(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    essence
+        .strip_prefix("application/")
+        .is_some_and(|sub| sub.len() > "+json".len() && sub.ends_with("+json"))
+}
+
 /// progenitor requires all error responses of an operation to share one body type and
 /// panics otherwise; the 429 has no body. Error responses (4xx, 5xx, `default`) without
 /// content are removed from operations whose other error responses have one: such a
@@ -1472,7 +1533,11 @@ pub fn rename_clashing_schemas(doc: &mut Value) -> Result<usize, String> {
             if schemas.contains_key(*new) && schemas.contains_key(*old) {
                 return Err(format!("cannot rename schema {old} to {new}: {new} exists"));
             }
-            if let Some(s) = schemas.remove(*old) {
+            if let Some(mut s) = schemas.remove(*old) {
+                if let Some(obj) = s.as_object_mut() {
+                    obj.entry(PUBLISHED_NAME)
+                        .or_insert_with(|| Value::String((*old).into()));
+                }
                 schemas.insert((*new).into(), s);
                 changes += 1;
             }
@@ -1684,6 +1749,37 @@ pub fn anchor_patterns(doc: &mut Value) -> Result<usize, String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn json_suffix_bodies_are_generated_as_json_and_sent_as_published() {
+        let body = |types: &[&str]| {
+            let content: Map<String, Value> = types
+                .iter()
+                .map(|t| (t.to_string(), json!({"schema": {"type": "array"}})))
+                .collect();
+            json!({"requestBody": {"content": content}, "responses": {}})
+        };
+        let mut doc = json!({"paths": {"/s": {
+            "patch": body(&["application/json-patch+json"]),
+            "put": body(&["application/json", "application/merge-patch+json"]),
+            "post": body(&["application/xml"]),
+            "delete": body(&["application/a+json", "application/b+json"]),
+        }}});
+        assert_eq!(send_json_suffix_bodies_as_json(&mut doc).unwrap(), 1);
+        let patch = &doc["paths"]["/s"]["patch"];
+        assert_eq!(patch[SENT_MEDIA_TYPE], "application/json-patch+json");
+        let content = patch["requestBody"]["content"].as_object().unwrap();
+        assert_eq!(content.keys().collect::<Vec<_>>(), ["application/json"]);
+        assert_eq!(content["application/json"]["schema"]["type"], "array");
+        // An operation that offers JSON keeps it; other media types, and a choice
+        // between two suffixed ones, are left to the generator.
+        for method in ["put", "post", "delete"] {
+            assert!(doc["paths"]["/s"][method].get(SENT_MEDIA_TYPE).is_none());
+        }
+        assert!(is_json_suffix("application/json-patch+json; charset=utf-8"));
+        assert!(!is_json_suffix("application/+json"));
+        assert!(!is_json_suffix("text/x+json"));
+    }
 
     #[test]
     fn enum_names_come_from_the_place() {
@@ -1928,6 +2024,11 @@ mod tests {
             auth["discriminator"]["mapping"]["S"],
             "#/components/schemas/Secret"
         );
+        // A renamed schema keeps the name the spec gives it; the others get none.
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["Secret"][PUBLISHED_NAME], "sql.v1.Secret");
+        assert!(schemas["ObjectMeta"].get(PUBLISHED_NAME).is_none());
+        assert!(schemas["v2.Secret"].get(PUBLISHED_NAME).is_none());
     }
 
     #[test]
@@ -2269,11 +2370,17 @@ mod tests {
         });
         assert_eq!(rename_clashing_schemas(&mut doc).unwrap(), 3);
         assert!(doc["components"]["schemas"].get("Error").is_none());
+        // The schema keeps the name the spec gives it.
         assert_eq!(
             doc["components"]["schemas"]["ErrorDetail"],
-            json!({"type": "object"})
+            json!({"type": "object", PUBLISHED_NAME: "Error"})
         );
         assert!(doc.to_string().contains("#/components/schemas/ErrorDetail"));
+        // No reference nor title names the old schema (its published name aside).
+        doc["components"]["schemas"]["ErrorDetail"]
+            .as_object_mut()
+            .unwrap()
+            .remove(PUBLISHED_NAME);
         assert!(!doc.to_string().contains("\"Error\""));
     }
 

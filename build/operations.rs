@@ -57,8 +57,7 @@ pub fn wrap(code: &str, operation_ids: &[String]) -> Result<Wrapped, String> {
                 continue;
             }
             let name = f.sig.ident.to_string();
-            let output = f.sig.output.to_token_stream().to_string().replace(' ', "");
-            if !output.ends_with(&format!(",{WRAPPED_ERROR}>")) {
+            if public_output(&f.sig.output).is_none() {
                 out.skipped.push(name);
                 continue;
             }
@@ -79,6 +78,33 @@ pub fn wrap(code: &str, operation_ids: &[String]) -> Result<Wrapped, String> {
         syn::parse2(tokens).map_err(|e| format!("the operation wrappers do not parse: {e}"))?;
     out.code = prettyplease::unparse(&file);
     Ok(out)
+}
+
+/// The return type of a wrapper: the generated `Result<T, Error<types::Failure>>` with
+/// the crate's `Error` in place of the error; `None` for another return type.
+fn public_output(output: &syn::ReturnType) -> Option<syn::Type> {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let mut ty = (**ty).clone();
+    let syn::Type::Path(path) = &mut ty else {
+        return None;
+    };
+    let last = path.path.segments.last_mut()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else {
+        return None;
+    };
+    let error = args.args.iter_mut().nth(1)?;
+    let wanted: syn::GenericArgument = syn::parse_str(WRAPPED_ERROR).ok()?;
+    // Compared as tokens (syn's `PartialEq` needs a feature tests/build_code.rs lacks).
+    if error.to_token_stream().to_string() != wanted.to_token_stream().to_string() {
+        return None;
+    }
+    *error = syn::parse_quote!(crate::Error);
+    Some(ty)
 }
 
 /// progenitor names a method after the snake case of its operationId.
@@ -128,17 +154,8 @@ fn wrapper(f: &syn::ImplItemFn, operation_id: &str) -> Result<TokenStream, Strin
             _ => quote!(#param.clone()),
         });
     }
-    let syn::ReturnType::Type(_, output) = &f.sig.output else {
-        return Err(format!("{name}: no return type"));
-    };
-    let text = output
-        .to_token_stream()
-        .to_string()
-        .replace(' ', "")
-        .replace(&format!(",{WRAPPED_ERROR}>"), ",crate::Error>");
-    let output: TokenStream = text
-        .parse()
-        .map_err(|e| format!("{name}: return type: {e}"))?;
+    let output = public_output(&f.sig.output)
+        .ok_or_else(|| format!("{name}: the return type is not `Result<_, {WRAPPED_ERROR}>`"))?;
     let organization = if filled.iter().any(|f| f == "organization_id") {
         quote!(organization_id)
     } else {

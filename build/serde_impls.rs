@@ -114,6 +114,33 @@ fn plan(s: &ItemStruct) -> Result<StructPlan, String> {
     })
 }
 
+/// The value `field` takes when its property is absent from the JSON read (the unknown
+/// map's: empty), `None` when absence is an error (a required property).
+pub fn absent_value(field: &syn::Field) -> Result<Option<TokenStream>, String> {
+    let ident = field.ident.clone().expect("named fields");
+    let mut plan = FieldPlan {
+        wire: String::new(),
+        ident,
+        ty: field.ty.clone(),
+        default: Default::None,
+        skip_serializing_if: None,
+        skip_serializing: false,
+        deserialize_with: None,
+    };
+    let mut flatten = false;
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        read_field_attr(attr, &mut plan, &mut flatten)
+            .map_err(|e| format!("field {}: {e}", plan.ident))?;
+    }
+    Ok(match &plan.default {
+        _ if flatten => Some(quote!(::std::default::Default::default())),
+        Default::Trait => Some(quote!(::std::default::Default::default())),
+        Default::Path(path) => Some(quote!(#path())),
+        Default::None if is_option(&plan.ty) => Some(quote!(::std::option::Option::None)),
+        Default::None => None,
+    })
+}
+
 fn read_field_attr(attr: &Attribute, plan: &mut FieldPlan, flatten: &mut bool) -> syn::Result<()> {
     let path_value = |meta: &syn::meta::ParseNestedMeta| -> syn::Result<syn::ExprPath> {
         let lit: syn::LitStr = meta.value()?.parse()?;

@@ -14,7 +14,10 @@
 #      in `ConnectionType::KNOWN`;
 #   3. operation_added: an operation added to the spec is a method of `Operations`
 #      (`regen_check_sqlv1_connection`) that returns the answer, and the crate's
-#      `Error` with the status and details for an error answer (127.0.0.1);
+#      `Error` with the status and details for an error answer; one whose body is a
+#      JSON Patch (`application/json-patch+json`, which progenitor does not take as
+#      such) is a method too, and sends its typed body with that content type
+#      (127.0.0.1);
 #   4. property_removed: with `ListMeta.prev` removed from the spec the crate still
 #      builds, and an answer that still carries it keeps the value in `unknown_fields`
 #      and writes it back;
@@ -229,6 +232,25 @@ change_operation_added() {
       - {description: The organization., in: path, name: organization_id, required: true, schema: {format: uuid, type: string}}
       - {description: The environment., in: path, name: environment_id, required: true, schema: {type: string}}
       - {description: The connection., in: path, name: connection_name, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: The connection.
+          content: {application/json: {schema: {\$ref: '#/components/schemas/sql.v1.Connection'}}}$errors
+        '429':
+          description: Rate Limit Exceeded
+    patch:
+      description: Added by scripts/check-regeneration.sh (a JSON Patch body).
+      operationId: regenPatchSqlv1Connection
+      parameters:
+      - {description: The organization., in: path, name: organization_id, required: true, schema: {format: uuid, type: string}}
+      - {description: The environment., in: path, name: environment_id, required: true, schema: {type: string}}
+      - {description: The connection., in: path, name: connection_name, required: true, schema: {type: string}}
+      requestBody:
+        content:
+          application/json-patch+json:
+            schema:
+              type: array
+              items: {type: object, required: [op, path], properties: {op: {type: string}, path: {type: string}, value: {}}}
       responses:
         '200':
           description: The connection.

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Extract the Flink SQL Connections operations from a document Confluent publishes.
 
-Usage: scripts/extract_connections_spec.py PUBLISHED.yaml > openapi/sql-v1-connections.yaml
+Usage: scripts/extract_connections_spec.py [--whole] PUBLISHED.yaml > openapi/sql-v1-connections.yaml
+
+With `--whole`, every sql/v1 operation is kept, not only the Connections ones (the
+document as published, converted; scripts/check-spec-versions.sh builds the crate on
+it): the step towards generating the whole API.
 
 Confluent publishes the sql/v1 API in three forms, and the script takes each (it tells
 them apart by their shape, see `detect_form`):
@@ -123,11 +127,14 @@ def dig(doc, node, *keys):
     return node if isinstance(node, dict) else None
 
 
+METHODS = ("get", "post", "put", "delete", "patch")
+
+
 def operations(doc):
-    """`(path, method, operation)` of every Connections operation `doc` has."""
-    for path in PATHS:
-        for method, op in (doc["paths"].get(path) or {}).items():
-            if method in ("get", "post", "put", "delete", "patch") and isinstance(op, dict):
+    """`(path, method, operation)` of every operation `doc` has."""
+    for path, item in doc["paths"].items():
+        for method, op in (item or {}).items():
+            if method in METHODS and isinstance(op, dict):
                 yield path, method, op
 
 
@@ -311,9 +318,11 @@ def detect_form(paths):
     return "docs" if not found else "sdk"
 
 
-def extract(src):
-    """`(form, document)`: the Connections part of `src`, with the seed additions."""
-    paths = {p: copy.deepcopy(src["paths"][p]) for p in PATHS if p in src["paths"]}
+def extract(src, whole=False):
+    """`(form, document)`: the Connections part of `src` (every sql/v1 path when
+    `whole`), with the seed additions."""
+    wanted = [p for p in src["paths"] if p.startswith("/sql/v1/")] if whole else PATHS
+    paths = {p: copy.deepcopy(src["paths"][p]) for p in wanted if p in src["paths"]}
     if not paths:
         raise SpecError(f"paths: no Connections paths (expected {CONNECTIONS} and .../{{connection_name}})")
     for p, item in paths.items():
@@ -324,11 +333,14 @@ def extract(src):
     out = {"openapi": src["openapi"], "info": copy.deepcopy(src["info"])}
     if "servers" in src:
         out["servers"] = copy.deepcopy(src["servers"])
-    tags = [t for t in src.get("tags") or [] if isinstance(t, dict) and t.get("name") == TAG]
+    used = {t for item in paths.values() for m, op in item.items()
+            if m in METHODS and isinstance(op, dict) for t in op.get("tags") or []}
+    tags = [t for t in src.get("tags") or [] if isinstance(t, dict) and t.get("name") in used]
     if tags:
         out["tags"] = tags
     out["paths"] = paths
-    out["info"]["title"] = "SQL API v1: Connections"
+    if not whole:
+        out["info"]["title"] = "SQL API v1: Connections"
     # Components referenced from the paths, transitively, in the published order; all
     # security schemes.
     keep = referenced_components(src, paths)
@@ -346,12 +358,16 @@ def extract(src):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.stderr.write("usage: scripts/extract_connections_spec.py PUBLISHED.yaml > openapi/sql-v1-connections.yaml\n")
+    args = sys.argv[1:]
+    whole = args[:1] == ["--whole"]
+    if whole:
+        args = args[1:]
+    if len(args) != 1:
+        sys.stderr.write("usage: scripts/extract_connections_spec.py [--whole] PUBLISHED.yaml > openapi/sql-v1-connections.yaml\n")
         return 2
-    file = sys.argv[1]
+    file = args[0]
     try:
-        form, out = extract(load(file))
+        form, out = extract(load(file), whole)
     except SpecError as e:
         sys.stderr.write(f"error: {file}: {e}\n")
         return 2

@@ -23,7 +23,7 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, ClientInfo, Error as GenError, OperationInfo, ResponseValue};
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
 use reqwest::{Method, Request, Response, ResponseBuilderExt};
 
 use crate::generated;
@@ -51,7 +51,12 @@ impl ClientHooks<Transport> for generated::Client {
     /// (`crate::redirect`): a create re-sent to a 307's `Location` is part of this one
     /// attempt, not a retry. A write is sent with its method known to the policy, which
     /// does not let a redirect turn it into a `GET`.
-    async fn exec(&self, request: Request, _info: &OperationInfo) -> reqwest::Result<Response> {
+    async fn exec(&self, mut request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
+        if let Some(media_type) = sent_media_type(info.operation_id) {
+            request
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
+        }
         if request.method() == Method::GET {
             let response = self.client().execute(request).await?;
             keep_error_answer(&response);
@@ -62,6 +67,15 @@ impl ClientHooks<Transport> for generated::Client {
         keep_error_answer(&response);
         read_whole(response).await
     }
+}
+
+/// The `Content-Type` the spec gives the body of operation `id`, when generation
+/// typed it as `application/json` (a JSON Patch, `build/normalize.rs`).
+fn sent_media_type(id: &str) -> Option<&'static str> {
+    generated::SENT_MEDIA_TYPES
+        .iter()
+        .find(|(op, _)| *op == id)
+        .map(|(_, media_type)| *media_type)
 }
 
 tokio::task_local! {

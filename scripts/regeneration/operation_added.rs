@@ -3,7 +3,10 @@
 //! `regenCheckSqlv1Connection`), answering a connection, with the usual `Failure` error
 //! answers. The public API must follow: `Operations::regen_check_sqlv1_connection`,
 //! with the client's organization and environment, returning the connection, and the
-//! crate's `Error` (status and details) for an error answer.
+//! crate's `Error` (status and details) for an error answer. A second new operation,
+//! `PATCH` on the same path (`regenPatchSqlv1Connection`), takes a JSON Patch
+//! (`application/json-patch+json`): it is callable with a typed body, sent with that
+//! content type.
 
 #[path = "support/regen_common.rs"]
 mod common;
@@ -58,4 +61,34 @@ async fn an_error_answer_is_the_crates_error() {
     assert_eq!(err.details().len(), 1, "{err}");
     assert_eq!(err.details()[0].code(), Some("not_found"));
     assert_eq!(err.details()[0].title(), Some("Regen Check"));
+}
+
+#[tokio::test]
+async fn a_json_patch_body_is_typed_and_sent_as_a_json_patch() {
+    let server = Scripted::start(|r| {
+        if r.method == "PATCH" && r.path() == format!("{COLLECTION}/c1/regen-check") {
+            Reply::json(200, connection("c1"))
+        } else {
+            Reply::json(404, failure(404, "not_found"))
+        }
+    })
+    .await;
+    let client = client(&server);
+    let patch = serde_json::json!([{"op": "replace", "path": "/spec/endpoint", "value": "https://x"}]);
+    let body: Vec<types::RegenPatchSqlv1ConnectionBodyItem> =
+        serde_json::from_value(patch.clone()).unwrap();
+    assert_eq!(body[0].op, "replace");
+    let answer = client
+        .operations()
+        .regen_patch_sqlv1_connection("c1", &body)
+        .await
+        .unwrap();
+    assert_eq!(answer.into_inner().name(), "c1");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].header("content-type"),
+        Some("application/json-patch+json")
+    );
+    assert_eq!(requests[0].json(), patch);
 }

@@ -119,71 +119,9 @@ fn token(s: &str) -> String {
 /// Checks one example against one generated type.
 type Check = fn(&Value) -> Result<(), String>;
 
-/// Request and response bodies whose schema is inline, by `(operationId, place)`;
-/// `place` is `request` or the status code.
-const OPERATION_BODIES: &[(&str, &str, &str, Check)] = &[
-    (
-        "createSqlv1Connection",
-        "request",
-        "CreateSqlv1ConnectionBody",
-        round_trip::<CreateSqlv1ConnectionBody>,
-    ),
-    (
-        "createSqlv1Connection",
-        "201",
-        "Connection",
-        round_trip::<Connection>,
-    ),
-    (
-        "updateSqlv1Connection",
-        "request",
-        "UpdateSqlv1ConnectionBody",
-        round_trip::<UpdateSqlv1ConnectionBody>,
-    ),
-    (
-        "getSqlv1Connection",
-        "200",
-        "Connection",
-        round_trip::<Connection>,
-    ),
-];
-
-/// The generated type of every schema in `components/schemas`, by schema name.
-const SCHEMA_TYPES: &[(&str, &str, Check)] = &[
-    ("sql.v1.Connection", "Connection", round_trip::<Connection>),
-    ("sql.v1.ConnectionList", "ConnectionList", list_page),
-    (
-        "sql.v1.ConnectionSpec",
-        "ConnectionSpec",
-        round_trip::<ConnectionSpec>,
-    ),
-    (
-        "sql.v1.ConnectionStatus",
-        "ConnectionStatus",
-        round_trip::<ConnectionStatus>,
-    ),
-    (
-        "sql.v1.PlaintextProvider",
-        "PlaintextProvider",
-        round_trip::<crate::connections::wire::PlaintextProvider>,
-    ),
-    (
-        "ObjectMeta",
-        "ConnectionMetadata",
-        round_trip::<crate::connections::ConnectionMetadata>,
-    ),
-    ("ListMeta", "ListMeta", round_trip::<ListMeta>),
-    ("Failure", "Failure", round_trip::<Failure>),
-    ("Error", "ErrorDetail", round_trip::<ErrorDetail>),
-    ("Error_source", "ErrorDetail.source", error_source),
-];
-
-/// The type of `ErrorDetail.source`, by its place: some versions of the spec declare it
-/// as the component `Error_source` (type `ErrorSource`), others inline (a type named
-/// after the place). The example round-trips as that property.
-fn error_source(example: &Value) -> Result<(), String> {
-    round_trip::<ErrorDetail>(&json!({ "source": example }))
-}
+// The generated type of every component schema and operation body, with its check:
+// `SCHEMA_TYPES` and `OPERATION_BODIES`, written by the build (`build/type_table.rs`).
+use super::{OPERATION_BODIES, SCHEMA_TYPES};
 
 /// What an example is checked against.
 enum Target {
@@ -206,7 +144,7 @@ struct Example {
 /// Deserialises `example` into `T`, serialises it, reads that back and serialises
 /// again: both serialisations must agree, and equal the example (modulo date-time
 /// formatting).
-fn round_trip<T: DeserializeOwned + Serialize>(example: &Value) -> Result<(), String> {
+pub(super) fn round_trip<T: DeserializeOwned + Serialize>(example: &Value) -> Result<(), String> {
     let value: T = serde_path_to_error::deserialize(example.clone())
         .map_err(|e| format!("does not deserialise (at `{}`): {}", e.path(), e.inner()))?;
     let written = serde_json::to_value(&value).map_err(|e| format!("does not serialise: {e}"))?;
@@ -218,21 +156,6 @@ fn round_trip<T: DeserializeOwned + Serialize>(example: &Value) -> Result<(), St
         return Err(format!("not stable: {written} became {rewritten}"));
     }
     same_json(example, &written, "")
-}
-
-/// A list page: the example must deserialise, and its metadata and every item must
-/// round-trip as the types it holds (`ListMeta`, `Connection`).
-fn list_page(example: &Value) -> Result<(), String> {
-    let page: ConnectionList = serde_path_to_error::deserialize(example.clone())
-        .map_err(|e| format!("does not deserialise (at `{}`): {}", e.path(), e.inner()))?;
-    let items = example["data"].as_array().ok_or("no `data` array")?;
-    if page.data.len() != items.len() {
-        return Err(format!("{} items read of {}", page.data.len(), items.len()));
-    }
-    round_trip::<ListMeta>(&example["metadata"]).map_err(|e| format!("metadata: {e}"))?;
-    items.iter().enumerate().try_for_each(|(i, item)| {
-        round_trip::<Connection>(item).map_err(|e| format!("data/{i}: {e}"))
-    })
 }
 
 /// `expected == actual`, except that two strings that are date-times of the same
