@@ -64,6 +64,10 @@ unpacked="${TMPDIR:-/tmp}/confluent-flink-sql-package-$(id -u)-$key"
 rm -rf "$unpacked"
 mkdir -p "$unpacked" "$scratch/elsewhere"
 tar -xzf "$crate" -C "$unpacked"
+# The files of a .crate carry the mtimes cargo gave them, not this run's: touched, so
+# that the build script runs again for this package, not an earlier run's (its
+# `rerun-if-changed` compares mtimes, and target/ keeps the earlier output).
+find "$unpacked" -type f -exec touch {} +
 manifest="$unpacked/confluent-flink-sql-$version/Cargo.toml"
 [ -f "$manifest" ] || fail "no Cargo.toml in $crate"
 # From an empty directory, so that nothing can be found relative to the working directory.
