@@ -69,13 +69,28 @@ impl ClientHooks<Transport> for generated::Client {
     }
 }
 
-/// The `Content-Type` the spec gives the body of operation `id`, when generation
-/// typed it as `application/json` (a JSON Patch, `build/normalize.rs`).
-fn sent_media_type(id: &str) -> Option<&'static str> {
+/// The `Content-Type` the spec gives the body of operation `method` (the generated
+/// method's name, which the generated code passes as `operation_id`: the snake case of
+/// the spec's operationId), when generation typed it as `application/json` (a JSON
+/// Patch, `build/normalize.rs`).
+fn sent_media_type(method: &str) -> Option<&'static str> {
     generated::SENT_MEDIA_TYPES
         .iter()
-        .find(|(op, _)| *op == id)
+        .find(|(id, _)| is_method_of(id, method))
         .map(|(_, media_type)| *media_type)
+}
+
+/// True when `method` is the generated method of operationId `id`: the same letters
+/// and digits, case and underscores aside (`patch_sqlv1_statement`,
+/// `patchSqlv1Statement`).
+fn is_method_of(id: &str, method: &str) -> bool {
+    let letters = |s: &str| {
+        s.bytes()
+            .filter(|b| *b != b'_')
+            .map(|b| b.to_ascii_lowercase())
+            .collect::<Vec<u8>>()
+    };
+    letters(id) == letters(method)
 }
 
 tokio::task_local! {
@@ -445,5 +460,27 @@ fn failure(e: &reqwest::Error) -> &'static str {
         "body"
     } else {
         "request"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_method_of;
+
+    #[test]
+    fn generated_methods_are_matched_to_their_operation_ids() {
+        assert!(is_method_of("patchSqlv1Statement", "patch_sqlv1_statement"));
+        assert!(is_method_of(
+            "regenPatchSqlv1Connection",
+            "regen_patch_sqlv1_connection"
+        ));
+        assert!(!is_method_of(
+            "patchSqlv1Statement",
+            "patch_sqlv1_statements"
+        ));
+        assert!(!is_method_of(
+            "patchSqlv1Statement",
+            "update_sqlv1_statement"
+        ));
     }
 }
