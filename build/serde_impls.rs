@@ -83,21 +83,8 @@ fn plan(s: &ItemStruct) -> Result<StructPlan, String> {
     let mut fields = Vec::new();
     let mut unknown = None;
     for field in &s.fields {
-        let ident = field.ident.clone().expect("named fields");
-        let mut plan = FieldPlan {
-            wire: ident.unraw().to_string(),
-            ident: ident.clone(),
-            ty: field.ty.clone(),
-            default: Default::None,
-            skip_serializing_if: None,
-            skip_serializing: false,
-            deserialize_with: None,
-        };
-        let mut flatten = false;
-        for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-            read_field_attr(attr, &mut plan, &mut flatten)
-                .map_err(|e| format!("struct {name}, field {ident}: {e}"))?;
-        }
+        let (plan, flatten) = field_plan(field).map_err(|e| format!("struct {name}, {e}"))?;
+        let ident = plan.ident.clone();
         if flatten {
             if unknown.is_some() {
                 return Err(format!("struct {name}: more than one flattened field"));
@@ -114,12 +101,11 @@ fn plan(s: &ItemStruct) -> Result<StructPlan, String> {
     })
 }
 
-/// The value `field` takes when its property is absent from the JSON read (the unknown
-/// map's: empty), `None` when absence is an error (a required property).
-pub fn absent_value(field: &syn::Field) -> Result<Option<TokenStream>, String> {
+/// How `field` is read and written, and whether it is the flattened unknown map.
+fn field_plan(field: &syn::Field) -> Result<(FieldPlan, bool), String> {
     let ident = field.ident.clone().expect("named fields");
     let mut plan = FieldPlan {
-        wire: String::new(),
+        wire: ident.unraw().to_string(),
         ident,
         ty: field.ty.clone(),
         default: Default::None,
@@ -132,12 +118,30 @@ pub fn absent_value(field: &syn::Field) -> Result<Option<TokenStream>, String> {
         read_field_attr(attr, &mut plan, &mut flatten)
             .map_err(|e| format!("field {}: {e}", plan.ident))?;
     }
-    Ok(match &plan.default {
-        _ if flatten => Some(quote!(::std::default::Default::default())),
-        Default::Trait => Some(quote!(::std::default::Default::default())),
-        Default::Path(path) => Some(quote!(#path())),
-        Default::None if is_option(&plan.ty) => Some(quote!(::std::option::Option::None)),
-        Default::None => None,
+    Ok((plan, flatten))
+}
+
+impl FieldPlan {
+    /// The value the field takes when its member is absent, `None` when absence is an
+    /// error (a required property).
+    fn absent(&self) -> Option<TokenStream> {
+        match &self.default {
+            Default::Trait => Some(quote!(::std::default::Default::default())),
+            Default::Path(path) => Some(quote!(#path())),
+            Default::None if is_option(&self.ty) => Some(quote!(::std::option::Option::None)),
+            Default::None => None,
+        }
+    }
+}
+
+/// The value `field` takes when its property is absent from the JSON read (the unknown
+/// map's: empty), `None` when absence is an error (a required property).
+pub fn absent_value(field: &syn::Field) -> Result<Option<TokenStream>, String> {
+    let (plan, flatten) = field_plan(field)?;
+    Ok(if flatten {
+        Some(quote!(::std::default::Default::default()))
+    } else {
+        plan.absent()
     })
 }
 
@@ -223,14 +227,11 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
                 #slot = ::std::option::Option::Some(#read);
             }
         });
-        let missing = match &f.default {
-            Default::Trait => quote!(::std::default::Default::default()),
-            Default::Path(path) => quote!(#path()),
-            Default::None if is_option(ty) => quote!(::std::option::Option::None),
-            Default::None => quote!(
+        let missing = f.absent().unwrap_or_else(|| {
+            quote!(
                 return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::missing_field(#wire))
-            ),
-        };
+            )
+        });
         let ident = &f.ident;
         finals.push(quote! {
             #ident: match #slot {
