@@ -1072,8 +1072,9 @@ fn renamed_component(name: &str) -> &str {
         .map_or(name, |(_, to)| to)
 }
 
-/// `connection_type` -> `ConnectionType`; a name in PascalCase stays as it is.
-fn pascal(name: &str) -> String {
+/// `connection_type` -> `ConnectionType`; a name in PascalCase stays as it is (as typify
+/// names a schema's type: `sql_v1_X_allOf` -> `SqlV1XAllOf`).
+pub fn pascal(name: &str) -> String {
     name.split(['_', '-', '.', ' '])
         .filter(|p| !p.is_empty())
         .map(|p| {

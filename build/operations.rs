@@ -44,30 +44,18 @@ pub fn wrap(code: &str, operation_ids: &[String]) -> Result<Wrapped, String> {
         syn::parse_str(code).map_err(|e| format!("generated code does not parse: {e}"))?;
     let mut out = Wrapped::default();
     let mut methods = Vec::new();
-    for item in &file.items {
-        let Item::Impl(imp) = item else { continue };
-        let is_client = imp.trait_.is_none()
-            && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
-        if !is_client {
+    for f in client_operations(&file) {
+        let name = f.sig.ident.to_string();
+        if public_output(&f.sig.output).is_none() {
+            out.skipped.push(name);
             continue;
         }
-        for member in &imp.items {
-            let ImplItem::Fn(f) = member else { continue };
-            if f.sig.asyncness.is_none() {
-                continue;
-            }
-            let name = f.sig.ident.to_string();
-            if public_output(&f.sig.output).is_none() {
-                out.skipped.push(name);
-                continue;
-            }
-            let id = operation_ids
-                .iter()
-                .find(|id| same_name(id, &name))
-                .ok_or_else(|| format!("no operationId in the spec for method {name}"))?;
-            methods.push(wrapper(f, id)?);
-            out.wrapped.push(name);
-        }
+        let id = operation_ids
+            .iter()
+            .find(|id| same_name(id, &name))
+            .ok_or_else(|| format!("no operationId in the spec for method {name}"))?;
+        methods.push(wrapper(f, id)?);
+        out.wrapped.push(name);
     }
     let tokens = quote! {
         impl<'c> crate::operations::Operations<'c> {
@@ -107,8 +95,28 @@ fn public_output(output: &syn::ReturnType) -> Option<syn::Type> {
     Some(ty)
 }
 
+/// The generated client's operation methods: the `async fn`s of its own `impl Client`.
+pub fn client_operations(file: &syn::File) -> impl Iterator<Item = &syn::ImplItemFn> {
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Impl(imp)
+                if imp.trait_.is_none()
+                    && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) =>
+            {
+                Some(imp)
+            }
+            _ => None,
+        })
+        .flat_map(|imp| imp.items.iter())
+        .filter_map(|member| match member {
+            ImplItem::Fn(f) if f.sig.asyncness.is_some() => Some(f),
+            _ => None,
+        })
+}
+
 /// progenitor names a method after the snake case of its operationId.
-fn same_name(operation_id: &str, method: &str) -> bool {
+pub fn same_name(operation_id: &str, method: &str) -> bool {
     let squash = |s: &str| -> String {
         s.chars()
             .filter(char::is_ascii_alphanumeric)

@@ -11,7 +11,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
 use serde_json::Value;
-use syn::{FnArg, ImplItem, Item};
+use syn::{FnArg, Item};
 
 use crate::normalize::PUBLISHED_NAME;
 
@@ -40,11 +40,11 @@ pub fn module(
             .unwrap_or(name);
         let replaced = replacements
             .iter()
-            .find(|(from, _)| pascal(from) == pascal(name));
+            .find(|(from, _)| crate::normalize::pascal(from) == crate::normalize::pascal(name));
         let path: TokenStream = match replaced {
             Some((_, path)) => path.parse().map_err(|e| format!("{path}: {e}"))?,
             None => {
-                let generated = pascal(name);
+                let generated = crate::normalize::pascal(name);
                 let ty = renames
                     .iter()
                     .find(|(from, _)| *from == generated)
@@ -117,39 +117,30 @@ fn operation_bodies(doc: &Value, file: &syn::File) -> Vec<(String, String, syn::
         .flat_map(|(_, item)| item.as_object().into_iter().flatten())
         .filter_map(|(_, op)| Some((op.get("operationId")?.as_str()?.to_string(), op)))
         .collect();
-    for item in &file.items {
-        let Item::Impl(imp) = item else { continue };
-        let is_client = imp.trait_.is_none()
-            && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
-        if !is_client {
+    for f in crate::operations::client_operations(file) {
+        let name = f.sig.ident.to_string();
+        let Some((id, op)) = operations
+            .iter()
+            .find(|(id, _)| crate::operations::same_name(id, &name))
+        else {
             continue;
+        };
+        for input in &f.sig.inputs {
+            let FnArg::Typed(arg) = input else { continue };
+            let is_body = matches!(&*arg.pat, syn::Pat::Ident(i) if i.ident == "body");
+            if let (true, syn::Type::Reference(r)) = (is_body, &*arg.ty) {
+                out.push((id.clone(), "request".into(), (*r.elem).clone()));
+            }
         }
-        for member in &imp.items {
-            let ImplItem::Fn(f) = member else { continue };
-            let name = f.sig.ident.to_string();
-            let Some((id, op)) = operations
-                .iter()
-                .find(|(id, _)| squash(id) == squash(&name))
-            else {
-                continue;
-            };
-            for input in &f.sig.inputs {
-                let FnArg::Typed(arg) = input else { continue };
-                let is_body = matches!(&*arg.pat, syn::Pat::Ident(i) if i.ident == "body");
-                if let (true, syn::Type::Reference(r)) = (is_body, &*arg.ty) {
-                    out.push((id.clone(), "request".into(), (*r.elem).clone()));
-                }
-            }
-            let status = op
-                .get("responses")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .map(|(code, _)| code)
-                .find(|code| code.starts_with('2'));
-            if let (Some(status), Some(ty)) = (status, answer_type(&f.sig.output)) {
-                out.push((id.clone(), status.clone(), ty));
-            }
+        let status = op
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(code, _)| code)
+            .find(|code| code.starts_with('2'));
+        if let (Some(status), Some(ty)) = (status, answer_type(&f.sig.output)) {
+            out.push((id.clone(), status.clone(), ty));
         }
     }
     out
@@ -180,26 +171,4 @@ fn answer_type(output: &syn::ReturnType) -> Option<syn::Type> {
         syn::Type::Path(p) if p.path.segments.last()?.ident == "ByteStream" => None,
         _ => Some(answer),
     }
-}
-
-/// progenitor names a method after the snake case of its operationId.
-fn squash(s: &str) -> String {
-    s.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
-
-/// A schema name as typify names its type: `sql_v1_PhysicalColumn_allOf` ->
-/// `SqlV1PhysicalColumnAllOf`, `Error_source` -> `ErrorSource`.
-fn pascal(name: &str) -> String {
-    name.split(['_', '-', '.', ' '])
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let mut c = p.chars();
-            c.next()
-                .map(|f| f.to_uppercase().chain(c).collect::<String>())
-                .unwrap_or_default()
-        })
-        .collect()
 }
