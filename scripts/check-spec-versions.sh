@@ -6,7 +6,7 @@
 #
 # On a copy of the crate (the original is never touched), for each version:
 #   1. the published document is turned into openapi/'s form by
-#      scripts/extract_connections_spec.py, the path every update of the spec takes
+#      scripts/convert_spec.py, the path every update of the spec takes
 #      (openapi/README.md), and replaces the copy's openapi/*.yaml;
 #   2. one build and test run of the copy:
 #        cargo test --locked --features fake --lib --test client --test fake_through_client
@@ -31,12 +31,7 @@
 #      checked-in spec itself (spec_schema and conformance_fake hold it to its list of
 #      deviations, openapi/deviations.json, which by design fits no other version;
 #      domain_schemas). Each more file is one more link per version.
-#   3. the whole document (every sql/v1 operation: Statements and their results,
-#      Materialized Tables, Agents, Tools; `extract_connections_spec.py --whole`)
-#      replaces it, and the copy's library must build: every operation and schema of
-#      the version generates, and the hand-written layer builds beside them (the step
-#      before the crate serves the whole document, issue 18).
-# Two lines per version say pass or fail; the logs go to target/spec-versions/.
+# One line per version says pass or fail; the logs go to target/spec-versions/.
 # Exits non-zero if any version fails.
 #
 # Usage: scripts/check-spec-versions.sh [VERSION.yaml ...]   (default: every version)
@@ -108,13 +103,15 @@ for version in "${versions[@]}"; do
     log="$logs/$name.log"
     : >"$log"
     t0=$SECONDS
-    if ! python3 "$root/scripts/extract_connections_spec.py" "$version" >"$logs/$name.extracted.yaml" 2>>"$log"; then
-        echo "FAIL $name: scripts/extract_connections_spec.py cannot take it: $(tail -n 1 "$log")"
+    if ! python3 "$root/scripts/convert_spec.py" "$version" >"$logs/$name.extracted.yaml" 2>>"$log"; then
+        echo "FAIL $name: scripts/convert_spec.py cannot take it: $(tail -n 1 "$log")"
         failed+=("$name")
         continue
     fi
     cp "$logs/$name.extracted.yaml" "$spec" # a new mtime: the build script runs again
-    if cargo test --locked --features fake "${tests[@]}" >>"$log" 2>&1; then
+    # Every operation callable through `Operations`: the build warns of one it leaves out.
+    if cargo test --locked --features fake "${tests[@]}" >>"$log" 2>&1 &&
+        ! grep -q 'is not in the public API' "$log"; then
         passed="$(grep -Eo '^test result: ok\. [0-9]+ passed' "$log" | awk '{ s += $4 } END { print s + 0 }')"
         echo "pass $name ($((SECONDS - t0))s; $passed tests)"
     else
@@ -124,24 +121,6 @@ for version in "${versions[@]}"; do
         [ -n "$why" ] || why="$(tail -n 1 "$log")"
         echo "FAIL $name ($((SECONDS - t0))s): $why (log: $log)"
         failed+=("$name")
-    fi
-    whole_log="$logs/$name.whole.log"
-    t0=$SECONDS
-    if ! python3 "$root/scripts/extract_connections_spec.py" --whole "$version" >"$logs/$name.whole.yaml" 2>"$whole_log"; then
-        echo "FAIL $name (whole): scripts/extract_connections_spec.py --whole cannot take it: $(tail -n 1 "$whole_log")"
-        failed+=("$name(whole)")
-        continue
-    fi
-    cp "$logs/$name.whole.yaml" "$spec"
-    # Every operation callable through `Operations`: the build warns of one it leaves out.
-    if cargo build --locked --all-features --lib >>"$whole_log" 2>&1 &&
-        ! grep -q 'is not in the public API' "$whole_log"; then
-        ops="$(grep -c 'operationId:' "$logs/$name.whole.yaml" || true)"
-        echo "pass $name, whole document ($((SECONDS - t0))s; $ops operations generated, the library builds)"
-    else
-        why="$({ grep -E '^error(\[E[0-9]+\])?: |cargo:warning' "$whole_log" | grep -Ev '^error: (could not compile|aborting)' || true; } | head -n 3 | paste -sd' ' - | cut -c1-300)"
-        echo "FAIL $name, whole document ($((SECONDS - t0))s): $why (log: $whole_log)"
-        failed+=("$name(whole)")
     fi
 done
 

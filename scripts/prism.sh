@@ -16,7 +16,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PRISM_DIR="$ROOT/tools/prism"
 PRISM_BIN="$PRISM_DIR/node_modules/.bin/prism"
-SPEC="$ROOT/openapi/sql-v1-connections.yaml"
+SPEC="$ROOT/openapi/sql-v1.yaml"
 DEVIATIONS="$ROOT/openapi/deviations.json"
 READY_TIMEOUT="${PRISM_READY_TIMEOUT:-90}"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proves that the fake server (src/fake/, feature `fake`) speaks openapi/sql-v1-connections.yaml:
+# Proves that the fake server (src/fake/, feature `fake`) speaks openapi/sql-v1.yaml:
 # builds and starts the standalone fake in open mode, fuzzes it with schemathesis (pinned in
 # tools/schemathesis/requirements.txt, installed into .venv/), and exits non-zero on failures.
 #
@@ -16,7 +16,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-SPEC=openapi/sql-v1-connections.yaml
+SPEC=openapi/sql-v1.yaml
 REQUIREMENTS=tools/schemathesis/requirements.txt
 VENV="$ROOT/.venv"
 SEED="${SCHEMATHESIS_SEED:-20241122}"

@@ -460,7 +460,7 @@ fn a_bodiless_429_behind_a_ref_is_dropped() {
 const CONNECTIONS: &str =
     "/sql/v1/organizations/{organization_id}/environments/{environment_id}/connections";
 
-/// Runs `scripts/extract_connections_spec.py` on `input`, with the project's Python
+/// Runs `scripts/convert_spec.py` on `input`, with the project's Python
 /// (`.venv/`, which `scripts/schemathesis.sh` makes with the pinned PyYAML, when there is
 /// one; else `python3`).
 fn extract(input: &Path) -> std::process::Output {
@@ -472,7 +472,7 @@ fn extract(input: &Path) -> std::process::Output {
         PathBuf::from("python3")
     };
     std::process::Command::new(&python)
-        .arg(root.join("scripts/extract_connections_spec.py"))
+        .arg(root.join("scripts/convert_spec.py"))
         .arg(input)
         .output()
         .unwrap_or_else(|e| panic!("run {}: {e}", python.display()))

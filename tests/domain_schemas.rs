@@ -1,7 +1,7 @@
 //! The public data types' JSON Schemas (`schemars::JsonSchema`) against the spec's: property
 //! names, required properties, types (and formats, closed enums and `maxLength` where both
 //! give one), recursively. A drift between the domain types and
-//! `openapi/sql-v1-connections.yaml` fails here. The deliberate differences are listed once,
+//! `openapi/sql-v1.yaml` fails here. The deliberate differences are listed once,
 //! in [`ALLOWED`], each with its reason; an entry that no longer matches anything fails too.
 //!
 //! Which side must require what: a type that *reads* a response (`Connection`, ...) may

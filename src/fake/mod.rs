@@ -1,6 +1,6 @@
 //! An in-memory fake of the Flink SQL Connections service, for tests (feature `fake`).
 //!
-//! [`FakeServer`] serves the five operations of `openapi/sql-v1-connections.yaml` over HTTP/1.1
+//! [`FakeServer`] serves the five operations of `openapi/sql-v1.yaml` over HTTP/1.1
 //! on `127.0.0.1`, with the status codes, headers and bodies the spec declares and the
 //! behaviour the real service shows where the spec is silent. It shares no code with this
 //! crate's client, so that a misreading of the spec on one side cannot hide the same

@@ -111,7 +111,7 @@ pub fn prepare_spec(spec: &Path, deviations: &Path, out: &Path) -> Result<String
 pub fn prepare_crate_spec(served: Served, out: &Path) -> Result<String, String> {
     prepare_spec_served(
         served,
-        &root().join("openapi/sql-v1-connections.yaml"),
+        &root().join("openapi/sql-v1.yaml"),
         &root().join("openapi/deviations.json"),
         out,
     )
@@ -152,7 +152,7 @@ pub fn prepare_spec_served(
 
 impl Prism {
     /// Starts Prism on 127.0.0.1 with a port the OS chooses, serving the prepared copy of
-    /// `openapi/sql-v1-connections.yaml`, and waits until it listens.
+    /// `openapi/sql-v1.yaml`, and waits until it listens.
     ///
     /// Returns `None` (after printing why) when Prism is not installed and `REQUIRE_PRISM`
     /// is not set. Panics with Prism's output when it is required but missing, or when it

@@ -1,4 +1,4 @@
-//! Validates JSON against the schemas of `openapi/sql-v1-connections.yaml` as published,
+//! Validates JSON against the schemas of `openapi/sql-v1.yaml` as published,
 //! allowing exactly the deviations listed in `openapi/deviations.json`.
 //!
 //! Include it from a test file with
@@ -70,7 +70,7 @@ pub use deviations::{Deviation, PrismFinding};
 use translate::View;
 
 /// The spec file, relative to the crate root.
-pub const SPEC_PATH: &str = "openapi/sql-v1-connections.yaml";
+pub const SPEC_PATH: &str = "openapi/sql-v1.yaml";
 /// The machine-readable deviation list, relative to the crate root.
 pub const DEVIATIONS_PATH: &str = "openapi/deviations.json";
 
@@ -236,7 +236,7 @@ impl fmt::Debug for Spec {
 }
 
 impl Spec {
-    /// Loads `openapi/sql-v1-connections.yaml` and `openapi/deviations.json`.
+    /// Loads `openapi/sql-v1.yaml` and `openapi/deviations.json`.
     pub fn load() -> Result<Spec, String> {
         let root = crate_root();
         Spec::from_texts(
