@@ -52,6 +52,7 @@ pub const FIXES: &[(&str, Fix)] = &[
         "drop_version_from_schema_names",
         drop_version_from_schema_names,
     ),
+    ("inline_allof_parts", inline_allof_parts),
     (
         "declare_overlay_only_properties",
         declare_overlay_only_properties,
@@ -126,6 +127,16 @@ fn walk_mut(v: &mut Value, f: &mut dyn FnMut(&mut Value)) {
     }
 }
 
+/// Calls `f` on every value of the tree, parents before children.
+fn walk(v: &Value, f: &mut dyn FnMut(&Value)) {
+    f(v);
+    match v {
+        Value::Object(m) => m.values().for_each(|c| walk(c, f)),
+        Value::Array(a) => a.iter().for_each(|c| walk(c, f)),
+        _ => {}
+    }
+}
+
 /// Every operation object of the document.
 fn operations_mut(doc: &mut Value) -> impl Iterator<Item = &mut Map<String, Value>> {
     doc.get_mut("paths")
@@ -191,7 +202,9 @@ fn is_documentation_only(v: &Value) -> bool {
 /// Schema names carry the API's version (`sql.v1.Connection`), which progenitor turns
 /// into `SqlV1Connection`: a name that says nothing a user needs, in a crate that only
 /// speaks sql/v1. A component named `<segment>.<segment>.<Name>` (dots before the last
-/// part) becomes `<Name>`, with every reference, when that name is free.
+/// part) becomes `<Name>`, with every reference, when that name is free; so does one
+/// named with the same prefix written with underscores (`sql_v1_<Name>`, as generators
+/// name the schemas they make up).
 pub fn drop_version_from_schema_names(doc: &mut Value) -> Result<usize, String> {
     let renames: Vec<(String, String)> = {
         let Some(schemas) = doc
@@ -202,8 +215,19 @@ pub fn drop_version_from_schema_names(doc: &mut Value) -> Result<usize, String> 
         };
         let mut taken: BTreeSet<String> = schemas.keys().cloned().collect();
         let mut renames = Vec::new();
+        // The prefixes of the dotted names (`sql.v1.`), also in the form generators
+        // write them in the names they make up (`sql_v1_StatementStatus_affected_resource`).
+        let prefixes: BTreeSet<String> = schemas
+            .keys()
+            .filter_map(|n| n.rsplit_once('.'))
+            .map(|(prefix, _)| format!("{}_", prefix.replace('.', "_")))
+            .collect();
         for name in schemas.keys() {
-            let Some((_, short)) = name.rsplit_once('.') else {
+            let short = match name.rsplit_once('.') {
+                Some((_, short)) => Some(short),
+                None => prefixes.iter().find_map(|p| name.strip_prefix(p.as_str())),
+            };
+            let Some(short) = short else {
                 continue;
             };
             if short.is_empty() || taken.contains(short) {
@@ -258,6 +282,85 @@ pub fn drop_version_from_schema_names(doc: &mut Value) -> Result<usize, String> 
             };
             if let Some((_, to)) = renames.iter().find(|(from, _)| from == name) {
                 *target = Value::String(format!("#/components/schemas/{to}"));
+                changes += 1;
+            }
+        }
+    });
+    Ok(changes)
+}
+
+/// A component schema that is referenced once, as a member of another component's `allOf`
+/// (`sql_v1_PhysicalColumn_allOf`, the part a generator split out of
+/// `sql.v1.PhysicalColumn`), is put in that place and removed from the components.
+/// typify merges an `allOf` of inline parts into the one type; a component part is a
+/// type of its own, public, named after no resource, and never used alone.
+pub fn inline_allof_parts(doc: &mut Value) -> Result<usize, String> {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return Ok(0);
+    };
+    let names: Vec<String> = schemas.keys().cloned().collect();
+    // Every reference, and those that are `allOf` members, by target.
+    let mut all: Vec<String> = Vec::new();
+    let mut in_allof: Vec<String> = Vec::new();
+    // Only the `allOf` of a component itself: one in an operation's answer is an
+    // overlay on the resource (`collapse_required_only_overlays` reads it).
+    for schema in schemas.values() {
+        let members = schema.get("allOf").and_then(Value::as_array);
+        for m in members.into_iter().flatten() {
+            if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+                in_allof.push(r.to_string());
+            }
+        }
+    }
+    let mut count = |v: &Value| {
+        if let Some(r) = v.get("$ref").and_then(Value::as_str) {
+            all.push(r.to_string());
+        }
+        // A discriminator mapping refers to its targets too.
+        for t in v
+            .get("mapping")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|m| m.values())
+        {
+            if let Some(r) = t.as_str() {
+                all.push(r.to_string());
+            }
+        }
+    };
+    walk(doc, &mut count);
+    let parts: Vec<String> = names
+        .into_iter()
+        .filter(|n| {
+            let r = format!("#/components/schemas/{}", pointer_token(n));
+            all.iter().filter(|x| **x == r).count() == 1
+                && in_allof.iter().filter(|x| **x == r).count() == 1
+        })
+        .collect();
+    if parts.is_empty() {
+        return Ok(0);
+    }
+    let schemas = component_schemas_mut(doc)?;
+    let bodies: Vec<(String, Value)> = parts
+        .iter()
+        .filter_map(|n| {
+            schemas
+                .remove(n)
+                .map(|b| (format!("#/components/schemas/{}", pointer_token(n)), b))
+        })
+        .collect();
+    let mut changes = 0;
+    walk_mut(doc, &mut |v| {
+        let Some(members) = v.get_mut("allOf").and_then(Value::as_array_mut) else {
+            return;
+        };
+        for m in members.iter_mut() {
+            let target = m.get("$ref").and_then(Value::as_str).map(str::to_string);
+            if let Some((_, body)) = target.and_then(|t| bodies.iter().find(|(r, _)| *r == t)) {
+                *m = body.clone();
                 changes += 1;
             }
         }
@@ -1750,6 +1853,52 @@ pub fn anchor_patterns(doc: &mut Value) -> Result<usize, String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn allof_parts_used_once_are_inlined_and_version_prefixes_go_in_either_form() {
+        let r = |n: &str| json!({"$ref": format!("#/components/schemas/{n}")});
+        let mut doc = json!({"components": {"schemas": {
+            "sql.v1.Column": {"allOf": [r("sql.v1.Common"), r("sql_v1_Column_allOf")]},
+            "sql.v1.Other": {"allOf": [r("sql.v1.Common"), r("Shared")]},
+            "sql.v1.Third": {"properties": {"s": r("Shared")}},
+            "sql.v1.Common": {"properties": {"name": {"type": "string"}}},
+            "sql_v1_Column_allOf": {"properties": {"kind": {"enum": ["Physical"]}}},
+            "sql_v1_Status_affected_resource": {"type": "object"},
+            "Shared": {"type": "object"},
+            "sql.v1.Answered": {"type": "object"}
+        }}, "paths": {"/a": {"get": {"responses": {"200": {"content": {"application/json": {
+            "schema": {"allOf": [r("sql.v1.Answered"), {"required": ["x"]}]}}}}}}}}});
+        // The part used once, in a component's `allOf`, is inlined; one also used
+        // elsewhere stays, as does `sql.v1.Common` (used twice), and so does a resource
+        // that only an answer's `allOf` overlay uses.
+        assert_eq!(inline_allof_parts(&mut doc).unwrap(), 1);
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        assert!(!schemas.contains_key("sql_v1_Column_allOf"));
+        assert_eq!(
+            schemas["sql.v1.Column"]["allOf"][1],
+            json!({"properties": {"kind": {"enum": ["Physical"]}}})
+        );
+        assert!(schemas.contains_key("Shared") && schemas.contains_key("sql.v1.Common"));
+        assert!(schemas.contains_key("sql.v1.Answered"));
+        drop_version_from_schema_names(&mut doc).unwrap();
+        let names: Vec<&String> = doc["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Answered",
+                "Column",
+                "Common",
+                "Other",
+                "Shared",
+                "Status_affected_resource",
+                "Third"
+            ]
+        );
+    }
 
     #[test]
     fn json_suffix_bodies_are_generated_as_json_and_sent_as_published() {
