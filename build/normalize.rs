@@ -344,12 +344,17 @@ pub fn inline_allof_parts(doc: &mut Value) -> Result<usize, String> {
         return Ok(0);
     }
     let schemas = component_schemas_mut(doc)?;
+    // Each part keeps the name the spec gives it, inline (the tests find its
+    // examples' type by it).
     let bodies: Vec<(String, Value)> = parts
         .iter()
         .filter_map(|n| {
-            schemas
-                .remove(n)
-                .map(|b| (format!("#/components/schemas/{}", pointer_token(n)), b))
+            let mut body = schemas.remove(n)?;
+            if let Some(obj) = body.as_object_mut() {
+                obj.entry(PUBLISHED_NAME)
+                    .or_insert_with(|| Value::String(n.clone()));
+            }
+            Some((format!("#/components/schemas/{}", pointer_token(n)), body))
         })
         .collect();
     let mut changes = 0;
@@ -1876,7 +1881,7 @@ mod tests {
         assert!(!schemas.contains_key("sql_v1_Column_allOf"));
         assert_eq!(
             schemas["sql.v1.Column"]["allOf"][1],
-            json!({"properties": {"kind": {"enum": ["Physical"]}}})
+            json!({"properties": {"kind": {"enum": ["Physical"]}}, PUBLISHED_NAME: "sql_v1_Column_allOf"})
         );
         assert!(schemas.contains_key("Shared") && schemas.contains_key("sql.v1.Common"));
         assert!(schemas.contains_key("sql.v1.Answered"));

