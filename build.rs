@@ -21,6 +21,8 @@ mod normalize;
 mod open_enums;
 #[path = "build/operations.rs"]
 mod operations;
+#[path = "build/resources.rs"]
+mod resources;
 #[path = "build/serde_impls.rs"]
 mod serde_impls;
 #[path = "build/type_table.rs"]
@@ -75,6 +77,10 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
     }
     code.push_str("];\n");
     code.push_str(&sent_media_types(&generated.doc));
+    code.push_str(
+        &resources::module(&generated.doc, &code)
+            .map_err(|e| format!("{}: {e}", spec.display()))?,
+    );
     code.push_str(
         &type_table::module(
             &generated.doc,

@@ -40,12 +40,14 @@ pub mod fake;
 #[doc(hidden)]
 pub mod fuzzing;
 mod generated;
+pub mod list;
 pub mod operations;
 mod outcome;
 #[cfg(test)]
 mod proptests;
 mod redact;
 mod redirect;
+mod resource;
 pub mod retry;
 mod timestamp;
 mod transport;
@@ -82,3 +84,10 @@ pub mod types {
 /// ([`NewConnection::validate`](connections::NewConnection::validate), the page size of
 /// [`ListRequest`](connections::ListRequest)).
 pub use generated::limits;
+
+/// A handle for every resource of the spec (`client.statements()`,
+/// `client.materialized_tables(kafka_cluster_id)`, ...) and a listing for every list
+/// operation, generated from the spec at every build: a resource Confluent adds to the
+/// spec has its handle after `cargo build`. Connections have their own hand-finished
+/// module, [`connections`] (secrets, safe updates).
+pub use generated::resources;

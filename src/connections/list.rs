@@ -87,6 +87,20 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    pub(crate) fn from_parts(
+        items: Vec<T>,
+        next_page_token: Option<String>,
+        total_size: Option<u32>,
+        request_id: Option<String>,
+    ) -> Self {
+        Page {
+            items,
+            next_page_token,
+            total_size,
+            request_id,
+        }
+    }
+
     /// The items of this page, in the service's order.
     pub fn items(&self) -> &[T] {
         &self.items
@@ -301,14 +315,14 @@ struct State {
 /// found at the latest once the held token is inside it and the step has grown past
 /// the loop's length, within about twice that length.
 #[derive(Debug)]
-struct LoopCheck {
+pub(crate) struct LoopCheck {
     held: Option<String>,
     since: u64,
     step: u64,
 }
 
 impl LoopCheck {
-    fn new(start: Option<String>) -> Self {
+    pub(crate) fn new(start: Option<String>) -> Self {
         LoopCheck {
             held: start,
             since: 0,
@@ -317,7 +331,7 @@ impl LoopCheck {
     }
 
     /// Takes the next token; false when it closes a loop.
-    fn next(&mut self, token: &str) -> bool {
+    pub(crate) fn next(&mut self, token: &str) -> bool {
         if self.held.as_deref() == Some(token) {
             return false;
         }

@@ -56,7 +56,7 @@
 
 mod auth_data;
 mod body;
-mod field;
+pub(crate) mod field;
 mod forward;
 mod list;
 mod model;
@@ -65,6 +65,7 @@ pub(crate) mod wire;
 
 pub use auth_data::{AuthData, McpTransport, SecretGroup};
 pub(crate) use list::page_items;
+pub(crate) use list::{next_token as next_token_for_list, LoopCheck};
 pub use list::{ListRequest, Page, MAX_PAGE_SIZE};
 #[allow(deprecated)]
 pub use model::Phase;

@@ -1,0 +1,134 @@
+//! What every resource handle does around one generated operation: run it with the
+//! client's credentials, retries and tracing, read any 2xx answer as success, and turn
+//! a failure into the crate's [`Error`]. The handles themselves
+//! ([`resources`](crate::resources)) are generated from the spec (`build/resources.rs`).
+
+use std::future::Future;
+
+use progenitor_client::{Error as GenError, ResponseValue};
+use serde::de::DeserializeOwned;
+
+use crate::client::Client;
+use crate::generated::types::Failure;
+use crate::outcome;
+use crate::transport::{Failed, Operation};
+use crate::Error;
+
+type Attempt<T> = Result<ResponseValue<T>, GenError<Failure>>;
+
+/// Runs `attempt` as operation `op` and gives the answer's body. A 2xx answer the spec
+/// does not declare for the operation (a 200 for a 201) is read as the body too.
+pub(crate) async fn answer<T, F, Fut>(
+    client: &Client,
+    op: Operation,
+    what: &(dyn Fn() -> String + Sync),
+    attempt: F,
+) -> Result<T, Error>
+where
+    T: DeserializeOwned,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Attempt<T>>,
+{
+    match client.transport().run(op, attempt).await {
+        Ok(answer) => Ok(answer.into_inner()),
+        Err(Failed::Attempt {
+            error: GenError::UnexpectedResponse(r),
+            ..
+        }) if r.status().is_success() => {
+            let request_id = r
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(String::from);
+            let body = r.bytes().await.unwrap_or_default();
+            serde_json::from_slice(&body).map_err(|e| {
+                let e = outcome::undecodable(&what(), &e, &body).with_request_id(request_id);
+                outcome::scrubbed(client, e, None)
+            })
+        }
+        Err(failed) => Err(Box::pin(outcome::failed(client, failed, what, None)).await),
+    }
+}
+
+/// Runs `attempt` as operation `op` (a list's page) and gives the answer's body with
+/// its `X-Request-Id`.
+pub(crate) async fn page<T, F, Fut>(
+    client: &Client,
+    op: Operation,
+    what: &(dyn Fn() -> String + Sync),
+    attempt: F,
+) -> Result<(T, Option<String>), Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Attempt<T>>,
+{
+    match client.transport().run(op, attempt).await {
+        Ok(answer) => {
+            let request_id = answer
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(String::from);
+            Ok((answer.into_inner(), request_id))
+        }
+        Err(failed) => Err(Box::pin(outcome::failed(client, failed, what, None)).await),
+    }
+}
+
+/// Runs `attempt` as operation `op`, whose answer has no body the caller needs: any
+/// 2xx is success.
+pub(crate) async fn done<T, F, Fut>(
+    client: &Client,
+    op: Operation,
+    what: &(dyn Fn() -> String + Sync),
+    attempt: F,
+) -> Result<(), Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Attempt<T>>,
+{
+    match client.transport().run(op, attempt).await {
+        Ok(_) => Ok(()),
+        Err(Failed::Attempt {
+            error: GenError::UnexpectedResponse(r),
+            ..
+        }) if r.status().is_success() => Ok(()),
+        Err(failed) => Err(Box::pin(outcome::failed(client, failed, what, None)).await),
+    }
+}
+
+/// A delete: any 2xx is success, and so is a 404 that answers a retry after an
+/// attempt whose answer was lost (that attempt deleted it).
+pub(crate) async fn delete<T, F, Fut>(
+    client: &Client,
+    op: Operation,
+    what: &(dyn Fn() -> String + Sync),
+    attempt: F,
+) -> Result<(), Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Attempt<T>>,
+{
+    match done(client, op, what, attempt).await {
+        Err(e) if e.is_not_found() && e.outcome_unknown() => Ok(()),
+        other => other,
+    }
+}
+
+/// A name that addresses one resource: not empty (the collection), not `.` or `..`
+/// (URL dot segments, which resolve to the parent).
+pub(crate) fn require_name(kind: &str, name: &str) -> Result<(), Error> {
+    if name.is_empty() || name == "." || name == ".." {
+        return Err(Error::validation(format!("`{name}` is not a {kind} name")));
+    }
+    Ok(())
+}
+
+/// A name cut to a readable length for messages.
+pub(crate) fn shorten(name: &str) -> String {
+    let mut s: String = name.chars().take(64).collect();
+    if name.chars().count() > 64 {
+        s.push('…');
+    }
+    s.chars().flat_map(char::escape_default).collect()
+}
