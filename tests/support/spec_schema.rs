@@ -14,13 +14,14 @@
 //! # From OpenAPI 3.0 to JSON Schema
 //!
 //! The `jsonschema` crate validates JSON Schema (draft 2020-12 here). Each operation's body
-//! schema is expanded into one self-contained schema (every `$ref` inlined; recursive
-//! references are refused) and translated keyword by keyword. Nothing is dropped silently:
+//! schema is expanded into one self-contained schema (every `$ref` inlined, except a recursive
+//! one, see below) and translated keyword by keyword. Nothing is dropped silently:
 //! a keyword not listed below makes [`Spec::load`] fail.
 //!
 //! | OpenAPI 3.0 | becomes |
 //! |---|---|
 //! | `$ref` (local, alone) | the referenced schema, inlined; a `$ref` with siblings is refused |
+//! | `$ref` inside the schema it refers to (recursive: `DataType`'s `element_type`) | `{"$ref": "#/$defs/<name>"}`, the schema translated once into the root's `$defs`; the validator follows it only as deep as the value goes |
 //! | `nullable: true` | `null` added to `type` (and to `enum`); without `type` it has no effect (OpenAPI 3.0.3) |
 //! | `discriminator` + `oneOf`/`anyOf` | the property is required, must be one of the mapping's values (or an unmapped member's component name), and the value must match the member it names (`if`/`then`); the `oneOf` itself is replaced by that choice, so errors point inside the chosen member |
 //! | `readOnly` (a property's schema, through `$ref`/`allOf`) | in request bodies: the property must be absent (`allOf: [false, schema]`, reported as keyword `readOnly`; the content is still checked) and is dropped from `required` of the same schema object; in responses and elsewhere: no effect |
@@ -33,7 +34,10 @@
 //! | `example`, `deprecated`, `externalDocs`, `xml`, `x-*` | removed (`x-extensible-enum` included: such enums stay open, as the service means them) |
 //! | `type`, `enum`, `properties`, `required`, `items`, `allOf`, `anyOf`, `oneOf`, `not`, `additionalProperties`, length/size/number limits, `pattern`, `uniqueItems`, `default`, `description`, `title` | unchanged |
 //!
-//! Refused rather than skipped: media types other than `application/json`, `examples` (the
+//! Request and response bodies are read from their JSON media type: `application/json`, or
+//! one with RFC 6839's `+json` suffix (`application/json-patch+json`), one per body.
+//!
+//! Refused rather than skipped: other media types (or two JSON ones), `examples` (the
 //! map form), non-local `$ref`s, a `discriminator` without `oneOf`/`anyOf` or with an inline
 //! (docs-form) mapping.
 //!
@@ -584,8 +588,13 @@ impl Spec {
                 let here = format!("{at}/parameters/{i}");
                 self.holder_examples(p, &here, &mut found)?;
             }
-            if let Some(media) = raw.pointer("/requestBody/content/application~1json") {
-                let here = format!("{at}/requestBody/content/application~1json");
+            let request_media = raw
+                .get("requestBody")
+                .map(|body| json_media_of(body, &format!("{at}/requestBody")))
+                .transpose()?
+                .flatten();
+            if let Some((media_type, media)) = request_media {
+                let here = format!("{at}/requestBody/content/{}", translate::escape(media_type));
                 if let (Some(example), Some(schema)) = (media.get("example"), media.get("schema")) {
                     found.push(self.example(
                         &here,
@@ -1067,8 +1076,8 @@ fn compile_operation(
         None => None,
         Some(body) => {
             let here = format!("{at}/requestBody");
-            let schema = json_schema_of(body, &here)?
-                .ok_or_else(|| format!("{here}: no application/json schema"))?;
+            let schema =
+                json_schema_of(body, &here)?.ok_or_else(|| format!("{here}: no JSON schema"))?;
             Some(translate_and_compile(doc, schema, &here, View::Request)?.1)
         }
     };
@@ -1101,17 +1110,37 @@ fn compile_operation(
     })
 }
 
-/// The `application/json` schema of a request body or response; other media types are refused.
-fn json_schema_of<'a>(holder: &'a Value, at: &str) -> Result<Option<&'a Value>, String> {
+/// Whether `media_type` is JSON: `application/json`, or a type with RFC 6839's `+json`
+/// suffix (`application/json-patch+json`).
+pub fn is_json_media_type(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || essence.split_once('/').is_some_and(|(kind, sub)| {
+            !kind.is_empty() && sub.len() > 5 && sub.to_ascii_lowercase().ends_with("+json")
+        })
+}
+
+/// The JSON media type of a request body or response and its media type object (`None`
+/// without `content`); another media type, or more than one, is refused.
+fn json_media_of<'a>(holder: &'a Value, at: &str) -> Result<Option<(&'a str, &'a Value)>, String> {
     let Some(content) = holder.get("content").and_then(Value::as_object) else {
         return Ok(None);
     };
-    if let Some(other) = content.keys().find(|k| *k != "application/json") {
+    if let Some(other) = content.keys().find(|k| !is_json_media_type(k)) {
         return Err(format!("{at}: media type {other} is not supported"));
     }
-    Ok(content
-        .get("application/json")
-        .and_then(|m| m.get("schema")))
+    if content.len() > 1 {
+        let types: Vec<&String> = content.keys().collect();
+        return Err(format!(
+            "{at}: several JSON media types {types:?} are not supported"
+        ));
+    }
+    Ok(content.iter().next().map(|(k, v)| (k.as_str(), v)))
+}
+
+/// The JSON schema of a request body or response (see [`json_media_of`]).
+fn json_schema_of<'a>(holder: &'a Value, at: &str) -> Result<Option<&'a Value>, String> {
+    Ok(json_media_of(holder, at)?.and_then(|(_, m)| m.get("schema")))
 }
 
 fn compile(schema: &Value, at: &str) -> Result<jsonschema::Validator, String> {

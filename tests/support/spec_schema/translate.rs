@@ -4,7 +4,7 @@
 //! nothing in the spec is dropped silently. The list of translations is in the docs of
 //! `spec_schema.rs`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value};
 
@@ -67,13 +67,63 @@ const DROPPED: &[&str] = &["example", "deprecated", "externalDocs", "xml"];
 pub const BYTE_FORMAT: &str = "byte";
 
 /// Translates the schema at `at` (a JSON pointer into `doc`, used in error messages) for `view`.
+///
+/// A `$ref` is inlined, except where it refers back to a schema it is inside (a recursive
+/// schema, such as `DataType`'s `element_type`): there it becomes a `$ref` to that schema's
+/// translation in the result's `$defs` (`#/$defs/<name>`, see [`def_name`]), which the
+/// validator resolves only as deep as the value it checks goes. Each such schema is
+/// translated once, after the root, the same way (its own recursive references again
+/// pointing into `$defs`).
 pub fn translate(doc: &Value, schema: &Value, at: &str, view: View) -> Result<Value, String> {
-    Translator {
+    let mut translator = Translator {
         doc,
         view,
         refs: Vec::new(),
+        recursive: BTreeSet::new(),
+    };
+    let mut root = translator.schema(schema, at)?;
+    let mut defs = Map::new();
+    while let Some(pointer) = translator
+        .recursive
+        .iter()
+        .find(|p| !defs.contains_key(&def_name(p)))
+        .cloned()
+    {
+        let resolved = doc
+            .pointer(&pointer)
+            .ok_or_else(|| format!("{at}: $ref #{pointer} does not resolve"))?;
+        translator.refs = vec![pointer.clone()];
+        let translated = translator.schema(resolved, &pointer)?;
+        defs.insert(def_name(&pointer), translated);
     }
-    .schema(schema, at)
+    if !defs.is_empty() {
+        match &mut root {
+            Value::Object(out) => {
+                out.insert("$defs".into(), Value::Object(defs));
+            }
+            _ => return Err(format!("{at}: a recursive schema must be an object")),
+        }
+    }
+    Ok(root)
+}
+
+/// The `$defs` key of the translation of the schema at `pointer`: the pointer with every
+/// character but ASCII letters, digits, `.`, `-` and `_` written as `+XX` (its UTF-8 bytes in
+/// hex), so that distinct pointers get distinct keys and a key needs no escaping in a
+/// `$ref` (`/components/schemas/DataType` -> `+2Fcomponents+2Fschemas+2FDataType`).
+pub fn def_name(pointer: &str) -> String {
+    let mut out = String::new();
+    for c in pointer.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+            out.push(c);
+        } else {
+            let mut bytes = [0; 4];
+            for b in c.encode_utf8(&mut bytes).bytes() {
+                out.push_str(&format!("+{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 /// Whether the schema (through `$ref` and `allOf`) is marked `readOnly` (or `writeOnly`).
@@ -126,8 +176,10 @@ pub fn escape(segment: &str) -> String {
 struct Translator<'a> {
     doc: &'a Value,
     view: View,
-    /// The `$ref`s being expanded, to refuse recursive schemas instead of looping.
+    /// The `$ref`s being expanded: one met again inside itself is recursive.
     refs: Vec<String>,
+    /// The recursive `$ref`s met (JSON pointers), each translated once into `$defs`.
+    recursive: BTreeSet<String>,
 }
 
 impl Translator<'_> {
@@ -233,13 +285,17 @@ impl Translator<'_> {
             ));
         }
         let pointer = local_ref(target, at)?;
-        if self.refs.contains(&pointer) {
-            return Err(format!("{at}: recursive $ref {pointer} is not supported"));
-        }
         let resolved = self
             .doc
             .pointer(&pointer)
             .ok_or_else(|| format!("{at}: $ref #{pointer} does not resolve"))?;
+        if self.refs.contains(&pointer) {
+            // Inside itself: a reference to its one translation, resolved as deep as the
+            // checked value goes.
+            let name = def_name(&pointer);
+            self.recursive.insert(pointer);
+            return Ok(json!({ "$ref": format!("#/$defs/{name}") }));
+        }
         self.refs.push(pointer.clone());
         let translated = self.schema(resolved, &pointer);
         self.refs.pop();
