@@ -257,6 +257,172 @@ def operation_examples(doc):
         get200["example"] = connection_example("my-openai-connection", "OPENAI", "https://api.openai.com/v1/chat/completions")
 
 
+def json_type(value):
+    """The JSON type of a parsed YAML value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def schema_parts(doc, schema, seen=()):
+    """Every schema object that applies to a value of `schema`: the schema itself (its
+    `$ref` followed) and, recursively, its `allOf` members."""
+    if not isinstance(schema, dict):
+        return []
+    if isinstance(schema.get("$ref"), str):
+        if schema["$ref"] in seen:
+            return []
+        try:
+            target = follow(doc, {"$ref": schema["$ref"]})
+        except (SpecError, KeyError):
+            return []
+        return schema_parts(doc, target, seen + (schema["$ref"],))
+    parts = [schema]
+    for member in schema.get("allOf") or []:
+        parts.extend(schema_parts(doc, member, seen))
+    return parts
+
+
+def type_fits(doc, parts, value):
+    """Whether `value`'s JSON type is one every part (and, for a `oneOf`/`anyOf`, one of
+    its members) allows; `nullable: true` allows null."""
+    kind = json_type(value)
+    for part in parts:
+        allowed = part.get("type")
+        if isinstance(allowed, str):
+            ok = (kind == allowed or (allowed == "number" and kind == "integer")
+                  or (kind == "null" and part.get("nullable") is True))
+            if not ok:
+                return False
+        for key in ("oneOf", "anyOf"):
+            members = part.get(key)
+            if isinstance(members, list) and members and not any(
+                    type_fits(doc, schema_parts(doc, m), value) for m in members):
+                return False
+    return True
+
+
+def fit_example(doc, schema, value):
+    """`(fits, value)`: `value` with every wrongly typed part removed, checked against
+    `schema` by JSON type only (references and `allOf` followed).
+
+    A property whose value has the wrong type is removed, an array item of the wrong type
+    too; `fits` is False when `value` itself has the wrong type or a property the schema
+    requires had to be removed (then the example cannot be mended, only dropped).
+    """
+    parts = schema_parts(doc, schema)
+    if not type_fits(doc, parts, value):
+        return False, value
+    if isinstance(value, dict):
+        required = {r for part in parts for r in part.get("required") or [] if isinstance(r, str)}
+        out = {}
+        for key, item in value.items():
+            schemas = [part["properties"][key] for part in parts
+                       if isinstance(part.get("properties"), dict) and key in part["properties"]]
+            ok = True
+            for sub in schemas:
+                ok, item = fit_example(doc, sub, item)
+                if not ok:
+                    break
+            if ok:
+                out[key] = item
+            elif key in required:
+                return False, value
+        return True, out
+    if isinstance(value, list):
+        items = [part["items"] for part in parts if isinstance(part.get("items"), dict)]
+        out = []
+        for item in value:
+            ok = True
+            for sub in items:
+                ok, item = fit_example(doc, sub, item)
+                if not ok:
+                    break
+            if ok:
+                out.append(item)
+        return True, out
+    return True, value
+
+
+def mend_example(doc, holder, schema, fixed):
+    """Mends or drops `holder["example"]` where it does not fit `schema` (see
+    `fit_example`); counts what it did in `fixed`."""
+    if "example" not in holder or not isinstance(schema, dict):
+        return
+    fits, value = fit_example(doc, schema, holder["example"])
+    if not fits:
+        del holder["example"]
+        fixed["dropped"] += 1
+    elif value != holder["example"]:
+        holder["example"] = value
+        fixed["mended"] += 1
+
+
+def mend_schema_examples(doc, schema, fixed):
+    """`mend_example` on every `example` inside a schema tree (not through references)."""
+    if not isinstance(schema, dict):
+        return
+    mend_example(doc, schema, schema, fixed)
+    for key, child in schema.items():
+        if key == "properties" and isinstance(child, dict):
+            for sub in child.values():
+                mend_schema_examples(doc, sub, fixed)
+        elif key in ("allOf", "oneOf", "anyOf") and isinstance(child, list):
+            for sub in child:
+                mend_schema_examples(doc, sub, fixed)
+        elif key in ("items", "not", "additionalProperties"):
+            mend_schema_examples(doc, child, fixed)
+
+
+def mend_examples(doc):
+    """Examples that contradict their own schema's types are generator artefacts of the
+    published document (`metadata: ""`, `data: ["", ""]`, `columns: [null, null]`):
+    each wrongly typed part is removed, and an example that cannot be mended so (the
+    wrong type at its root, or a required property removed) is dropped. Checked by JSON
+    type only: formats and the rest are left as published (openapi/deviations.json lists
+    the examples that break them). Returns {"mended": n, "dropped": n}."""
+    fixed = {"mended": 0, "dropped": 0}
+
+    def holder(h):
+        if isinstance(h, dict):
+            mend_example(doc, h, h.get("schema"), fixed)
+            mend_schema_examples(doc, h.get("schema"), fixed)
+
+    for _, _, op in operations(doc):
+        for parameter in op.get("parameters") or []:
+            holder(parameter)
+        for media in ((op.get("requestBody") or {}).get("content") or {}).values():
+            holder(media)
+        for response in (op.get("responses") or {}).values():
+            if not isinstance(response, dict):
+                continue
+            for header in (response.get("headers") or {}).values():
+                holder(header)
+            for media in (response.get("content") or {}).values():
+                holder(media)
+    components = doc.get("components") or {}
+    for section in ("parameters", "headers"):
+        for h in (components.get(section) or {}).values():
+            holder(h)
+    for response in (components.get("responses") or {}).values():
+        if isinstance(response, dict):
+            for h in list((response.get("headers") or {}).values()) + list((response.get("content") or {}).values()):
+                holder(h)
+    for schema in (components.get("schemas") or {}).values():
+        mend_schema_examples(doc, schema, fixed)
+    return fixed
+
+
 class TextTimestampLoader(yaml.SafeLoader):
     """A safe loader that keeps timestamps as the text they are written as.
 
@@ -346,6 +512,7 @@ def extract(src):
         out["components"] = components
     seed_additions(out)
     operation_examples(out)
+    mend_examples(out)
     return form, out
 
 

@@ -129,36 +129,99 @@ fn strict(violations: &[Violation]) -> Vec<&Violation> {
     violations.iter().filter(|v| !v.is_allowed()).collect()
 }
 
-#[test]
-fn the_spec_has_the_five_operations_with_their_statuses() {
-    let spec = spec();
-    assert_eq!(
-        spec.operation_ids(),
-        [
-            "createSqlv1Connection",
-            "deleteSqlv1Connection",
-            "getSqlv1Connection",
-            "listSqlv1Connections",
-            "updateSqlv1Connection"
-        ]
-    );
-    let list = spec.operation("listSqlv1Connections").unwrap();
-    assert_eq!(
-        (list.method.as_str(), list.statuses()),
-        ("GET", vec!["200", "400", "401", "403", "404", "429", "500"])
-    );
-    assert!(list.response_has_body(200) && !list.response_has_body(429));
-    let create = spec.operation("createSqlv1Connection").unwrap();
-    assert_eq!(
-        create.statuses(),
-        ["201", "400", "401", "403", "409", "422", "429", "500"]
-    );
-    assert!(create.has_request_body());
-    assert_eq!(create.response_headers(201), ["Location", "X-Request-Id"]);
-    for id in ["updateSqlv1Connection", "deleteSqlv1Connection"] {
-        let op = spec.operation(id).unwrap();
-        assert!(!op.response_has_body(200), "{id} 200 declares no body");
+/// Every operation of the document, read from the YAML itself (not through the validator):
+/// `(operationId, METHOD, path, operation object)`.
+fn raw_operations(document: &Value) -> Vec<(String, String, String, Value)> {
+    let mut found = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                found.push((
+                    id.to_owned(),
+                    method.to_ascii_uppercase(),
+                    path.clone(),
+                    op.clone(),
+                ));
+            }
+        }
     }
+    found
+}
+
+/// Every `example` keyword in `node` (a key of a `properties` map is a name, not one).
+fn count_examples(node: &Value) -> usize {
+    match node {
+        Value::Object(map) => map
+            .iter()
+            .map(|(key, child)| {
+                let own = usize::from(key == "example");
+                let inner = if key == "properties" || key == "example" {
+                    child
+                        .as_object()
+                        .filter(|_| key == "properties")
+                        .map_or(0, |props| props.values().map(count_examples).sum())
+                } else {
+                    count_examples(child)
+                };
+                own + inner
+            })
+            .sum(),
+        Value::Array(items) => items.iter().map(count_examples).sum(),
+        _ => 0,
+    }
+}
+
+#[test]
+fn every_operation_of_the_document_is_loaded_with_its_statuses_bodies_and_headers() {
+    let spec = spec();
+    let raw = raw_operations(spec.document());
+    let mut ids: Vec<&str> = raw.iter().map(|(id, ..)| id.as_str()).collect();
+    ids.sort();
+    assert_eq!(spec.operation_ids(), ids, "the validator's operations");
+    assert!(ids.len() > 5, "the whole document, not only Connections");
+    let (mut statuses, mut bodies) = (0, 0);
+    for (id, method, path, op) in &raw {
+        let loaded = spec.operation(id).unwrap();
+        assert_eq!((&loaded.method, &loaded.path), (method, path), "{id}");
+        assert_eq!(
+            loaded.has_request_body(),
+            op.get("requestBody").is_some(),
+            "{id}: request body"
+        );
+        let responses = op["responses"].as_object().unwrap();
+        let declared: Vec<&str> = responses.keys().map(String::as_str).collect();
+        assert_eq!(loaded.statuses(), declared, "{id}: statuses");
+        for (status, response) in responses {
+            let code: u16 = status.parse().unwrap();
+            statuses += 1;
+            assert_eq!(
+                loaded.response_has_body(code),
+                response.get("content").is_some(),
+                "{id} {status}: body"
+            );
+            bodies += usize::from(loaded.response_has_body(code));
+            let mut headers: Vec<&str> = response
+                .get("headers")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(name, _)| name.as_str())
+                .collect();
+            headers.sort();
+            assert_eq!(
+                loaded.response_headers(code),
+                headers,
+                "{id} {status}: headers"
+            );
+        }
+        // Every operation answers errors with a body and its 429 without one.
+        assert!(!loaded.response_has_body(429), "{id}: 429 has no body");
+        assert!(loaded.response_has_body(500), "{id}: 500 has a body");
+    }
+    eprintln!(
+        "spec_schema: {} operations, {statuses} declared responses ({bodies} with a JSON body) loaded",
+        raw.len()
+    );
 }
 
 #[test]
@@ -181,30 +244,112 @@ fn every_example_in_the_spec_matches_its_schema() {
         "examples that break their schema:\n{}",
         failures.join("\n")
     );
-    // Media-type examples of all five operations are among them, and the request examples
-    // are checked as requests.
+    // Every example of the document is found: the media-type examples of every operation
+    // as requests and responses of that operation, and all others as examples.
+    assert_eq!(
+        examples.len(),
+        count_examples(spec.document()),
+        "examples found by Spec::examples vs `example` keywords in the document"
+    );
     let contexts: Vec<&str> = examples.iter().map(|e| e.context.as_str()).collect();
-    for context in [
-        "request createSqlv1Connection",
-        "request updateSqlv1Connection",
-        "response getSqlv1Connection 200",
-        "response deleteSqlv1Connection 404",
-    ] {
-        assert!(
-            contexts.contains(&context),
-            "no example checked as {context}"
-        );
+    let mut media = 0;
+    for (id, _, _, op) in raw_operations(spec.document()) {
+        let request = op
+            .pointer("/requestBody/content")
+            .and_then(Value::as_object);
+        if request
+            .into_iter()
+            .flatten()
+            .any(|(_, m)| m.get("example").is_some())
+        {
+            media += 1;
+            let context = format!("request {id}");
+            assert!(
+                contexts.contains(&context.as_str()),
+                "no example checked as {context}"
+            );
+        }
+        for (status, response) in op["responses"].as_object().unwrap() {
+            let content = response.get("content").and_then(Value::as_object);
+            if content
+                .into_iter()
+                .flatten()
+                .any(|(_, m)| m.get("example").is_some())
+            {
+                media += 1;
+                let context = format!("response {id} {status}");
+                assert!(
+                    contexts.contains(&context.as_str()),
+                    "no example checked as {context}"
+                );
+            }
+        }
     }
+    assert!(media > 0, "the document has media-type examples");
     waived.sort();
     eprintln!(
-        "spec_schema: {} examples checked, {} violations waived by listed deviations: {waived:?}",
+        "spec_schema: {} examples checked ({media} of request and response bodies), {} violations waived by listed deviations: {waived:?}",
         examples.len(),
         waived.len()
     );
-    assert!(
-        examples.len() >= 60,
-        "the spec has 67 examples; found {}",
-        examples.len()
+}
+
+/// A statement whose result schema has one column of `column_type`.
+fn statement_with_column(column_type: Value) -> Value {
+    json!({
+        "api_version": "sql/v1",
+        "kind": "Statement",
+        "metadata": { "self": "https://flink.example/sql/v1/statements/s1" },
+        "name": "s1",
+        "spec": { "statement": "SELECT 1", "statement_name": "s1" },
+        "status": {
+            "phase": "RUNNING",
+            "traits": { "schema": { "columns": [{ "name": "c", "type": column_type }] } }
+        }
+    })
+}
+
+#[test]
+fn recursive_schemas_are_checked_as_deep_as_the_value_goes() {
+    let spec = spec();
+    // DataType refers to itself (element_type, key_type, value_type) and, through
+    // RowFieldType, from its fields: nested four levels, every level is checked.
+    let mut nested = json!({ "type": "INTEGER", "nullable": false });
+    for _ in 0..4 {
+        nested = json!({ "type": "ARRAY", "nullable": true, "element_type": nested });
+    }
+    let row = json!({
+        "type": "ROW", "nullable": false,
+        "fields": [{ "name": "f", "field_type": { "type": "MAP", "nullable": true,
+            "key_type": { "type": "VARCHAR", "nullable": false }, "value_type": nested.clone() } }]
+    });
+    for column in [nested.clone(), row.clone()] {
+        spec.validate_response("getSqlv1Statement", 200, &statement_with_column(column))
+            .unwrap();
+    }
+    let deepest =
+        "/status/traits/schema/columns/0/type/element_type/element_type/element_type/element_type";
+    let mut wrong = nested.clone();
+    wrong
+        .pointer_mut(&deepest["/status/traits/schema/columns/0/type".len()..])
+        .unwrap()["nullable"] = json!("no");
+    let v =
+        refused(spec.validate_response("getSqlv1Statement", 200, &statement_with_column(wrong)));
+    assert_at(&v, &format!("{deepest}/nullable"), "type");
+    let mut missing = row;
+    missing
+        .pointer_mut("/fields/0/field_type/value_type/element_type")
+        .unwrap()
+        .as_object_mut()
+        .unwrap()
+        .remove("type");
+    let v =
+        refused(spec.validate_response("getSqlv1Statement", 200, &statement_with_column(missing)));
+    assert_at_with(
+        &v,
+        "/status/traits/schema/columns/0/type/fields/0/field_type/value_type/element_type",
+        "required",
+        "type",
     );
 }
 
