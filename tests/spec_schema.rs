@@ -7,7 +7,7 @@ mod spec_bodies;
 mod spec_schema;
 
 use serde_json::{json, Value};
-use spec_bodies::{create_body, update_body, B64};
+use spec_bodies::{create_body, spec_requests, update_body, B64};
 use spec_schema::{Spec, Violation, DEVIATIONS_PATH, SPEC_PATH};
 
 const ORG: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
@@ -914,4 +914,46 @@ fn violations_never_show_the_checked_values() {
             assert!(!text.contains(secret), "{text}");
         }
     }
+}
+
+#[test]
+fn a_request_built_from_the_spec_is_valid_for_every_operation() {
+    let spec = spec();
+    let requests = spec_requests(spec.document(), ORG, "env-123");
+    let mut ids: Vec<&str> = requests.iter().map(|r| r.op.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, spec.operation_ids());
+    let mut bodies = 0;
+    for request in &requests {
+        assert_eq!(
+            spec.validate_request_target(&request.method, &request.path)
+                .as_deref(),
+            Ok(request.op.as_str()),
+            "{} {}",
+            request.method,
+            request.path
+        );
+        if let Some(body) = &request.body {
+            spec.validate_request(&request.op, body)
+                .unwrap_or_else(|v| panic!("{}: {body}: {v:#?}", request.op));
+            bodies += 1;
+        }
+        // And the builder is not vacuous: a body without what it requires is refused.
+        if let Some(Value::Object(fields)) = &request.body {
+            if let Some((first, _)) = fields.iter().next() {
+                let mut less = fields.clone();
+                less.remove(first);
+                assert!(
+                    spec.validate_request(&request.op, &Value::Object(less))
+                        .is_err(),
+                    "{}: without `{first}`",
+                    request.op
+                );
+            }
+        }
+    }
+    eprintln!(
+        "spec_schema: {} operations, a valid request to each ({bodies} with a body)",
+        requests.len()
+    );
 }
