@@ -1,6 +1,8 @@
 //! Proves the Prism harness with raw HTTP (no client of ours): Prism, an independent tool,
-//! accepts valid requests to the five operations apart from the listed deviations, flags
-//! invalid ones, and its random answers match the spec as our validator reads it.
+//! accepts a valid request to every operation of the spec (built from the spec,
+//! `spec_bodies::spec_requests`) apart from the listed deviations, flags invalid ones, and
+//! its random answers to every declared status of every operation match the spec as our
+//! validator reads it. Figures per operation go to `target/figures/prism_operations.txt`.
 //!
 //! Needs `scripts/prism.sh install`; skipped with a printed reason otherwise, unless
 //! `REQUIRE_PRISM=1`.
@@ -22,7 +24,7 @@ use prism::{Mode, Prism, Served, SlViolation};
 use recorder::Recorder;
 use reqwest::Method;
 use serde_json::{json, Value};
-use spec_bodies::{create_body, update_body};
+use spec_bodies::{create_body, spec_requests, update_body};
 use spec_schema::Spec;
 
 const ORG: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
@@ -36,7 +38,7 @@ const SEEDS: [u64; 5] = [1, 7, 42, 1234, 99991];
 /// One HTTP call to make.
 #[derive(Clone, Debug)]
 struct Call {
-    op: &'static str,
+    op: String,
     method: Method,
     /// Path and query, as sent.
     target: String,
@@ -57,9 +59,9 @@ fn collection() -> String {
     format!("/sql/v1/organizations/{ORG}/environments/{ENV}/connections")
 }
 
-fn call(op: &'static str, method: Method, target: String, body: Option<Value>) -> Call {
+fn call(op: &str, method: Method, target: String, body: Option<Value>) -> Call {
     Call {
-        op,
+        op: op.to_owned(),
         method,
         target,
         body,
@@ -67,31 +69,23 @@ fn call(op: &'static str, method: Method, target: String, body: Option<Value>) -
     }
 }
 
-/// A valid request to each of the five operations.
+/// A valid request to every operation of the spec, read from the spec (its path
+/// parameters, and the body's example or the smallest body its schema accepts). Valid as
+/// published: an example that only a listed deviation makes acceptable (the plain-JSON
+/// `auth_data.data` of the Connections examples) is replaced by the smallest body.
 fn valid_calls() -> Vec<Call> {
-    let item = format!("{}/my-openai-connection", collection());
-    vec![
-        call(
-            "listSqlv1Connections",
-            Method::GET,
-            format!("{}?page_size=10", collection()),
-            None,
-        ),
-        call(
-            "createSqlv1Connection",
-            Method::POST,
-            collection(),
-            Some(create_body()),
-        ),
-        call("getSqlv1Connection", Method::GET, item.clone(), None),
-        call(
-            "updateSqlv1Connection",
-            Method::PUT,
-            item.clone(),
-            Some(update_body()),
-        ),
-        call("deleteSqlv1Connection", Method::DELETE, item, None),
-    ]
+    let spec = load();
+    spec_requests(spec.document(), ORG, ENV)
+        .into_iter()
+        .map(|r| {
+            let method = Method::from_bytes(r.method.as_bytes()).unwrap();
+            let body = match &r.body {
+                Some(b) if !spec.check_request(&r.op, b).is_empty() => r.minimal_body,
+                _ => r.body,
+            };
+            call(&r.op, method, r.path, body)
+        })
+        .collect()
 }
 
 /// Query strings for the list operation that the spec allows.
@@ -236,6 +230,8 @@ async fn static_prism_accepts_valid_requests_apart_from_the_listed_deviations() 
     let client = http();
     let mut hits: BTreeSet<(String, usize)> = BTreeSet::new();
     let mut calls = valid_calls();
+    // operationId -> (requests, answers Prism composed from incomplete examples)
+    let mut per_operation: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for query in valid_list_queries() {
         calls.push(call(
             "listSqlv1Connections",
@@ -249,33 +245,82 @@ async fn static_prism_accepts_valid_requests_apart_from_the_listed_deviations() 
         assert_eq!(
             spec.validate_request_target(c.method.as_str(), &c.target)
                 .as_deref(),
-            Ok(c.op)
+            Ok(c.op.as_str())
         );
         if let Some(body) = &c.body {
-            spec.validate_request(c.op, body)
-                .unwrap_or_else(|v| panic!("{}: {v:#?}", c.op));
+            spec.validate_request(&c.op, body)
+                .unwrap_or_else(|v| panic!("{}: {v:#?}", &c.op));
         }
         let answer = send(&client, &prism, c, None).await;
         assert_eq!(
             answer.status,
-            success(&spec, c.op),
+            success(&spec, &c.op),
             "{} {}: {answer:?}",
             c.method,
             c.target
         );
-        let found = explain(&spec, c.op, &answer.violations);
+        let found = explain(&spec, &c.op, &answer.violations);
         let rest = unexplained(&found);
+        // The request: everything Prism reports about it is a listed deviation.
+        let request_side: Vec<_> = rest.iter().filter(|v| v.side() != "response").collect();
         assert!(
-            rest.is_empty(),
-            "{} {}: violations no deviation explains: {rest:#?}",
+            request_side.is_empty(),
+            "{} {}: request violations no deviation explains: {request_side:#?}",
             c.method,
             c.target
         );
-        // Static answers come from the spec's examples: they match it, up to the deviations.
-        spec.validate_response_bytes(c.op, answer.status, &answer.body)
-            .unwrap_or_else(|v| panic!("{}: {v:#?}", c.op));
+        // The answer: static Prism composes it from the spec's examples. Where they are
+        // complete (Prism finds nothing unlisted), our validator finds nothing either; where
+        // they are not (the spec gives no example of a property an answer requires, so
+        // Prism leaves it out), each property Prism finds missing or wrong, ours finds too.
+        let response_side: Vec<&&SlViolation> =
+            rest.iter().filter(|v| v.side() == "response").collect();
+        let entry = per_operation.entry(c.op.clone()).or_default();
+        entry.0 += 1;
+        if response_side.is_empty() {
+            spec.validate_response_bytes(&c.op, answer.status, &answer.body)
+                .unwrap_or_else(|v| panic!("{}: {v:#?}", &c.op));
+        } else {
+            entry.1 += 1;
+            let body: Value = serde_json::from_slice(&answer.body).unwrap();
+            let ours = spec.check_response(&c.op, answer.status, &body);
+            for v in response_side {
+                let pointer = v
+                    .body_pointer()
+                    .unwrap_or_else(|| panic!("{}: {v:?} is not about the body", c.op));
+                assert!(
+                    ours.iter()
+                        .any(|o| o.pointer == pointer && o.keyword == v.code),
+                    "{}: Prism reports {v:?}; we do not: {ours:#?}",
+                    c.op
+                );
+            }
+        }
         hits.extend(explained(found));
     }
+    let incomplete: Vec<String> = per_operation
+        .iter()
+        .filter(|(_, (_, partial))| *partial > 0)
+        .map(|(op, _)| op.clone())
+        .collect();
+    figures::record(
+        "prism_operations",
+        "static",
+        &per_operation
+            .iter()
+            .map(|(op, (requests, partial))| {
+                (
+                    op.as_str(),
+                    format!("{requests} requests accepted, {partial} answers composed from incomplete examples"),
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
+    // Every operation of the spec was called.
+    assert_eq!(
+        per_operation.keys().map(String::as_str).collect::<Vec<_>>(),
+        spec.operation_ids()
+    );
 
     // Each deviation's request samples: Prism reports them, and only as that deviation.
     let mut samples = 0;
@@ -317,7 +362,7 @@ async fn static_prism_accepts_valid_requests_apart_from_the_listed_deviations() 
     figures::report(
         "prism_harness_static",
         &[format!(
-            "raw HTTP: {} operations, {} requests ({} list parameter combinations, {} deviation samples), {} deviation matchers fired",
+            "raw HTTP: {} operations, {} requests ({} list parameter combinations, {} deviation samples), {} deviation matchers fired; answers composed from incomplete examples (each finding confirmed by our validator): {incomplete:?}",
             spec.operation_ids().len(),
             calls.len() + samples,
             valid_list_queries().len(),
@@ -420,7 +465,7 @@ async fn static_prism_flags_invalid_requests_as_our_validator_does() {
             "{} {}: {answer:?}",
             c.method, c.target
         );
-        let found = explain(&spec, c.op, &answer.violations);
+        let found = explain(&spec, &c.op, &answer.violations);
         assert!(
             unexplained(&found)
                 .iter()
@@ -432,7 +477,7 @@ async fn static_prism_flags_invalid_requests_as_our_validator_does() {
         );
         // Our validator finds the same problem at the same place.
         let ours = match &c.body {
-            Some(body) => spec.validate_request(c.op, body).unwrap_err(),
+            Some(body) => spec.validate_request(&c.op, body).unwrap_err(),
             None => spec
                 .validate_request_target(c.method.as_str(), &c.target)
                 .unwrap_err(),
@@ -482,13 +527,13 @@ async fn dynamic_prism_answers_match_the_spec_for_several_seeds() {
     for seed in SEEDS {
         let prism = Prism::start(Mode::Dynamic { seed }).expect("installed");
         for c in valid_calls() {
-            let op = spec.operation(c.op).unwrap();
+            let op = spec.operation(&c.op).unwrap();
             for status in op.statuses() {
                 let wanted: u16 = status.parse().unwrap();
                 let answer = send(&client, &prism, &c, Some(&format!("code={status}"))).await;
                 let at = format!("seed {seed}, {} {} -> {status}", c.method, c.target);
                 assert_eq!(answer.status, wanted, "{at}: {answer:?}");
-                spec.validate_response_bytes(c.op, wanted, &answer.body)
+                spec.validate_response_bytes(&c.op, wanted, &answer.body)
                     .unwrap_or_else(|v| {
                         panic!(
                             "{at}: {v:#?}\nbody: {}",
@@ -500,9 +545,9 @@ async fn dynamic_prism_answers_match_the_spec_for_several_seeds() {
                     .iter()
                     .map(|(n, v)| (n.as_str(), v.as_str()))
                     .collect();
-                spec.validate_response_headers(c.op, wanted, &headers)
+                spec.validate_response_headers(&c.op, wanted, &headers)
                     .unwrap_or_else(|v| panic!("{at}: {v:#?}"));
-                let found = explain(&spec, c.op, &answer.violations);
+                let found = explain(&spec, &c.op, &answer.violations);
                 let rest = unexplained(&found);
                 assert!(
                     rest.is_empty(),
@@ -516,7 +561,7 @@ async fn dynamic_prism_answers_match_the_spec_for_several_seeds() {
                 // (before waivers) finds the same place: the two readings of the spec agree.
                 if !answer.body.is_empty() {
                     let body: Value = serde_json::from_slice(&answer.body).unwrap();
-                    let ours = spec.check_response(c.op, wanted, &body);
+                    let ours = spec.check_response(&c.op, wanted, &body);
                     for v in answer
                         .violations
                         .iter()
@@ -580,19 +625,35 @@ fn the_served_copy_differs_from_the_published_spec_only_by_the_listed_types() {
                 .map(|l| l.pointer.trim_start_matches('#'))
         })
         .collect();
-    let mut expected = Vec::new();
+    // Every untyped overlay property of the document (found here independently of the
+    // script) gets the type of the same property of the base (string where it has none) and
+    // its nullable; the recorded ones are among them.
+    let mut overlays = Vec::new();
+    untyped_overlays(spec.document(), String::new(), &mut overlays);
     for pointer in &listed {
-        expected.push(format!("{pointer}/type added: \"string\""));
-        if pointer.contains("ConnectionList") && !pointer.ends_with("/self") {
+        assert!(
+            overlays.contains(&pointer.to_string()),
+            "{pointer} recorded, not found"
+        );
+    }
+    assert!(overlays.len() > listed.len(), "{overlays:#?}");
+    let mut expected = Vec::new();
+    for pointer in &overlays {
+        let base = base_property(spec.document(), pointer);
+        let kind = base
+            .and_then(|b| b.get("type"))
+            .cloned()
+            .unwrap_or(json!("string"));
+        expected.push(format!("{pointer}/type added: {kind}"));
+        if base.is_some_and(|b| b["nullable"] == json!(true)) {
             expected.push(format!("{pointer}/nullable added: true"));
         }
     }
     expected.sort();
     differences.sort();
     assert_eq!(differences, expected);
-    assert_eq!(listed.len(), 9);
 
-    // A listed location that is not an untyped overlay (or a missing one) stops the script.
+    // A recorded location that is not an untyped overlay stops the script.
     let mut edited: Value =
         serde_json::from_str(&std::fs::read_to_string(&deviations).unwrap()).unwrap();
     let entry = edited["deviations"]
@@ -601,11 +662,11 @@ fn the_served_copy_differs_from_the_published_spec_only_by_the_listed_types() {
         .iter_mut()
         .find(|d| d["prism_patch"].is_string())
         .unwrap();
-    let dropped = entry["spec_locations"]
+    let dropped = json!({ "pointer": "#/components/schemas/Failure/properties/errors" });
+    entry["spec_locations"]
         .as_array_mut()
         .unwrap()
-        .pop()
-        .unwrap();
+        .push(dropped.clone());
     let edited_path = dir.join("deviations.json");
     std::fs::write(&edited_path, edited.to_string()).unwrap();
     let report = prism::prepare_spec(
@@ -616,12 +677,64 @@ fn the_served_copy_differs_from_the_published_spec_only_by_the_listed_types() {
     .unwrap_err();
     assert!(
         report.contains(&format!(
-            "in the spec, not listed: {}",
+            "listed, not an untyped overlay in the spec: {}",
             dropped["pointer"].as_str().unwrap()
         )),
         "{report}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The JSON pointers of every property of an inline `allOf` member that has only an
+/// `example` and/or a `description` (no type).
+fn untyped_overlays(node: &Value, at: String, out: &mut Vec<String>) {
+    let escape = |k: &str| k.replace('~', "~0").replace('/', "~1");
+    if let Some(members) = node.get("allOf").and_then(Value::as_array) {
+        for (i, member) in members.iter().enumerate() {
+            if member.get("$ref").is_some() {
+                continue;
+            }
+            for (name, schema) in member["properties"].as_object().into_iter().flatten() {
+                let keys = schema.as_object().map(|o| o.keys().collect::<Vec<_>>());
+                if keys.is_some_and(|k| {
+                    !k.is_empty() && k.iter().all(|k| *k == "example" || *k == "description")
+                }) {
+                    out.push(format!("{at}/allOf/{i}/properties/{}", escape(name)));
+                }
+            }
+        }
+    }
+    match node {
+        Value::Object(map) => {
+            for (k, v) in map {
+                untyped_overlays(v, format!("{at}/{}", escape(k)), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                untyped_overlays(v, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The typed property of the same name in the other members of the overlay's `allOf`.
+fn base_property<'a>(document: &'a Value, pointer: &str) -> Option<&'a Value> {
+    let (prefix, name) = pointer.rsplit_once("/properties/")?;
+    let (all_of, index) = prefix.rsplit_once('/')?;
+    let members = document.pointer(all_of)?.as_array()?;
+    members.iter().enumerate().find_map(|(i, member)| {
+        if i.to_string() == index {
+            return None;
+        }
+        let base = match member.get("$ref").and_then(Value::as_str) {
+            Some(target) => document.pointer(target.trim_start_matches('#'))?,
+            None => member,
+        };
+        base.pointer(&format!("/properties/{name}"))
+            .filter(|p| p.get("type").is_some())
+    })
 }
 
 /// Differences between two JSON trees, as `pointer added|removed|changed: value`.

@@ -45,6 +45,9 @@ pub struct SpecRequest {
     pub body: Option<Value>,
     /// Whether `body` is the spec's example (`false`: built from the schema).
     pub body_from_example: bool,
+    /// The smallest body the schema accepts ([`minimal`]), also where the spec has an
+    /// example.
+    pub minimal_body: Option<Value>,
 }
 
 /// For every operation of `document` (an OpenAPI 3.0 document as JSON): a request that
@@ -89,12 +92,10 @@ pub fn spec_requests(
                 .pointer("/requestBody/content")
                 .and_then(Value::as_object)
                 .and_then(|c| c.values().next());
-            let (body, body_from_example) = match media {
-                None => (None, false),
-                Some(m) => match m.get("example") {
-                    Some(example) => (Some(example.clone()), true),
-                    None => (Some(minimal(document, &m["schema"], 0)), false),
-                },
+            let minimal_body = media.map(|m| minimal(document, &m["schema"], 0));
+            let (body, body_from_example) = match media.and_then(|m| m.get("example")) {
+                Some(example) => (Some(example.clone()), true),
+                None => (minimal_body.clone(), false),
             };
             out.push(SpecRequest {
                 op: id.to_owned(),
@@ -103,6 +104,7 @@ pub fn spec_requests(
                 path_params,
                 body,
                 body_from_example,
+                minimal_body,
             });
         }
     }
