@@ -99,6 +99,13 @@ pub fn write(
             }
         }
 
+        /// The wire text (where a version of the spec takes the value as a string).
+        impl ::std::convert::From<#name> for ::std::string::String {
+            fn from(v: #name) -> Self {
+                v.as_str().to_string()
+            }
+        }
+
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.pad(self.as_str())

@@ -82,8 +82,13 @@ pub fn module(doc: &Value, code: &str) -> Result<String, String> {
         let filters_ident = format_ident!("{}ListFilters", base);
         let scope = path_params(m);
         let filters = query_filters(m);
+        let named = type_name(&item)
+            .and_then(|n| structs.get(&n))
+            .is_some_and(|f| f.contains_key("name"));
         items.push(listing_code(
             m,
+            &base,
+            named,
             &ident,
             &filters_ident,
             &qualify(&item),
@@ -187,6 +192,8 @@ pub fn module(doc: &Value, code: &str) -> Result<String, String> {
 #[allow(clippy::too_many_arguments)]
 fn listing_code(
     m: &Method,
+    base: &str,
+    named: bool,
     ident: &syn::Ident,
     filters_ident: &syn::Ident,
     item: &syn::Type,
@@ -198,6 +205,25 @@ fn listing_code(
 ) -> Result<TokenStream, String> {
     let id = &m.id;
     let method = &m.name;
+    let what = format!("list {}", words(base));
+    let one = words(base).trim_end_matches('s').to_string();
+    // An item without a name cannot be read, updated or deleted: the page is refused.
+    let name_check = if named {
+        let message =
+            format!("the service listed a {one} without a name (item {{at}} of the page)");
+        quote! {
+            if let ::std::option::Option::Some(at) = items
+                .iter()
+                .position(|item| crate::connections::field::text(&item.name).is_none())
+            {
+                return ::std::result::Result::Err(
+                    crate::Error::decode(format!(#message)).with_request_id(request_id),
+                );
+            }
+        }
+    } else {
+        quote!()
+    };
     let page_size_ty = m
         .inputs
         .iter()
@@ -326,7 +352,7 @@ fn listing_code(
             type Filters = #filters_ident;
             const PAGE_SIZE: (::std::option::Option<i64>, ::std::option::Option<i64>) = (#min, #max);
             fn what(&self) -> ::std::string::String {
-                #id.to_string()
+                #what.to_string()
             }
             fn base_url(&self) -> &str {
                 self.client.base_url()
@@ -348,7 +374,7 @@ fn listing_code(
                     #page_size
                     const OPERATION: crate::transport::Operation = crate::transport::Operation::from_spec(#id);
                     let (api, organization_id, environment_id) = self.client.parts();
-                    let what = || #id.to_string();
+                    let what = || #what.to_string();
                     let (list, request_id) = crate::resource::page(&self.client, OPERATION, &what, || {
                         api.#method(#(#args),*)
                     })
@@ -358,8 +384,10 @@ fn listing_code(
                         .and_then(|m| crate::connections::field::text(&m.next))
                         .map(::std::string::String::from);
                     let total_size = metadata.and_then(crate::list::total_size_of);
+                    let items = #data;
+                    #name_check
                     ::std::result::Result::Ok(crate::list::RawPage {
-                        items: #data,
+                        items,
                         next,
                         total_size,
                         request_id,

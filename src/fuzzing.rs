@@ -8,7 +8,7 @@ use crate::Error;
 
 /// The page token of a `metadata.next` link.
 pub fn next_token(next: Option<&str>, base_url: &str) -> Result<Option<String>, Error> {
-    crate::connections::next_token_for_tests(next, base_url)
+    crate::list::next_token(next, base_url)
 }
 
 /// A `Retry-After` value, read at `now_secs` seconds after the epoch.

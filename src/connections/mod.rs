@@ -63,10 +63,10 @@ mod model;
 mod new;
 pub(crate) mod wire;
 
+pub use crate::list::Page;
 pub use auth_data::{AuthData, McpTransport, SecretGroup};
 pub(crate) use list::page_items;
-pub(crate) use list::{next_token as next_token_for_list, LoopCheck};
-pub use list::{ListRequest, Page, MAX_PAGE_SIZE};
+pub use list::{ListRequest, MAX_PAGE_SIZE};
 #[allow(deprecated)]
 pub use model::Phase;
 pub use model::{
@@ -78,12 +78,9 @@ pub use new::{NewConnection, MAX_ENDPOINT_LEN, MAX_NAME_LEN};
 use progenitor_client::Error as GenError;
 
 #[cfg(any(test, fuzzing))]
-pub(crate) use list::next_token as next_token_for_tests;
-#[cfg(any(test, fuzzing))]
 pub(crate) use new::validate_name as validate_name_for_tests;
 
 use crate::client::Client;
-use crate::generated::types;
 use crate::outcome;
 use crate::transport::{Failed, Operation};
 use crate::Error;
@@ -97,10 +94,6 @@ pub struct Connections {
 impl Connections {
     pub(crate) fn new(client: Client) -> Self {
         Connections { client }
-    }
-
-    fn base_url(&self) -> &str {
-        self.client.base_url()
     }
 
     /// The error of an operation that did not succeed ([`outcome::failed`]), without
@@ -134,31 +127,9 @@ impl Connections {
 
     /// Lists the connections: see [`ListRequest`].
     pub fn list(&self) -> ListRequest {
-        ListRequest::new(self.clone())
-    }
-
-    pub(crate) async fn fetch_page(
-        &self,
-        page_size: Option<u32>,
-        page_token: Option<&types::ListSqlv1ConnectionsPageToken>,
-        connection_type: Option<&ConnectionType>,
-    ) -> Result<(types::ConnectionList, Option<String>), Error> {
-        let what = || "list connections".to_string();
-        let (api, org, env) = self.client.parts();
-        let page_size = page_size.map(i64::from);
-        let attempt = || {
-            // By its wire text: the filter is a `ConnectionType` while the spec lists its
-            // values, a plain string if a version stops listing them there.
-            let connection_type = connection_type.map(|t| t.as_str().into());
-            api.list_sqlv1_connections(org, env, page_size, page_token, connection_type)
-        };
-        match self.client.transport().run(LIST, attempt).await {
-            Ok(rv) => {
-                let request_id = request_id(rv.headers());
-                Ok((rv.into_inner(), request_id))
-            }
-            Err(failed) => Err(Box::pin(self.failed(failed, &what, None)).await),
-        }
+        ListRequest::new(crate::resources::ConnectionsList {
+            client: self.client.clone(),
+        })
     }
 
     /// Reads one connection.
@@ -271,7 +242,6 @@ impl Connections {
 }
 
 /// The operations, as the spec names them (method and path come from the spec).
-const LIST: Operation = Operation::from_spec("listSqlv1Connections");
 const GET: Operation = Operation::from_spec("getSqlv1Connection");
 const CREATE: Operation = Operation::from_spec("createSqlv1Connection");
 const UPDATE: Operation = Operation::from_spec("updateSqlv1Connection");
