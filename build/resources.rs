@@ -13,7 +13,8 @@
 //!   `Statements`, `Client::statements`), and takes the path parameters between the
 //!   environment and the item (`Client::tools(database_name)`).
 //! - [`HAND_WRITTEN`]: the accessors `src/` writes itself (Connections, with its
-//!   secrets); their listings and handles are still generated.
+//!   secrets): neither the accessor nor the handle is generated; the listing is, and
+//!   the hand-written handle's `list()` uses it.
 
 use std::collections::BTreeMap;
 
@@ -140,8 +141,9 @@ pub fn module(doc: &Value, code: &str) -> Result<String, String> {
             at("patch", &get.path),
             at("delete", &get.path),
         )?;
-        items.push(code);
+        // A hand-written accessor has its own handle (its listing stays generated).
         if !HAND_WRITTEN.contains(&accessor.to_string().as_str()) {
+            items.push(code);
             let handle = format_ident!("{}", base);
             let params: Vec<TokenStream> = scope
                 .iter()
