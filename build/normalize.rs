@@ -856,8 +856,21 @@ fn strip_read_only(doc: &Value, schema: &mut Value, inherited: bool) -> usize {
             !(read_only || own) || asked
         });
         changes += before - props.len();
-        for p in props.values_mut() {
+        // An object property every member of which is read-only is read-only itself
+        // (an answer's `metadata`): it goes too, unless the request asks for it.
+        let mut emptied = Vec::new();
+        for (name, p) in props.iter_mut() {
+            let asked = p.get(REQUIRED_BY_REQUEST) == Some(&Value::Bool(true));
+            let members = |p: &Value| p.get("properties").and_then(Value::as_object).map(Map::len);
+            let had = members(p);
             changes += strip_read_only(doc, p, read_only);
+            if had.is_some_and(|n| n > 0) && members(p) == Some(0) && !asked {
+                emptied.push(name.clone());
+            }
+        }
+        for name in &emptied {
+            props.remove(name);
+            changes += 1;
         }
         let kept: Vec<String> = props.keys().cloned().collect();
         if let Some(req) = obj.get_mut("required").and_then(Value::as_array_mut) {
@@ -2455,6 +2468,33 @@ mod tests {
         );
         assert!(!body.to_string().contains(REQUIRED_BY_REQUEST));
         assert!(!body.to_string().contains("readOnly"));
+    }
+
+    #[test]
+    fn an_object_whose_every_member_is_read_only_leaves_a_create_body() {
+        // The component requires `metadata` (as every answer has it); all its members
+        // are read-only, so a create cannot send any: the body neither has nor
+        // requires it. The PUT above, which asks for `metadata.resource_version`, keeps it.
+        let mut doc = json!({
+            "components": {"schemas": {
+                "Agent": {"type": "object", "required": ["metadata", "name"], "properties": {
+                    "name": {"type": "string"},
+                    "metadata": {"type": "object", "properties": {
+                        "self": {"type": "string", "readOnly": true},
+                        "uid": {"type": "string", "readOnly": true}
+                    }}
+                }}
+            }},
+            "paths": {"/a": {"post": {"requestBody": {"content": {"application/json": {"schema": {
+                "allOf": [{"$ref": "#/components/schemas/Agent"}, {"required": ["name"]}]
+            }}}}}}}
+        });
+        inline_request_bodies(&mut doc).unwrap();
+        strip_read_only_from_request_bodies(&mut doc).unwrap();
+        let body =
+            &doc["paths"]["/a"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+        assert!(body["properties"].get("metadata").is_none(), "{body}");
+        assert_eq!(body["required"], json!(["name"]));
     }
 
     #[test]
