@@ -3,13 +3,14 @@
 # of the spec it serves, and run it on 127.0.0.1 with a free port.
 #
 #   scripts/prism.sh install                                npm ci into tools/prism/node_modules
-#   scripts/prism.sh prepare-spec [--relaxed] OUT.json      write the copy Prism serves
+#   scripts/prism.sh prepare-spec [--relaxed] [-d] OUT.json write the copy Prism serves
 #   scripts/prism.sh mock [-d] [--seed N] [--relaxed]       start, print the URL, serve until Ctrl-C
 #   scripts/prism.sh run [-d] [--seed N] [--relaxed] -- CMD start, run CMD with PRISM_URL set, stop
 #
 # -d answers with random schema-valid bodies (json-schema-faker), --seed makes them
-# repeatable. --relaxed serves the copy without the places openapi/deviations.json lists in
-# relaxed_copy_removes (see openapi/DEVIATIONS.md). Prism is stopped on exit, on failure,
+# repeatable; the copy served with -d has no maxProperties (Prism's generator cannot honour
+# them). --relaxed serves the copy without the places openapi/deviations.json lists in
+# relaxed_copy_removes. Both: openapi/DEVIATIONS.md. Prism is stopped on exit, on failure,
 # on Ctrl-C and on SIGTERM.
 set -euo pipefail
 
@@ -29,7 +30,7 @@ die() {
 }
 
 usage() {
-    sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -58,21 +59,24 @@ cmd_install() {
 }
 
 cmd_prepare_spec() {
-    local relax=()
-    if [[ "${1:-}" == "--relaxed" ]]; then
-        relax=(--relaxed)
+    local options=()
+    while [[ "${1:-}" == "--relaxed" || "${1:-}" == "-d" || "${1:-}" == "--dynamic" ]]; do
+        case "$1" in
+        --relaxed) options+=(--relaxed) ;;
+        *) options+=(--dynamic) ;;
+        esac
         shift
-    fi
+    done
     [[ $# -eq 1 ]] || usage
     need_installed
-    node "$PRISM_DIR/prepare-spec.mjs" "${relax[@]}" "$SPEC" "$DEVIATIONS" "$1"
+    node "$PRISM_DIR/prepare-spec.mjs" "${options[@]}" "$SPEC" "$DEVIATIONS" "$1"
 }
 
-# start_prism [prism mock options...]: sets PRISM_PID and PRISM_URL (RELAX_ARGS: prepare-spec's).
+# start_prism [prism mock options...]: sets PRISM_PID and PRISM_URL (PREPARE_ARGS: prepare-spec's).
 start_prism() {
     need_installed
     WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/prism.XXXXXX")"
-    node "$PRISM_DIR/prepare-spec.mjs" "${RELAX_ARGS[@]}" "$SPEC" "$DEVIATIONS" "$WORK_DIR/spec.json" 2>"$WORK_DIR/prepare.log" \
+    node "$PRISM_DIR/prepare-spec.mjs" "${PREPARE_ARGS[@]}" "$SPEC" "$DEVIATIONS" "$WORK_DIR/spec.json" 2>"$WORK_DIR/prepare.log" \
         || { cat "$WORK_DIR/prepare.log" >&2; die "could not prepare the spec"; }
     # Port 0: the OS picks a free port; Prism prints the one it got.
     "$PRISM_BIN" mock --host 127.0.0.1 --port 0 "$@" "$WORK_DIR/spec.json" >"$WORK_DIR/prism.log" 2>&1 &
@@ -97,15 +101,18 @@ start_prism() {
 }
 
 # parse_mode [-d] [--seed N] [--relaxed] [-- CMD...]: sets MODE_ARGS (prism options),
-# RELAX_ARGS (prepare-spec options) and REST (CMD).
+# PREPARE_ARGS (prepare-spec options) and REST (CMD).
 parse_mode() {
     MODE_ARGS=()
-    RELAX_ARGS=()
+    PREPARE_ARGS=()
     REST=()
     while [[ $# -gt 0 ]]; do
         case "$1" in
-        -d | --dynamic) MODE_ARGS+=(--dynamic) ;;
-        --relaxed) RELAX_ARGS=(--relaxed) ;;
+        -d | --dynamic)
+            MODE_ARGS+=(--dynamic)
+            PREPARE_ARGS+=(--dynamic)
+            ;;
+        --relaxed) PREPARE_ARGS+=(--relaxed) ;;
         --seed)
             [[ $# -ge 2 ]] || die "--seed needs a value"
             MODE_ARGS+=(--seed "$2")

@@ -27,6 +27,8 @@ mod figures;
 mod prism;
 #[path = "support/recorder.rs"]
 mod recorder;
+#[path = "support/spec_bodies.rs"]
+mod spec_bodies;
 #[path = "support/spec_schema.rs"]
 mod spec_schema;
 
@@ -40,10 +42,11 @@ use std::time::{Duration, Instant};
 use confluent_flink_sql::connections::{
     AuthData, Connection, ConnectionPhase, ConnectionType, NewConnection, Page,
 };
-use confluent_flink_sql::{Client, Credentials, Error, ErrorKind};
+use confluent_flink_sql::{Client, Credentials, Error, ErrorKind, ResponseValue};
 use futures::StreamExt;
 use prism::{Mode, Prism, Served};
 use recorder::{Exchange, Recorder};
+use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use spec_schema::Spec;
 
@@ -499,8 +502,9 @@ struct Tally {
     items: usize,
 }
 
-/// Calls `op` through the public client, Prism answering `status` (random body), and checks
-/// what came back against the exchange the recorder saw.
+/// Calls `op` through the `connections` API, Prism answering `status` (random body), and
+/// checks what came back against the exchange the recorder saw. `None` for an operation
+/// the `connections` API does not cover (the `Operations` handle covers every one).
 async fn call_random(
     rig: &Rig,
     client: &Client,
@@ -508,7 +512,7 @@ async fn call_random(
     status: u16,
     kind: &auth_kinds::AuthKind,
     tally: &mut Tally,
-) -> Decoded {
+) -> Option<Decoded> {
     let conns = client.connections();
     let before = rig.recorder.exchanges().len();
     let result: Result<Decoded, Error> = match op {
@@ -549,7 +553,7 @@ async fn call_random(
             .await
             .map(|()| Decoded::Done),
         "deleteSqlv1Connection" => conns.delete(NAME).await.map(|()| Decoded::Done),
-        other => panic!("unknown operation {other}"),
+        _ => return None,
     };
     let exchanges = rig.recorder.exchanges();
     let first = exchanges.get(before).unwrap_or_else(|| {
@@ -559,7 +563,7 @@ async fn call_random(
         )
     });
     assert_eq!(first.status, status, "{op}: Prism did not answer as asked");
-    match result {
+    Some(match result {
         Ok(decoded) => {
             if !(200..300).contains(&status) {
                 tally
@@ -604,6 +608,556 @@ async fn call_random(
             }
             Decoded::Failed
         }
+    })
+}
+
+// ---- Every operation of the spec through the `Operations` handle ----
+
+/// One call of an operation through [`Operations`](confluent_flink_sql::Operations): the
+/// spec's request for it (`spec_bodies::spec_requests`), with or without its query
+/// parameters.
+#[derive(Clone, Debug)]
+struct OpCall {
+    op: String,
+    /// Path parameters by name, but the organization and environment (the client's).
+    path: BTreeMap<String, String>,
+    /// Query parameters by their names in the spec, as JSON values.
+    query: BTreeMap<String, Value>,
+    body: Option<Value>,
+    /// What this call varies, for messages and figures.
+    label: &'static str,
+}
+
+impl OpCall {
+    fn path(&self, name: &str) -> &str {
+        self.path
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or_else(|| panic!("{}: no path parameter {name}", self.op))
+    }
+
+    /// A query parameter as the generated method takes it (`None` when not set).
+    fn query<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
+        self.query.get(name).map(|v| {
+            serde_json::from_value(v.clone())
+                .unwrap_or_else(|e| panic!("{}: {name} = {v}: {e}", self.op))
+        })
+    }
+
+    fn text(&self, name: &str) -> Option<&str> {
+        self.query.get(name).map(|v| {
+            v.as_str()
+                .unwrap_or_else(|| panic!("{}: {name} = {v}", self.op))
+        })
+    }
+
+    /// The body as the generated type of the method's parameter.
+    fn body<T: DeserializeOwned>(&self) -> T {
+        let body = self
+            .body
+            .clone()
+            .unwrap_or_else(|| panic!("{}: no body", self.op));
+        serde_json::from_value(body).unwrap_or_else(|e| {
+            panic!("{}: the body does not fit its generated type: {e}", self.op)
+        })
+    }
+}
+
+/// What a call through the `Operations` handle gave: the status and the generated answer
+/// type, written back as JSON.
+#[derive(Debug, Clone, PartialEq)]
+struct Answered {
+    status: u16,
+    body: Value,
+}
+
+fn answered<T: serde::Serialize>(
+    result: Result<ResponseValue<T>, Error>,
+) -> Result<Answered, Error> {
+    result.map(|a| Answered {
+        status: a.status().as_u16(),
+        body: serde_json::to_value(a.into_inner()).expect("a generated type serializes"),
+    })
+}
+
+/// Calls `c.op` through `client.operations()`, the method named after it. `None` for an
+/// operation this `match` lacks: the tests fail for it, so an operation added to the spec
+/// needs a line here (and one the spec drops no longer compiles).
+async fn dispatch(client: &Client, c: &OpCall) -> Option<Result<Answered, Error>> {
+    let ops = client.operations();
+    let (page_size, page_token) = ("page_size", "page_token");
+    Some(match c.op.as_str() {
+        "listSqlv1Agents" => answered(
+            ops.list_sqlv1_agents(c.query(page_size), c.query(page_token).as_ref())
+                .await,
+        ),
+        "listSqlv1Connections" => answered(
+            ops.list_sqlv1_connections(
+                c.query(page_size),
+                c.query(page_token).as_ref(),
+                c.query("spec.connection_type"),
+            )
+            .await,
+        ),
+        "createSqlv1Connection" => answered(ops.create_sqlv1_connection(&c.body()).await),
+        "getSqlv1Connection" => answered(ops.get_sqlv1_connection(c.path("connection_name")).await),
+        "updateSqlv1Connection" => answered(
+            ops.update_sqlv1_connection(c.path("connection_name"), &c.body())
+                .await,
+        ),
+        "deleteSqlv1Connection" => {
+            answered(ops.delete_sqlv1_connection(c.path("connection_name")).await)
+        }
+        "listSqlv1Tools" => answered(
+            ops.list_sqlv1_tools(
+                c.path("database_name"),
+                c.query(page_size),
+                c.query(page_token).as_ref(),
+            )
+            .await,
+        ),
+        "createSqlv1Tool" => answered(
+            ops.create_sqlv1_tool(c.path("database_name"), &c.body())
+                .await,
+        ),
+        "getSqlv1Tool" => answered(
+            ops.get_sqlv1_tool(c.path("database_name"), c.path("tool_name"))
+                .await,
+        ),
+        "deleteSqlv1Tool" => answered(
+            ops.delete_sqlv1_tool(c.path("database_name"), c.path("tool_name"))
+                .await,
+        ),
+        "createSqlv1Agent" => answered(
+            ops.create_sqlv1_agent(c.path("kafka_cluster_id"), &c.body())
+                .await,
+        ),
+        "getSqlv1Agent" => answered(
+            ops.get_sqlv1_agent(c.path("kafka_cluster_id"), c.path("agent_name"))
+                .await,
+        ),
+        "updateSqlv1Agent" => answered(
+            ops.update_sqlv1_agent(c.path("kafka_cluster_id"), c.path("agent_name"), &c.body())
+                .await,
+        ),
+        "deleteSqlv1Agent" => answered(
+            ops.delete_sqlv1_agent(c.path("kafka_cluster_id"), c.path("agent_name"))
+                .await,
+        ),
+        "createSqlv1MaterializedTable" => answered(
+            ops.create_sqlv1_materialized_table(c.path("kafka_cluster_id"), &c.body())
+                .await,
+        ),
+        "getSqlv1MaterializedTable" => answered(
+            ops.get_sqlv1_materialized_table(c.path("kafka_cluster_id"), c.path("table_name"))
+                .await,
+        ),
+        "updateSqlv1MaterializedTable" => answered(
+            ops.update_sqlv1_materialized_table(
+                c.path("kafka_cluster_id"),
+                c.path("table_name"),
+                &c.body(),
+            )
+            .await,
+        ),
+        "deleteSqlv1MaterializedTable" => answered(
+            ops.delete_sqlv1_materialized_table(c.path("kafka_cluster_id"), c.path("table_name"))
+                .await,
+        ),
+        "listSqlv1MaterializedTableVersions" => answered(
+            ops.list_sqlv1_materialized_table_versions(
+                c.path("kafka_cluster_id"),
+                c.path("table_name"),
+                c.query(page_size),
+                c.query(page_token).as_ref(),
+            )
+            .await,
+        ),
+        "getSqlv1MaterializedTableVersion" => answered(
+            ops.get_sqlv1_materialized_table_version(
+                c.path("kafka_cluster_id"),
+                c.path("table_name"),
+                c.path("version").parse().expect("a version number"),
+            )
+            .await,
+        ),
+        "listSqlv1MaterializedTables" => answered(
+            ops.list_sqlv1_materialized_tables(c.query(page_size), c.query(page_token).as_ref())
+                .await,
+        ),
+        "listSqlv1Statements" => answered(
+            ops.list_sqlv1_statements(
+                c.text("label_selector"),
+                c.query(page_size),
+                c.query(page_token).as_ref(),
+                c.text("spec.compute_pool_id"),
+            )
+            .await,
+        ),
+        "createSqlv1Statement" => answered(ops.create_sqlv1_statement(&c.body()).await),
+        "getSqlv1StatementResult" => answered(
+            ops.get_sqlv1_statement_result(c.path("name"), c.query(page_token).as_ref())
+                .await,
+        ),
+        "getSqlv1Statement" => answered(ops.get_sqlv1_statement(c.path("statement_name")).await),
+        "updateSqlv1Statement" => answered(
+            ops.update_sqlv1_statement(c.path("statement_name"), &c.body())
+                .await,
+        ),
+        "deleteSqlv1Statement" => {
+            answered(ops.delete_sqlv1_statement(c.path("statement_name")).await)
+        }
+        "patchSqlv1Statement" => answered(
+            ops.patch_sqlv1_statement(c.path("statement_name"), &c.body())
+                .await,
+        ),
+        "getSqlv1StatementExceptions" => answered(
+            ops.get_sqlv1_statement_exceptions(c.path("statement_name"))
+                .await,
+        ),
+        _ => return None,
+    })
+}
+
+/// `node`, or what its local `$ref` points at.
+fn resolved<'a>(document: &'a Value, node: &'a Value) -> &'a Value {
+    match node.get("$ref").and_then(Value::as_str) {
+        Some(target) => document
+            .pointer(target.trim_start_matches('#'))
+            .unwrap_or(&Value::Null),
+        None => node,
+    }
+}
+
+/// Every query parameter of `op`, each its example or the smallest value its schema takes.
+fn query_values(document: &Value, op: &str) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    for item in document["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for operation in item.as_object().into_iter().flat_map(|o| o.values()) {
+            if operation["operationId"] != op {
+                continue;
+            }
+            for p in operation["parameters"].as_array().into_iter().flatten() {
+                let p = resolved(document, p);
+                if p["in"] != "query" {
+                    continue;
+                }
+                let value = p
+                    .get("example")
+                    .or_else(|| p["schema"].get("example"))
+                    .cloned()
+                    .unwrap_or_else(|| spec_bodies::minimal(document, &p["schema"], 1));
+                out.insert(p["name"].as_str().unwrap().to_owned(), value);
+            }
+        }
+    }
+    out
+}
+
+/// The calls of every operation of the spec: its request as `spec_requests` builds it
+/// (the spec's example body where our validator accepts it as published, else the smallest
+/// body the schema takes), again with every query parameter set, and again with the
+/// smallest body where the example is another valid one.
+fn op_calls(spec: &Spec) -> Vec<OpCall> {
+    let document = spec.document();
+    let mut out = Vec::new();
+    for r in spec_bodies::spec_requests(document, ORG, ENV) {
+        let valid = |b: &Option<Value>| {
+            b.as_ref()
+                .is_none_or(|b| spec.check_request(&r.op, b).is_empty())
+        };
+        let (body, label) = if r.body.is_none() {
+            (None, "no body")
+        } else if valid(&r.body) {
+            let label = if r.body_from_example {
+                "the spec's example body"
+            } else {
+                "the smallest body"
+            };
+            (r.body.clone(), label)
+        } else {
+            (
+                r.minimal_body.clone(),
+                "the smallest body (the example needs a deviation)",
+            )
+        };
+        let base = OpCall {
+            op: r.op.clone(),
+            path: r
+                .path_params
+                .iter()
+                .filter(|(n, _)| n != "organization_id" && n != "environment_id")
+                .cloned()
+                .collect(),
+            query: BTreeMap::new(),
+            body: body.clone(),
+            label,
+        };
+        let query = query_values(document, &r.op);
+        if !query.is_empty() {
+            out.push(OpCall {
+                query,
+                label: "every query parameter",
+                ..base.clone()
+            });
+        }
+        if body != r.minimal_body && valid(&r.minimal_body) {
+            out.push(OpCall {
+                body: r.minimal_body.clone(),
+                label: "the smallest body",
+                ..base.clone()
+            });
+        }
+        out.insert(
+            out.len() - out.iter().rev().take_while(|c| c.op == r.op).count(),
+            base,
+        );
+    }
+    out
+}
+
+/// `value` without the property `recorder::add_unknown_properties` adds, at every depth.
+fn without_unknowns(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| *k != "x_unknown_property")
+                .map(|(k, v)| (k.clone(), without_unknowns(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_unknowns).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The documented success status of an operation (its one 2xx).
+fn success(spec: &Spec, op: &str) -> u16 {
+    let ok: Vec<u16> = spec
+        .operation(op)
+        .unwrap()
+        .statuses()
+        .into_iter()
+        .filter_map(|s| s.parse().ok())
+        .filter(|s| (200..300).contains(s))
+        .collect();
+    assert_eq!(ok.len(), 1, "{op}: {ok:?}");
+    ok[0]
+}
+
+/// What the static run found for one operation.
+#[derive(Default)]
+struct StaticFigures {
+    calls: usize,
+    /// Prism's findings on the requests, by the deviation that explains them.
+    request_findings: BTreeMap<String, usize>,
+    /// Answers Prism composed from incomplete examples (each finding confirmed by ours).
+    incomplete_answers: usize,
+    /// Bodies sent exactly as given (else the generated type changed them, validly).
+    sent_as_given: usize,
+    bodies: usize,
+}
+
+#[tokio::test]
+async fn static_prism_takes_every_operation_of_the_spec_through_the_operations_handle() {
+    let Some(rig) = Rig::start(Mode::Static, Served::Published).await else {
+        return;
+    };
+    let spec = spec();
+    let client = rig.client();
+    let calls = op_calls(&spec);
+    let mut missing = BTreeSet::new();
+    let mut by_op: BTreeMap<String, StaticFigures> = BTreeMap::new();
+    for c in &calls {
+        let before = rig.recorder.exchanges().len();
+        let Some(result) = dispatch(&client, c).await else {
+            missing.insert(c.op.clone());
+            continue;
+        };
+        let exchanges = rig.recorder.exchanges();
+        assert_eq!(exchanges.len(), before + 1, "{}: one exchange", c.op);
+        let ex = &exchanges[before];
+        let at = format!("{} ({}): {} {}", c.op, c.label, ex.method, ex.target);
+        // Every call succeeds, with the operation's success status.
+        let answer = result.unwrap_or_else(|e| {
+            panic!(
+                "{at}: {e:?}\nanswer {}: {}",
+                ex.status,
+                String::from_utf8_lossy(&ex.response_body)
+            )
+        });
+        assert_eq!(
+            (answer.status, ex.status),
+            (success(&spec, &c.op), answer.status),
+            "{at}"
+        );
+        // What the client sent is the operation's request, valid by our validator, with
+        // exactly the query parameters given.
+        assert_eq!(
+            spec.validate_request_target(&ex.method, &ex.target)
+                .as_deref(),
+            Ok(c.op.as_str()),
+            "{at}"
+        );
+        let sent_query: BTreeSet<String> = ex
+            .target
+            .split_once('?')
+            .map(|(_, q)| {
+                q.split('&')
+                    .map(|kv| kv.split('=').next().unwrap().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(sent_query, c.query.keys().cloned().collect(), "{at}");
+        assert!(
+            ex.request_header("authorization")
+                .is_some_and(|a| a.starts_with("Basic ")),
+            "{at}"
+        );
+        let figures = by_op.entry(c.op.clone()).or_default();
+        figures.calls += 1;
+        match (&c.body, ex.request_json()) {
+            (Some(given), Some(sent)) => {
+                spec.validate_request(&c.op, &sent)
+                    .unwrap_or_else(|v| panic!("{at}: {v:#?}"));
+                figures.bodies += 1;
+                figures.sent_as_given += usize::from(&sent == given);
+            }
+            (None, None) => {}
+            (given, sent) => panic!("{at}: given {given:?}, sent {sent:?}"),
+        }
+        // Prism's findings: on the request, each explained by a listed deviation; on its
+        // answer (composed from the spec's examples), each confirmed by our validator.
+        let findings = recorder::explain_prism(&spec, &c.op, &ex.violations);
+        let mut unexplained_response = Vec::new();
+        for (v, why) in ex.violations.iter().zip(findings) {
+            match (v.side(), why) {
+                (_, Some((id, _))) if v.side() == "request" => {
+                    *figures.request_findings.entry(id.to_owned()).or_default() += 1
+                }
+                ("request", None) => panic!("{at}: Prism flags what the client sent: {v:?}"),
+                (_, Some(_)) => {}
+                (_, None) => unexplained_response.push(v),
+            }
+        }
+        if unexplained_response.is_empty() {
+            spec.validate_response_bytes(&c.op, ex.status, &ex.response_body)
+                .unwrap_or_else(|v| panic!("{at}: {v:#?}"));
+        } else {
+            figures.incomplete_answers += 1;
+            let body: Value = serde_json::from_slice(&ex.response_body).unwrap();
+            let ours = spec.check_response(&c.op, ex.status, &body);
+            for v in unexplained_response {
+                let pointer = v.body_pointer().unwrap_or_else(|| panic!("{at}: {v:?}"));
+                assert!(
+                    ours.iter()
+                        .any(|o| o.pointer == pointer && o.keyword == v.code),
+                    "{at}: Prism reports {v:?}; we do not: {ours:#?}"
+                );
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "operations of the spec with no line in `dispatch`: {missing:?}"
+    );
+    assert_eq!(
+        by_op.keys().map(String::as_str).collect::<Vec<_>>(),
+        spec.operation_ids()
+    );
+    figures::record(
+        "conformance_prism_operations",
+        "static",
+        &by_op
+            .iter()
+            .map(|(op, f)| {
+                (
+                    op.as_str(),
+                    format!(
+                        "{} calls succeeded; bodies sent as given: {}/{}; Prism's findings on the requests (all explained): {:?}; answers composed from incomplete examples: {}",
+                        f.calls, f.sent_as_given, f.bodies, f.request_findings, f.incomplete_answers
+                    ),
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
+    figures::report(
+        "conformance_prism_operations_static",
+        &[format!(
+            "published spec: {} operations through the Operations handle in {} calls, every one successful; Prism flags nothing in the requests beyond the listed deviations",
+            by_op.len(),
+            calls.len()
+        )],
+    );
+}
+
+/// How the random answers to one operation came out through the `Operations` handle.
+#[derive(Default)]
+struct OpTally {
+    decoded: usize,
+    /// Typed API errors by status.
+    typed: BTreeMap<u16, usize>,
+    rechecked: usize,
+}
+
+/// Calls `c` through the `Operations` handle, Prism answering `status` at random, and
+/// checks the outcome against the exchange: a 2xx decodes into the generated type, any other
+/// status is a typed API error with the body's error objects. Returns the answer, if any.
+async fn call_operation(
+    rig: &Rig,
+    client: &Client,
+    c: &OpCall,
+    status: u16,
+    tally: &mut OpTally,
+    unexplained: &mut Vec<String>,
+) -> Option<Answered> {
+    let before = rig.recorder.exchanges().len();
+    let Some(result) = dispatch(client, c).await else {
+        unexplained.push(format!("{}: no line in `dispatch`", c.op));
+        return None;
+    };
+    let exchanges = rig.recorder.exchanges();
+    let ex = exchanges.get(before).unwrap_or_else(|| {
+        panic!(
+            "{} {status}: no request was sent; Prism's log:\n{}",
+            c.op,
+            rig.prism.log()
+        )
+    });
+    assert_eq!(ex.status, status, "{}: Prism did not answer as asked", c.op);
+    let body = || String::from_utf8_lossy(&ex.response_body).into_owned();
+    match result {
+        Ok(answer) if (200..300).contains(&status) && answer.status == status => {
+            tally.decoded += 1;
+            Some(answer)
+        }
+        Ok(answer) => {
+            unexplained.push(format!("{} {status}: decoded as {answer:?}", c.op));
+            None
+        }
+        Err(e) if e.kind() == ErrorKind::Api && e.status() == Some(status) => {
+            let errors = serde_json::from_slice::<Value>(&ex.response_body)
+                .ok()
+                .and_then(|b| b["errors"].as_array().map(Vec::len))
+                .unwrap_or(0);
+            if e.details().len() == errors {
+                *tally.typed.entry(status).or_default() += 1;
+            } else {
+                unexplained.push(format!(
+                    "{} {status}: {} details decoded of {errors}: {e:?}",
+                    c.op,
+                    e.details().len()
+                ));
+            }
+            None
+        }
+        Err(e) => {
+            unexplained.push(format!("{} {status}: {e:?}\nbody: {}", c.op, body()));
+            None
+        }
     }
 }
 
@@ -611,6 +1165,10 @@ async fn call_random(
 #[derive(Default)]
 struct SeedReport {
     tally: Tally,
+    /// The operations the `connections` API covers.
+    connection_ops: BTreeSet<String>,
+    /// Every operation through the `Operations` handle.
+    operations: BTreeMap<String, OpTally>,
     /// (operation, declared status) calls.
     combinations: usize,
     /// Prism's answers checked by our validator, and how many had a body.
@@ -620,34 +1178,71 @@ struct SeedReport {
     rechecked: usize,
 }
 
-/// Every declared status of every operation, Prism (seeded) answering at random.
+/// Every declared status of every operation, Prism (seeded) answering at random: through the
+/// `connections` API where it covers the operation, and through the `Operations` handle.
 async fn run_seed(spec: &Spec, index: usize, seed: u64, rig: &Rig) -> SeedReport {
     let kinds = auth_kinds::all();
     let client = rig.client();
+    let calls = op_calls(spec);
     let mut report = SeedReport::default();
     for op in spec.operation_ids() {
+        let c = calls
+            .iter()
+            .find(|c| c.op == op)
+            .expect("a call per operation");
         for status in spec.operation(op).unwrap().statuses() {
             let code: u16 = status.parse().unwrap();
             let kind = &kinds[(index + report.combinations) % kinds.len()];
             rig.recorder
                 .set_request_headers(&[("prefer", &format!("code={status}"))]);
-            let plain = call_random(rig, &client, op, code, kind, &mut report.tally).await;
             report.combinations += 1;
-            // The same answer with unknown properties in every object decodes the same,
-            // and keeps them (MUST IGNORE, MUST FORWARD).
-            if (200..300).contains(&code) {
+            let rewrite = || {
                 rig.recorder
-                    .set_json_rewrite(Some(Arc::new(recorder::add_unknown_properties)));
-                let mut scratch = Tally::default();
-                let extended = call_random(rig, &client, op, code, kind, &mut scratch)
-                    .await
-                    .without_added_unknowns();
+                    .set_json_rewrite(Some(Arc::new(recorder::add_unknown_properties)))
+            };
+            if let Some(plain) = call_random(rig, &client, op, code, kind, &mut report.tally).await
+            {
+                report.connection_ops.insert(op.to_owned());
+                // The same answer with unknown properties in every object decodes the same,
+                // and keeps them (MUST IGNORE, MUST FORWARD).
+                if (200..300).contains(&code) {
+                    rewrite();
+                    let mut scratch = Tally::default();
+                    let extended = call_random(rig, &client, op, code, kind, &mut scratch)
+                        .await
+                        .expect("covered")
+                        .without_added_unknowns();
+                    rig.recorder.set_json_rewrite(None);
+                    assert_eq!(
+                        extended, plain,
+                        "seed {seed}, {op} {status}: unknown properties changed the result"
+                    );
+                    report.rechecked += 1;
+                }
+            }
+            let tally = report.operations.entry(op.to_owned()).or_default();
+            let plain =
+                call_operation(rig, &client, c, code, tally, &mut report.tally.unexplained).await;
+            if let Some(plain) = plain {
+                // Through the generated types too: unknown properties change nothing.
+                rewrite();
+                let mut scratch = OpTally::default();
+                let extended = call_operation(
+                    rig,
+                    &client,
+                    c,
+                    code,
+                    &mut scratch,
+                    &mut report.tally.unexplained,
+                )
+                .await;
                 rig.recorder.set_json_rewrite(None);
                 assert_eq!(
-                    extended, plain,
-                    "seed {seed}, {op} {status}: unknown properties changed the result"
+                    extended.map(|a| without_unknowns(&a.body)),
+                    Some(plain.body),
+                    "seed {seed}, {op} {status}: unknown properties changed the generated answer"
                 );
-                report.rechecked += 1;
+                tally.rechecked += 1;
             }
         }
     }
@@ -670,6 +1265,29 @@ async fn run_seed(spec: &Spec, index: usize, seed: u64, rig: &Rig) -> SeedReport
         report.with_body += usize::from(!ex.response_body.is_empty());
     }
     report
+}
+
+/// The operations the spec tags as Connections ones (what the `connections` API covers).
+fn connection_operations(spec: &Spec) -> BTreeSet<String> {
+    let document = spec.document();
+    let mut out = BTreeSet::new();
+    for item in document["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for operation in item.as_object().into_iter().flat_map(|o| o.values()) {
+            let tagged = operation["tags"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|t| t.as_str().is_some_and(|t| t.starts_with("Connections ")));
+            if let (true, Some(id)) = (tagged, operation["operationId"].as_str()) {
+                out.insert(id.to_owned());
+            }
+        }
+    }
+    out
 }
 
 #[tokio::test]
@@ -707,6 +1325,8 @@ async fn random_answers_of_dynamic_prism_decode_or_give_explained_typed_errors()
     )
     .await;
     let mut tally = Tally::default();
+    let mut operations: BTreeMap<String, OpTally> = BTreeMap::new();
+    let mut connection_ops = BTreeSet::new();
     let (mut combinations, mut responses, mut with_body, mut rechecked) = (0, 0, 0, 0);
     for report in reports {
         for (outcome, n) in report.tally.outcomes {
@@ -715,6 +1335,15 @@ async fn random_answers_of_dynamic_prism_decode_or_give_explained_typed_errors()
         for (op, n) in report.tally.decoded_by_op {
             *tally.decoded_by_op.entry(op).or_default() += n;
         }
+        for (op, t) in report.operations {
+            let all = operations.entry(op).or_default();
+            all.decoded += t.decoded;
+            all.rechecked += t.rechecked;
+            for (status, n) in t.typed {
+                *all.typed.entry(status).or_default() += n;
+            }
+        }
+        connection_ops.extend(report.connection_ops);
         tally.unexplained.extend(report.tally.unexplained);
         tally.pages += report.tally.pages;
         tally.items += report.tally.items;
@@ -728,11 +1357,13 @@ async fn random_answers_of_dynamic_prism_decode_or_give_explained_typed_errors()
         "random answers the client could not handle:\n{}",
         tally.unexplained.join("\n")
     );
+    // The `connections` API covers exactly the spec's Connections operations.
+    assert_eq!(connection_ops, connection_operations(&spec));
     let decoded = tally.outcomes.get(&Outcome::Decoded).copied().unwrap_or(0);
     // Every seed's success answer of get, create, update and delete decodes; a random list
     // page decodes unless its random `next` is no page link (explained above), which some
     // seeds give and some do not.
-    for op in spec.operation_ids() {
+    for op in &connection_ops {
         let n = tally.decoded_by_op.get(op).copied().unwrap_or(0);
         if op == "listSqlv1Connections" {
             assert!(n >= 1, "{:?}", tally.decoded_by_op);
@@ -740,15 +1371,43 @@ async fn random_answers_of_dynamic_prism_decode_or_give_explained_typed_errors()
             assert_eq!(n, SEEDS.len(), "{op}: {:?}", tally.decoded_by_op);
         }
     }
+    // Through the `Operations` handle, every seed's success answer of every operation decodes.
+    assert_eq!(
+        operations.keys().map(String::as_str).collect::<Vec<_>>(),
+        spec.operation_ids()
+    );
+    for (op, t) in &operations {
+        assert_eq!(t.decoded, SEEDS.len(), "{op}");
+    }
+    figures::record(
+        "conformance_prism_operations",
+        "dynamic",
+        &operations
+            .iter()
+            .map(|(op, t)| {
+                (
+                    op.as_str(),
+                    format!(
+                        "{} seeds: {} success answers decoded into the generated types (and again with unknown properties: {}); typed API errors by status: {:?}",
+                        SEEDS.len(),
+                        t.decoded,
+                        t.rechecked,
+                        t.typed
+                    ),
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
     figures::report(
         "conformance_prism_random",
         &[
             format!(
-                "dynamic Prism (relaxed copy), {} seeds: {combinations} (operation, declared status) calls through the public client, {responses} random answers ({with_body} with a body) valid by our validator",
-                SEEDS.len()
+                "dynamic Prism (relaxed copy), {} seeds: {combinations} (operation, declared status) combinations, each through the Operations handle and, for the {} Connections operations, through the connections API; {responses} random answers ({with_body} with a body) valid by our validator",
+                SEEDS.len(),
+                connection_ops.len()
             ),
             format!(
-                "decoded: {decoded} calls ({} pages, {} connections); typed API errors by status: {:?}; explained decode errors: {:?}; unexplained: 0",
+                "connections API: decoded: {decoded} calls ({} pages, {} connections); typed API errors by status: {:?}; explained decode errors: {:?}; unexplained: 0",
                 tally.pages,
                 tally.items,
                 tally
@@ -768,7 +1427,13 @@ async fn random_answers_of_dynamic_prism_decode_or_give_explained_typed_errors()
                     })
                     .collect::<BTreeMap<_, _>>()
             ),
-            format!("{rechecked} 2xx answers decoded again with unknown properties added to every object: the same results"),
+            format!(
+                "Operations handle: {} operations, {} success answers decoded, {} typed API errors; unexplained: 0",
+                operations.len(),
+                operations.values().map(|t| t.decoded).sum::<usize>(),
+                operations.values().flat_map(|t| t.typed.values()).sum::<usize>()
+            ),
+            format!("{rechecked} connections-API and {} Operations-handle 2xx answers decoded again with unknown properties added to every object: the same results", operations.values().map(|t| t.rechecked).sum::<usize>()),
         ],
     );
 }

@@ -109,7 +109,15 @@ pub fn prepare_spec(spec: &Path, deviations: &Path, out: &Path) -> Result<String
 
 /// [`prepare_spec_served`] of the crate's own spec and deviation list.
 pub fn prepare_crate_spec(served: Served, out: &Path) -> Result<String, String> {
-    prepare_spec_served(
+    prepare_crate_spec_for(Mode::Static, served, out)
+}
+
+/// The copy of the crate's spec Prism serves in `mode`: in [`Mode::Dynamic`] also without
+/// the `maxProperties` limits its generator cannot honour (`prepare-spec.mjs --dynamic`,
+/// `openapi/DEVIATIONS.md`).
+pub fn prepare_crate_spec_for(mode: Mode, served: Served, out: &Path) -> Result<String, String> {
+    prepare_with(
+        mode,
         served,
         &root().join("openapi/sql-v1.yaml"),
         &root().join("openapi/deviations.json"),
@@ -133,10 +141,23 @@ pub fn prepare_spec_served(
     deviations: &Path,
     out: &Path,
 ) -> Result<String, String> {
+    prepare_with(Mode::Static, served, spec, deviations, out)
+}
+
+fn prepare_with(
+    mode: Mode,
+    served: Served,
+    spec: &Path,
+    deviations: &Path,
+    out: &Path,
+) -> Result<String, String> {
     let mut command = Command::new("node");
     command.arg(root().join("tools/prism/prepare-spec.mjs"));
     if served == Served::Relaxed {
         command.arg("--relaxed");
+    }
+    if matches!(mode, Mode::Dynamic { .. }) {
+        command.arg("--dynamic");
     }
     let output = command
         .args([spec, deviations, out])
@@ -178,7 +199,7 @@ impl Prism {
         ));
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let spec_copy = dir.join("spec.json");
-        prepare_crate_spec(served, &spec_copy)
+        prepare_crate_spec_for(mode, served, &spec_copy)
             .map_err(|report| format!("preparing the spec for Prism failed:\n{report}"))?;
 
         let mut command = Command::new(binary());

@@ -9,7 +9,25 @@
 // to still hold the value its spec_locations entry records. Prism then accepts what the
 // service accepts and answers create and update with their success responses.
 //
-// usage: node prepare-spec.mjs [--relaxed] SPEC.yaml DEVIATIONS.json OUT.json
+// With --dynamic (the copy Prism serves with -d) it also removes every `maxProperties`: Prism's
+// generator (json-schema-faker 0.5.8, options alwaysFakeOptionals/fixedProbabilities/
+// fillProperties) fills an object that allows additional properties with two independent
+// random counts of entries, each up to maxProperties, so it can write up to
+// 2 * maxProperties - 1 entries, beyond the limit (8,333 of `table_options`' 8192 seen).
+// Without the keyword each count is at most the declared properties + 5, so an object gets at
+// most 3 * declared + 10 entries (a map: 10); the script fails unless every removed limit
+// allows that many, so every answer Prism generates is still within the published limit.
+// (`maxItems` needs nothing: the generator fills an array to exactly maxItems.)
+// --dynamic also removes, from each component schema, the optional properties through which
+// it refers back to itself (DataType's key_type, value_type, element_type and fields): the
+// generator fakes every optional property, so it follows such a cycle until its depth limit
+// (refDepthMax 3) and there writes an object without the required properties (`nullable`,
+// `type` of a DataType three levels down). Without them the document has no cycle (checked).
+// Both removals only narrow what Prism generates: every answer of the dynamic copy is an
+// answer of the published spec. Prism then checks neither in requests (the properties are
+// still allowed, as additional ones); the static copies keep them.
+//
+// usage: node prepare-spec.mjs [--relaxed] [--dynamic] SPEC.yaml DEVIATIONS.json OUT.json
 //
 // The YAML is read with the YAML 1.2 core schema, as the Rust tests read it (serde_yaml):
 // an unquoted `1996-03-19 01:02:03-04:05` stays a string instead of becoming a Date.
@@ -86,11 +104,37 @@ function baseProperty(doc, pointer) {
 }
 
 const args = process.argv.slice(2);
-const relaxed = args[0] === "--relaxed";
-if (relaxed) args.shift();
+let relaxed = false;
+let dynamic = false;
+while (args[0] === "--relaxed" || args[0] === "--dynamic") {
+  if (args.shift() === "--relaxed") relaxed = true;
+  else dynamic = true;
+}
 const [specPath, deviationsPath, outPath] = args;
 if (!specPath || !deviationsPath || !outPath || args.length !== 3)
-  fail("usage: prepare-spec.mjs [--relaxed] SPEC.yaml DEVIATIONS.json OUT.json");
+  fail("usage: prepare-spec.mjs [--relaxed] [--dynamic] SPEC.yaml DEVIATIONS.json OUT.json");
+
+// Without maxProperties the generator's counts are each at most the declared properties +
+// GENERATED_EXTRAS (see above).
+const GENERATED_EXTRAS = 5;
+
+// Removes every maxProperties of the document (a schema's, not a property named so), after
+// checking the generator's bound without it stays within the limit.
+function removeMaxProperties(node, pointer, removed) {
+  if (node === null || typeof node !== "object") return;
+  if (!Array.isArray(node) && Number.isInteger(node.maxProperties) && (node.type === "object" || node.properties || node.additionalProperties)) {
+    const declared = node.properties ? Object.keys(node.properties).length : 0;
+    const bound = declared + 2 * (declared + GENERATED_EXTRAS);
+    if (node.maxProperties < bound)
+      fail(`${pointer}/maxProperties is ${node.maxProperties}: Prism's generator may write ${bound} entries without it`);
+    removed.push(`${pointer}/maxProperties`);
+    delete node.maxProperties;
+  }
+  for (const [key, child] of Object.entries(node)) {
+    // `properties` maps names to schemas: a property named maxProperties is not the keyword.
+    removeMaxProperties(child, `${pointer}/${escape(key)}`, removed);
+  }
+}
 
 let doc;
 let deviations;
@@ -142,8 +186,54 @@ if (relaxed) {
     }
   }
 }
+const SCHEMAS = "#/components/schemas/";
+
+// The component schemas `node` refers to (at any depth).
+function refsIn(node, out = new Set()) {
+  if (node === null || typeof node !== "object") return out;
+  if (typeof node.$ref === "string" && node.$ref.startsWith(SCHEMAS))
+    out.add(node.$ref.slice(SCHEMAS.length).replaceAll("~1", "/").replaceAll("~0", "~"));
+  for (const child of Object.values(node)) refsIn(child, out);
+  return out;
+}
+
+// Whether component `from` leads (through $refs) to component `to`.
+function leadsTo(schemas, from, to, seen = new Set()) {
+  if (from === to) return true;
+  if (seen.has(from) || !schemas[from]) return false;
+  seen.add(from);
+  return [...refsIn(schemas[from])].some((next) => leadsTo(schemas, next, to, seen));
+}
+
+// Removes each optional property of a component schema that leads back to that schema.
+function cutOptionalCycles(schemas, removed) {
+  for (const [name, schema] of Object.entries(schemas)) {
+    const required = new Set(schema.required || []);
+    for (const [property, sub] of Object.entries(schema.properties || {})) {
+      if (required.has(property)) continue;
+      if ([...refsIn(sub)].some((target) => leadsTo(schemas, target, name))) {
+        removed.push(`${SCHEMAS}${escape(name)}/properties/${escape(property)}`);
+        delete schema.properties[property];
+      }
+    }
+  }
+  for (const name of Object.keys(schemas)) {
+    if ([...refsIn(schemas[name])].some((target) => leadsTo(schemas, target, name)))
+      fail(`${SCHEMAS}${name} still refers to itself through required properties: Prism cannot generate it`);
+  }
+}
+
+const limits = [];
+const cut = [];
+if (dynamic) {
+  removeMaxProperties(doc, "#", limits);
+  cutOptionalCycles((doc.components && doc.components.schemas) || {}, cut);
+  for (const pointer of [...limits, ...cut]) process.stderr.write(`prepare-spec: dynamic: removed ${pointer}\n`);
+}
 fs.writeFileSync(outPath, JSON.stringify(doc, null, 2) + "\n");
 process.stderr.write(
   `prepare-spec: wrote ${outPath} (${found.length} overlay properties typed, ${listed.length} of them recorded` +
-    (relaxed ? `, relaxed: ${removed} places removed)\n` : ")\n"),
+    (relaxed ? `, relaxed: ${removed} places removed` : "") +
+    (dynamic ? `, dynamic: ${limits.length} maxProperties and ${cut.length} recursive optional properties removed` : "") +
+    ")\n",
 );
