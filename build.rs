@@ -56,6 +56,12 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
         inner_type: Some("crate::transport::Transport"),
     };
     let generated = generate::generate(&spec, &options)?;
+    // The document as normalised, for a maintainer reading what the generator got.
+    println!("cargo:rerun-if-env-changed=CONFLUENT_FLINK_SQL_DUMP_NORMALIZED");
+    if let Some(path) = std::env::var_os("CONFLUENT_FLINK_SQL_DUMP_NORMALIZED") {
+        let text = serde_json::to_string_pretty(&generated.doc).map_err(|e| e.to_string())?;
+        write(Path::new(&path), &text)?;
+    }
     let text = std::fs::read_to_string(&spec).map_err(|e| format!("{}: {e}", spec.display()))?;
     let table = generate::operation_table(&text);
     let ids: Vec<String> = table.iter().map(|(id, _, _)| id.clone()).collect();

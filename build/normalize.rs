@@ -61,10 +61,6 @@ pub const FIXES: &[(&str, Fix)] = &[
         "drop_example_only_allof_members",
         drop_example_only_allof_members,
     ),
-    (
-        "send_json_suffix_bodies_as_json",
-        send_json_suffix_bodies_as_json,
-    ),
     ("inline_request_bodies", inline_request_bodies),
     (
         "strip_read_only_from_request_bodies",
@@ -686,7 +682,26 @@ pub fn inline_request_bodies(doc: &mut Value) -> Result<usize, String> {
         if schema.get("allOf").is_none() && schema.get("$ref").is_none() {
             continue;
         }
-        let merged = merge_schema(&snapshot, schema, false)?;
+        // The resource's own `required` says what every copy the service holds has
+        // (its answers); what the request requires is its overlay's: the resource's
+        // list is left out, at the top (an agent's `metadata`, `kind`, ...).
+        let mut body = schema.clone();
+        if let Some(first) = body
+            .get_mut("allOf")
+            .and_then(Value::as_array_mut)
+            .and_then(|m| m.first_mut())
+        {
+            if let Some(r) = first.get("$ref").and_then(Value::as_str).map(String::from) {
+                let reference =
+                    Value::Object(Map::from_iter([("$ref".to_string(), Value::String(r))]));
+                let mut resource = merge_schema(&snapshot, &reference, false)?;
+                if let Some(obj) = resource.as_object_mut() {
+                    obj.remove("required");
+                }
+                *first = resource;
+            }
+        }
+        let merged = merge_schema(&snapshot, &body, false)?;
         *schema = merged;
         changes += 1;
     }
@@ -910,8 +925,20 @@ pub fn collapse_required_only_overlays(doc: &mut Value) -> Result<usize, String>
         })
     }
     let mut changes = 0;
-    // Per referenced component: what each of its overlays requires.
+    // Per referenced component: what each of its overlays requires. An answer that is
+    // the component itself, without an overlay (an agent's get), promises nothing more.
     let mut uses: Vec<(String, Requires)> = Vec::new();
+    let plain_answers: Vec<String> = operations_mut(doc)
+        .filter_map(|op| op.get("responses").and_then(Value::as_object))
+        .flat_map(|responses| responses.iter())
+        .filter(|(code, _)| code.starts_with('2'))
+        .filter_map(|(_, r)| r.get("content").and_then(Value::as_object))
+        .flat_map(|content| content.values())
+        .filter_map(|media| media.get("schema").and_then(Value::as_object))
+        .filter(|schema| schema.len() == 1)
+        .filter_map(|schema| schema.get("$ref").and_then(Value::as_str).map(String::from))
+        .collect();
+    uses.extend(plain_answers.into_iter().map(|r| (r, Requires::default())));
     walk_mut(doc, &mut |v| {
         let Some(members) = v.get_mut("allOf").and_then(Value::as_array_mut) else {
             return;
@@ -2498,6 +2525,41 @@ mod tests {
     }
 
     #[test]
+    fn a_request_requires_what_its_overlay_requires_not_what_the_resource_has() {
+        let mut doc = json!({
+            "components": {"schemas": {
+                "Agent": {"type": "object", "required": ["metadata", "name", "kind"], "properties": {
+                    "name": {"type": "string"},
+                    "kind": {"type": "string"},
+                    "metadata": {"type": "object", "properties": {"labels": {"type": "object"}}},
+                    "spec": {"type": "object", "required": ["model"], "properties": {"model": {"type": "string"}}}
+                }}
+            }},
+            "paths": {"/a": {"post": {"requestBody": {"content": {"application/json": {"schema": {
+                "allOf": [{"$ref": "#/components/schemas/Agent"}, {"required": ["name", "spec"]}]
+            }}}}}}}
+        });
+        inline_request_bodies(&mut doc).unwrap();
+        let body =
+            &doc["paths"]["/a"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+        let mut required: Vec<&str> = body["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        required.sort();
+        assert_eq!(required, ["name", "spec"], "{body}");
+        // What a nested object of the resource requires stays.
+        assert_eq!(body["properties"]["spec"]["required"], json!(["model"]));
+        // The component itself is untouched.
+        assert_eq!(
+            doc["components"]["schemas"]["Agent"]["required"],
+            json!(["metadata", "name", "kind"])
+        );
+    }
+
+    #[test]
     fn shared_components_are_untouched_by_request_fixes() {
         let mut doc = doc_with_put();
         let components = doc["components"].clone();
@@ -2516,6 +2578,41 @@ mod tests {
         assert_eq!(
             doc,
             json!({"items": {"$ref": "#/components/schemas/Connection"}})
+        );
+    }
+
+    #[test]
+    fn an_answer_without_an_overlay_promises_nothing_more() {
+        // The create answers an agent with `spec.model` required; the get answers the
+        // agent as it is: `spec.model` may be absent, so the component does not require it.
+        let overlay = json!({"allOf": [
+            {"$ref": "#/components/schemas/Agent"},
+            {"type": "object", "properties": {"spec": {"type": "object", "required": ["model"]}}}
+        ]});
+        let plain = json!({"$ref": "#/components/schemas/Agent"});
+        let answer = |schema: &Value| json!({"responses": {"200": {"content": {"application/json": {"schema": schema}}}}});
+        let mut doc = json!({
+            "paths": {"/a": {"post": answer(&overlay), "get": answer(&plain)}},
+            "components": {"schemas": {
+                "Agent": {"type": "object", "properties": {"spec": {"$ref": "#/components/schemas/AgentSpec"}}},
+                "AgentSpec": {"type": "object", "properties": {"model": {"type": "string"}}}
+            }}
+        });
+        collapse_required_only_overlays(&mut doc).unwrap();
+        assert!(
+            doc["components"]["schemas"]["AgentSpec"]
+                .get("required")
+                .is_none(),
+            "{doc}"
+        );
+        // Without the plain answer, what the one overlay requires is required.
+        let mut doc2 = doc.clone();
+        doc2["paths"]["/a"]["post"] = answer(&overlay);
+        doc2["paths"]["/a"].as_object_mut().unwrap().remove("get");
+        collapse_required_only_overlays(&mut doc2).unwrap();
+        assert_eq!(
+            doc2["components"]["schemas"]["AgentSpec"]["required"],
+            json!(["model"])
         );
     }
 

@@ -250,10 +250,16 @@ pub fn add_unknown_properties(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Object(map) => {
             map.values_mut().for_each(add_unknown_properties);
-            map.insert(
-                "x_unknown_property".into(),
-                serde_json::json!({"added_by": "a test", "list": [1, "two", null]}),
-            );
+            // An object of strings only may be a typed map of strings (`labels`,
+            // `spec.properties`), where a member of another type cannot be: it gets a
+            // string. Every other object gets a nested value.
+            let strings_only = !map.is_empty() && map.values().all(serde_json::Value::is_string);
+            let added = if strings_only {
+                serde_json::json!("added by a test")
+            } else {
+                serde_json::json!({"added_by": "a test", "list": [1, "two", null]})
+            };
+            map.insert("x_unknown_property".into(), added);
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(add_unknown_properties),
         _ => {}

@@ -23,7 +23,14 @@
 // generator fakes every optional property, so it follows such a cycle until its depth limit
 // (refDepthMax 3) and there writes an object without the required properties (`nullable`,
 // `type` of a DataType three levels down). Without them the document has no cycle (checked).
-// Both removals only narrow what Prism generates: every answer of the dynamic copy is an
+// --dynamic also drops, from each `required` list, the names the schema does not declare
+// (through its `allOf` members and their references): a spec defect (StatementResult
+// requires `data` but declares `results`; the statement answers require
+// `spec.statement_name`, which StatementSpec does not declare). No value can have such a
+// property as the schema describes it, so Prism's answers always lack it, and Prism then
+// flags its own answers. And it removes `format: duration` (Statement `status.duration`),
+// a format the generator does not know, so it writes any string.
+// These removals only narrow what Prism generates: every answer of the dynamic copy is an
 // answer of the published spec. Prism then checks neither in requests (the properties are
 // still allowed, as additional ones); the static copies keep them.
 //
@@ -223,17 +230,105 @@ function cutOptionalCycles(schemas, removed) {
   }
 }
 
+// The property names `schema` declares, through `$ref`s and `allOf` members.
+function declared(schema, seen = new Set()) {
+  const out = new Set();
+  if (schema === null || typeof schema !== "object") return out;
+  if (typeof schema.$ref === "string") {
+    if (seen.has(schema.$ref)) return out;
+    seen.add(schema.$ref);
+    return declared(resolve(doc, schema.$ref), seen);
+  }
+  for (const name of Object.keys(schema.properties || {})) out.add(name);
+  for (const member of schema.allOf || []) for (const name of declared(member, seen)) out.add(name);
+  return out;
+}
+
+// The schemas of property `name` in `schema` and in its `allOf` members (references followed).
+function propertySchemas(schema, name, seen = new Set()) {
+  if (schema === null || typeof schema !== "object") return [];
+  if (typeof schema.$ref === "string") {
+    if (seen.has(schema.$ref)) return [];
+    seen.add(schema.$ref);
+    return propertySchemas(resolve(doc, schema.$ref), name, seen);
+  }
+  const own = schema.properties && schema.properties[name] ? [schema.properties[name]] : [];
+  return own.concat(...(schema.allOf || []).map((m) => propertySchemas(m, name, seen)));
+}
+
+// Keeps in `node.required` the names `names` has; records what goes.
+function keepDeclared(node, names, pointer, out) {
+  if (!Array.isArray(node.required) || names.size === 0) return;
+  const dropped = node.required.filter((r) => !names.has(r));
+  if (!dropped.length) return;
+  node.required = node.required.filter((r) => names.has(r));
+  if (!node.required.length) delete node.required;
+  for (const r of dropped) out.push(`${pointer}/required/${r}`);
+}
+
+// Drops the required names no declaration reaches, at every schema of the document: a
+// schema's own list against what it declares; an `allOf` overlay's (and its properties')
+// against what the whole `allOf` declares there.
+function dropUndeclaredRequired(node, pointer, out, member = false) {
+  if (node === null || typeof node !== "object") return;
+  if (Array.isArray(node)) {
+    node.forEach((child, i) => dropUndeclaredRequired(child, `${pointer}/${i}`, out, member));
+    return;
+  }
+  if (Array.isArray(node.allOf)) {
+    const all = declared(node);
+    node.allOf.forEach((member, i) => {
+      if (member.$ref !== undefined) return;
+      keepDeclared(member, all, `${pointer}/allOf/${i}`, out);
+      for (const [name, sub] of Object.entries(member.properties || {})) {
+        if (!Array.isArray(sub.required)) continue;
+        const there = new Set();
+        for (const s of propertySchemas(node, name)) for (const n of declared(s)) there.add(n);
+        keepDeclared(sub, there, `${pointer}/allOf/${i}/properties/${escape(name)}`, out);
+      }
+    });
+  } else if (!member && node.properties && typeof node.properties === "object" && !node.additionalProperties) {
+    // (A member of an `allOf` is judged with its siblings, above.)
+    keepDeclared(node, declared(node), pointer, out);
+  }
+  for (const [key, child] of Object.entries(node)) {
+    if (key === "example" || key === "examples" || key === "enum" || key === "default") continue;
+    dropUndeclaredRequired(child, `${pointer}/${escape(key)}`, out, key === "allOf");
+  }
+}
+
+// Removes `format: duration` (the generator does not know it).
+function removeDurationFormats(node, pointer, out) {
+  if (node === null || typeof node !== "object") return;
+  if (!Array.isArray(node) && node.format === "duration" && node.type === "string") {
+    delete node.format;
+    out.push(`${pointer}/format`);
+  }
+  for (const [key, child] of Object.entries(node)) {
+    if (key === "example" || key === "examples" || key === "enum" || key === "default") continue;
+    removeDurationFormats(child, `${pointer}/${escape(String(key))}`, out);
+  }
+}
+
 const limits = [];
 const cut = [];
+const undeclared = [];
+const formats = [];
 if (dynamic) {
   removeMaxProperties(doc, "#", limits);
   cutOptionalCycles((doc.components && doc.components.schemas) || {}, cut);
-  for (const pointer of [...limits, ...cut]) process.stderr.write(`prepare-spec: dynamic: removed ${pointer}\n`);
+  dropUndeclaredRequired(doc, "#", undeclared);
+  removeDurationFormats(doc, "#", formats);
+  for (const pointer of [...limits, ...cut, ...undeclared, ...formats])
+    process.stderr.write(`prepare-spec: dynamic: removed ${pointer}\n`);
 }
 fs.writeFileSync(outPath, JSON.stringify(doc, null, 2) + "\n");
 process.stderr.write(
   `prepare-spec: wrote ${outPath} (${found.length} overlay properties typed, ${listed.length} of them recorded` +
     (relaxed ? `, relaxed: ${removed} places removed` : "") +
-    (dynamic ? `, dynamic: ${limits.length} maxProperties and ${cut.length} recursive optional properties removed` : "") +
+    (dynamic
+      ? `, dynamic: ${limits.length} maxProperties, ${cut.length} recursive optional properties, ` +
+        `${undeclared.length} undeclared required names and ${formats.length} duration formats removed`
+      : "") +
     ")\n",
 );
