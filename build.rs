@@ -64,6 +64,11 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
     }
     let text = std::fs::read_to_string(&spec).map_err(|e| format!("{}: {e}", spec.display()))?;
     let table = generate::operation_table(&text);
+    // The published document as JSON, for the fake service (`src/fake/spec.rs`), which
+    // validates requests and shapes answers by it.
+    let published: serde_json::Value =
+        serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", spec.display()))?;
+    write(&out_dir.join("published-spec.json"), &published.to_string())?;
     let ids: Vec<String> = table.iter().map(|(id, _, _)| id.clone()).collect();
     let shaped = model::shape(&generated.code).map_err(|e| format!("{}: {e}", spec.display()))?;
     let wrapped =

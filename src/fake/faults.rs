@@ -28,6 +28,13 @@ impl Operation {
         Operation::Delete,
     ];
 
+    /// The Connections operation of the spec's `operationId`, if it is one.
+    pub fn from_operation_id(operation_id: &str) -> Option<Operation> {
+        Operation::ALL
+            .into_iter()
+            .find(|operation| operation.operation_id() == operation_id)
+    }
+
     /// The spec's `operationId` of this operation.
     pub fn operation_id(self) -> &'static str {
         match self {
@@ -43,7 +50,7 @@ impl Operation {
 /// A failure the fake answers with instead of (or on top of) the normal answer.
 ///
 /// Faults are handed out in the order they were injected; each request routed to an operation
-/// takes the first pending fault whose operation filter matches. A fault applies before
+/// (of any resource) takes the first pending fault whose operation filter matches. A fault applies before
 /// authentication and before the operation acts (a create answered with a fault creates
 /// nothing), except [`Fault::TruncateBody`] and [`Fault::DropAfterCommit`], which let the
 /// operation act first so that the client cannot know the outcome.
@@ -96,7 +103,8 @@ impl Fault {
 #[derive(Debug)]
 struct Rule {
     fault: Fault,
-    only: Option<Operation>,
+    /// The `operationId` it is for, if only one.
+    only: Option<String>,
     remaining: usize,
 }
 
@@ -107,8 +115,9 @@ pub(crate) struct FaultQueue {
 }
 
 impl FaultQueue {
-    /// Queues `fault` for the next `times` requests (of `only`, if given).
-    pub(crate) fn push(&mut self, fault: Fault, only: Option<Operation>, times: usize) {
+    /// Queues `fault` for the next `times` requests (of the operation with the `operationId`
+    /// `only`, if given).
+    pub(crate) fn push(&mut self, fault: Fault, only: Option<String>, times: usize) {
         if times > 0 {
             self.rules.push_back(Rule {
                 fault,
@@ -118,12 +127,12 @@ impl FaultQueue {
         }
     }
 
-    /// Takes one use of the first fault that applies to `operation`.
-    pub(crate) fn take(&mut self, operation: Operation) -> Option<Fault> {
+    /// Takes one use of the first fault that applies to the operation `operation_id`.
+    pub(crate) fn take(&mut self, operation_id: &str) -> Option<Fault> {
         let index = self
             .rules
             .iter()
-            .position(|rule| rule.only.is_none_or(|only| only == operation))?;
+            .position(|rule| rule.only.as_deref().is_none_or(|only| only == operation_id))?;
         let rule = &mut self.rules[index];
         rule.remaining -= 1;
         let fault = rule.fault.clone();
@@ -150,16 +159,29 @@ mod tests {
     #[test]
     fn faults_are_taken_in_order_and_respect_the_operation_filter() {
         let mut queue = FaultQueue::default();
-        queue.push(Fault::Status(503), Some(Operation::Create), 2);
+        let create = Operation::Create.operation_id();
+        let list = Operation::List.operation_id();
+        queue.push(Fault::Status(503), Some(create.to_owned()), 2);
         queue.push(Fault::rate_limited(1), None, 1);
         assert_eq!(queue.pending(), 3);
         // A list request skips the create-only rule.
-        assert_eq!(queue.take(Operation::List), Some(Fault::rate_limited(1)));
-        assert_eq!(queue.take(Operation::List), None);
-        assert_eq!(queue.take(Operation::Create), Some(Fault::Status(503)));
-        assert_eq!(queue.take(Operation::Create), Some(Fault::Status(503)));
-        assert_eq!(queue.take(Operation::Create), None);
+        assert_eq!(queue.take(list), Some(Fault::rate_limited(1)));
+        assert_eq!(queue.take(list), None);
+        assert_eq!(queue.take(create), Some(Fault::Status(503)));
+        assert_eq!(queue.take(create), Some(Fault::Status(503)));
+        assert_eq!(queue.take(create), None);
         assert_eq!(queue.pending(), 0);
+    }
+
+    #[test]
+    fn operations_are_found_by_their_id() {
+        for operation in Operation::ALL {
+            assert_eq!(
+                Operation::from_operation_id(operation.operation_id()),
+                Some(operation)
+            );
+        }
+        assert_eq!(Operation::from_operation_id("listSqlv1Statements"), None);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! One request, start to end: routing, faults, authentication, the caller's organization and
-//! environment, and the five operations.
+//! environment, and the operation: the five of Connections here, every other one in
+//! `resources.rs`.
 
 use std::sync::Arc;
 
@@ -13,7 +14,7 @@ use hyper::Request;
 
 use super::faults::{Fault, Operation};
 use super::reply::Reply;
-use super::route::{self, Route};
+use super::route::{self, Route, Routed};
 use super::shared::{Counters, Shared};
 use super::store::{AlreadyExists, Change, NewStored, Scope, UpdateError};
 use super::token::Listing;
@@ -45,36 +46,30 @@ pub(crate) async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> (
 }
 
 async fn answer(shared: &Shared, request: Request<Incoming>) -> (Reply, Delivery) {
-    let (operation, organization_id, environment_id, name) =
-        match route::route(request.method(), request.uri().path()) {
-            Route::Operation {
-                operation,
-                organization_id,
-                environment_id,
-                name,
-            } => (operation, organization_id, environment_id, name),
-            Route::MethodNotAllowed { allow } => {
-                Counters::bump(&shared.counters.unrouted_requests);
-                let reply = Reply::error(
-                    ErrorBody::new(405, "method_not_allowed", "Method Not Allowed")
-                        .detail(format!("this resource supports {allow}")),
-                )
-                .header("allow", allow);
-                return (reply, Delivery::Normal);
-            }
-            Route::NotFound => {
-                Counters::bump(&shared.counters.unrouted_requests);
-                let reply = Reply::error(
-                    ErrorBody::new(404, "not_found", "Not Found")
-                        .detail("no such resource in the Connections API"),
-                );
-                return (reply, Delivery::Normal);
-            }
-        };
-    shared.counters.request(operation);
+    let routed = match route::route(request.method(), request.uri().path()) {
+        Route::Operation(routed) => routed,
+        Route::MethodNotAllowed { allow } => {
+            Counters::bump(&shared.counters.unrouted_requests);
+            let reply = Reply::error(
+                ErrorBody::new(405, "method_not_allowed", "Method Not Allowed")
+                    .detail(format!("this resource supports {allow}")),
+            )
+            .header("allow", allow);
+            return (reply, Delivery::Normal);
+        }
+        Route::NotFound => {
+            Counters::bump(&shared.counters.unrouted_requests);
+            let reply = Reply::error(
+                ErrorBody::new(404, "not_found", "Not Found")
+                    .detail("no such resource in the Flink SQL API (sql/v1)"),
+            );
+            return (reply, Delivery::Normal);
+        }
+    };
+    shared.counters.request(routed.operation_id);
 
     let mut delivery = Delivery::Normal;
-    let fault = shared.faults().take(operation);
+    let fault = shared.faults().take(routed.operation_id);
     if let Some(fault) = fault {
         Counters::bump(&shared.counters.faults_injected);
         match fault {
@@ -107,7 +102,9 @@ async fn answer(shared: &Shared, request: Request<Incoming>) -> (Reply, Delivery
     if !authorized {
         return (unauthenticated(), delivery);
     }
-    let scope = match scope(&shared.config, &organization_id, &environment_id) {
+    let organization_id = routed.parameter(route::ORGANIZATION).unwrap_or_default();
+    let environment_id = routed.parameter(route::ENVIRONMENT).unwrap_or_default();
+    let scope = match scope(&shared.config, organization_id, environment_id) {
         Ok(scope) => scope,
         Err(reply) => return (*reply, delivery),
     };
@@ -120,9 +117,15 @@ async fn answer(shared: &Shared, request: Request<Incoming>) -> (Reply, Delivery
         },
         scope: &scope,
     };
-    let name = name.unwrap_or_default();
+    let Some(operation) = Operation::from_operation_id(routed.operation_id) else {
+        return (
+            super::resources::handle(&context, &routed, &query, &body),
+            delivery,
+        );
+    };
+    let name = item_name(&routed).unwrap_or_default();
     let reply = match operation {
-        Operation::List => list(&context, &query),
+        Operation::List => list(&context, &routed, &query),
         Operation::Create => create(&context, &body),
         Operation::Get => get(&context, &name),
         Operation::Update => update(&context, &name, &body),
@@ -131,11 +134,16 @@ async fn answer(shared: &Shared, request: Request<Incoming>) -> (Reply, Delivery
     (reply, delivery)
 }
 
+/// The name of the item a request is for (`None` for a collection).
+fn item_name(routed: &Routed) -> Option<String> {
+    routed.chain.last().and_then(|(_, name)| name.clone())
+}
+
 /// What an operation needs to act on the caller's environment.
-struct Context<'a> {
-    shared: &'a Shared,
-    urls: Urls<'a>,
-    scope: &'a Scope,
+pub(crate) struct Context<'a> {
+    pub(crate) shared: &'a Shared,
+    pub(crate) urls: Urls<'a>,
+    pub(crate) scope: &'a Scope,
 }
 
 fn rate_limited(retry_after: Option<u64>) -> Reply {
@@ -259,13 +267,13 @@ fn not_found(name: &str) -> Reply {
     )
 }
 
-fn invalid_parameter(parameter: &str, detail: impl Into<String>) -> ErrorBody {
+pub(crate) fn invalid_parameter(parameter: &str, detail: impl Into<String>) -> ErrorBody {
     ErrorBody::new(400, "invalid_parameter", "Invalid Parameter")
         .detail(detail)
         .parameter(parameter)
 }
 
-fn problems(status: u16, problems: Vec<Problem>) -> Reply {
+pub(crate) fn problems(status: u16, problems: Vec<Problem>) -> Reply {
     let (code, title) = if status == 422 {
         ("invalid_configuration", "Validation Failed")
     } else {
@@ -283,7 +291,7 @@ fn problems(status: u16, problems: Vec<Problem>) -> Reply {
     )
 }
 
-fn malformed(detail: String) -> Reply {
+pub(crate) fn malformed(detail: String) -> Reply {
     Reply::error(
         ErrorBody::new(400, "malformed_request", "Bad Request")
             .detail(detail)
@@ -291,17 +299,30 @@ fn malformed(detail: String) -> Reply {
     )
 }
 
-fn first<'q>(query: &'q [(String, String)], name: &str) -> Option<&'q str> {
+pub(crate) fn first<'q>(query: &'q [(String, String)], name: &str) -> Option<&'q str> {
     query
         .iter()
         .find(|(key, _)| key == name)
         .map(|(_, value)| value.as_str())
 }
 
-fn list(context: &Context<'_>, query: &[(String, String)]) -> Reply {
-    let config = &context.shared.config;
+/// Where a listing starts and how long its page is.
+pub(crate) struct Paging {
+    pub(crate) size: usize,
+    /// The cursor of the page token: the last item of the previous page.
+    pub(crate) after: Option<String>,
+}
+
+/// `page_size` and `page_token` of a list request: 400 naming the parameter when either is
+/// wrong (a token this server did not issue for `listing` included).
+pub(crate) fn paging(
+    shared: &Shared,
+    query: &[(String, String)],
+    listing: &Listing<'_>,
+) -> Result<Paging, Reply> {
+    let config = &shared.config;
     let mut errors = Vec::new();
-    let page_size = match first(query, "page_size") {
+    let size = match first(query, "page_size") {
         None => config.default_page_size,
         Some(text) => match text.trim().parse::<i64>() {
             Ok(size) if (1..=MAX_PAGE_SIZE).contains(&size) => size as usize,
@@ -314,12 +335,6 @@ fn list(context: &Context<'_>, query: &[(String, String)]) -> Reply {
             }
         },
     };
-    let connection_type = first(query, "spec.connection_type").filter(|t| !t.is_empty());
-    let listing = Listing {
-        organization_id: &context.scope.organization_id,
-        environment_id: &context.scope.environment_id,
-        connection_type,
-    };
     let after = match first(query, "page_token").filter(|token| !token.is_empty()) {
         None => None,
         Some(token) if token.chars().count() > MAX_PAGE_TOKEN_CHARS => {
@@ -330,13 +345,13 @@ fn list(context: &Context<'_>, query: &[(String, String)]) -> Reply {
             None
         }
         Some(token) => {
-            let after = context.shared.tokens.open(&listing, token);
+            let after = shared.tokens.open(listing, token);
             if after.is_none() {
                 errors.push(
                     ErrorBody::new(400, "invalid_page_token", "Invalid Page Token")
                         .detail(
                             "page_token was not issued by this server for this listing \
-                             (same organization, environment and spec.connection_type)",
+                             (same organization, environment, collection and filters)",
                         )
                         .parameter("page_token"),
                 );
@@ -344,31 +359,78 @@ fn list(context: &Context<'_>, query: &[(String, String)]) -> Reply {
             after
         }
     };
-    if !errors.is_empty() {
-        return Reply::failure(errors);
+    if errors.is_empty() {
+        Ok(Paging { size, after })
+    } else {
+        Err(Reply::failure(errors))
     }
+}
 
-    let store = context.shared.store();
-    let page = store.page(context.scope, connection_type, after.as_deref(), page_size);
-    let collection = context.urls.collection();
-    let next = match &page.more_after {
+/// `metadata.next` of a page: the absolute URL of the next page (with `filters` kept), or
+/// on the last page what the server's [`LastPageNext`] says (outer `None`: no member).
+pub(crate) fn next_link(
+    shared: &Shared,
+    collection_url: &str,
+    listing: &Listing<'_>,
+    page_size: usize,
+    more_after: Option<&str>,
+    filters: &[(&str, &str)],
+) -> Option<Option<String>> {
+    match more_after {
         Some(last) => {
             let mut url = format!(
-                "{collection}?page_size={page_size}&page_token={}",
-                context.shared.tokens.issue(&listing, last)
+                "{collection_url}?page_size={page_size}&page_token={}",
+                shared.tokens.issue(listing, last)
             );
-            if let Some(connection_type) = connection_type {
-                url.push_str("&spec.connection_type=");
-                url.push_str(&super::wire::encode_component(connection_type));
+            for (name, value) in filters {
+                url.push('&');
+                url.push_str(&super::wire::encode_component(name));
+                url.push('=');
+                url.push_str(&super::wire::encode_component(value));
             }
             Some(Some(url))
         }
-        None => match config.last_page_next {
+        None => match shared.config.last_page_next {
             LastPageNext::Omitted => None,
             LastPageNext::Null => Some(None),
             LastPageNext::Empty => Some(Some(String::new())),
         },
+    }
+}
+
+fn list(context: &Context<'_>, routed: &Routed, query: &[(String, String)]) -> Reply {
+    let connection_type = first(query, "spec.connection_type").filter(|t| !t.is_empty());
+    let collection = routed.chain.last().map_or("", |(name, _)| *name);
+    let listing = Listing {
+        organization_id: &context.scope.organization_id,
+        environment_id: &context.scope.environment_id,
+        collection,
+        filter: connection_type,
     };
+    let paging = match paging(context.shared, query, &listing) {
+        Ok(paging) => paging,
+        Err(reply) => return reply,
+    };
+    let store = context.shared.store();
+    let page = store.page(
+        context.scope,
+        connection_type,
+        paging.after.as_deref(),
+        paging.size,
+    );
+    let collection_url = context.urls.collection();
+    let filters: Vec<(&str, &str)> = connection_type
+        .map(|t| ("spec.connection_type", t))
+        .into_iter()
+        .collect();
+    let next = next_link(
+        context.shared,
+        &collection_url,
+        &listing,
+        paging.size,
+        page.more_after.as_deref(),
+        &filters,
+    );
     let data = page
         .items
         .iter()
@@ -376,7 +438,7 @@ fn list(context: &Context<'_>, query: &[(String, String)]) -> Reply {
         .collect();
     Reply::json(
         200,
-        &ListBody::new(collection.clone(), next, page.total_size, data),
+        &ListBody::new(collection_url.clone(), next, page.total_size, data),
     )
 }
 

@@ -1,10 +1,16 @@
-//! An in-memory fake of the Flink SQL Connections service, for tests (feature `fake`).
+//! An in-memory fake of Confluent Cloud's Flink SQL service (`sql/v1`), for tests (feature
+//! `fake`).
 //!
-//! [`FakeServer`] serves the five operations of `openapi/sql-v1.yaml` over HTTP/1.1
-//! on `127.0.0.1`, with the status codes, headers and bodies the spec declares and the
+//! [`FakeServer`] serves every operation of `openapi/sql-v1.yaml` over HTTP/1.1 on
+//! `127.0.0.1`, with the status codes, headers and bodies the spec declares and the
 //! behaviour the real service shows where the spec is silent. It shares no code with this
-//! crate's client, so that a misreading of the spec on one side cannot hide the same
-//! misreading on the other.
+//! crate's client (only the generated table of the spec's operations, for routing), so that
+//! a misreading of the spec on one side cannot hide the same misreading on the other.
+//!
+//! Connections, whose secrets need care, have handlers of their own (described below).
+//! Every other resource (statements, materialized tables and their versions, agents, tools,
+//! and whatever a later version of the spec adds) is served from one store of JSON
+//! documents driven by the spec; see [Other resources](#other-resources).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -61,14 +67,67 @@
 //! Responses never contain the secret: `spec.auth_data` is sent as `{"kind":"PlaintextProvider"}`
 //! by create and get (whose schemas require `auth_data`) and left out of list items (whose
 //! schema does not). [`FakeServer::stored_secret`] shows tests what was stored.
+//!
+//! # Other resources
+//!
+//! Steps 1 to 4 above apply to every operation (faults can be aimed at one with
+//! [`FakeServer::inject_for_operation`]). Then what an operation does follows from its
+//! method and path in the spec:
+//!
+//! - Parameters are checked against their schemas (`version` an integer from 1, ...): 400
+//!   with `source.parameter`.
+//! - `GET` of a collection lists its items, sorted by their path (names that are numbers as
+//!   numbers), with `page_size` and `page_token` as for connections, `metadata.next` and
+//!   `total_size`; a query parameter that names a member (`spec.compute_pool_id`) keeps the
+//!   items whose member is equal, `label_selector` (`key=value,...`) those with every label.
+//!   A collection below the environment (`/materialized-tables`, `/agents`) lists the items
+//!   of every database.
+//! - `POST` creates: the body is checked against the request schema (a read-only member is
+//!   not required; patterns anchored, as for connections): 422 (400 where the operation
+//!   declares no 422) with one error per problem and its `source.pointer`; a member of
+//!   `spec` named like a path parameter (`kafka_cluster_id`) must equal it and is filled in
+//!   from the path when left out; 409 with `Location` for an existing name. The answer (with
+//!   the status the spec declares: 201 or 200) and `Location` carry the item with its
+//!   read-only members filled in: `api_version`, `kind`, `organization_id`,
+//!   `environment_id`, `metadata` (`self`, `uid`, `created_at`, `updated_at`,
+//!   `resource_version`, `resource_name`, `labels` as sent), `status.phase` (the first the
+//!   spec lists), and what the answers' schemas require that was not sent.
+//! - `GET` of an item reads it, or 404.
+//! - `PUT` updates: the body is checked as for create; `name` must be the path's; a
+//!   `metadata.resource_version` that is not the current one answers 409 (400 where not
+//!   declared); a change of a member marked `x-immutable` (`spec.statement`,
+//!   `spec.kafka_cluster_id`) is refused; the members of `spec` sent replace the stored
+//!   ones. Answered with the spec's status (202 without a body for statements).
+//! - `PATCH` (`application/json-patch+json`) applies the JSON Patch operations (RFC 6902;
+//!   `op` in upper or lower case; `replace` of a member not yet there adds it) to
+//!   `/spec` and `/metadata/labels` only (not to read-only or immutable members): 422 with
+//!   the operation's `source.pointer` (`/0/path`) otherwise, 409 for a failed `test`; the
+//!   patched `spec` is checked against its schema. 200 with the item.
+//! - `DELETE` removes the item and what is below it (a table's versions): the spec's status
+//!   (202 or 200), or 404. A path through an item that does not exist (the results of a
+//!   missing statement) answers 404.
+//! - Every write gives a new `metadata.resource_version`.
+//!
+//! The rules of single resources: statements (and materialized tables) start `PENDING` and
+//! move on at their next read, to `COMPLETED` for statements that end by themselves (DDL
+//! and metadata statements) and to `RUNNING` for the others; `spec.stopped: true` stops them
+//! (`STOPPED`), `false` resumes them. A statement's `results` are an empty page without a
+//! next page (the fake does not execute statements yet), its `exceptions` an empty list.
+//! Each write of a materialized table adds a version (`versions/1`, `versions/2`, ...,
+//! named `{table}-v{n}`, with the table's query as `spec.statement`), and
+//! `status.latest_version` counts them. [`FakeServer::resource`] shows tests what is
+//! stored.
 
 mod faults;
 mod handlers;
 mod http;
 mod reply;
+mod resources;
 mod route;
+mod rules;
 mod secret_rules;
 mod shared;
+mod spec;
 mod store;
 mod token;
 mod validate;
@@ -495,11 +554,17 @@ impl FakeServer {
 
     /// The connections collection URL of its organization and environment.
     pub fn connections_url(&self) -> String {
+        format!("{}/connections", self.environment_url())
+    }
+
+    /// The URL of its organization and environment, which every path of the spec starts
+    /// with (`{base_url}/sql/v1/organizations/{organization_id}/environments/{environment_id}`):
+    /// append a collection (`/statements`, `/databases/{id}/tools`, ...).
+    pub fn environment_url(&self) -> String {
         format!(
-            "{}/sql/v1/organizations/{}/environments/{}/connections",
+            "{}{}",
             self.base_url,
-            self.organization_id(),
-            wire::encode_component(self.environment_id())
+            route::environment_path(self.organization_id(), self.environment_id())
         )
     }
 
@@ -510,7 +575,33 @@ impl FakeServer {
 
     /// Answers the next `times` requests of `operation` with `fault`.
     pub fn inject_for(&self, operation: Operation, fault: Fault, times: usize) {
-        self.shared.faults().push(fault, Some(operation), times);
+        self.shared
+            .faults()
+            .push(fault, Some(operation.operation_id().to_owned()), times);
+    }
+
+    /// Answers the next `times` requests of the operation with the spec's `operationId`
+    /// `operation_id` (any operation of the spec: `createSqlv1Statement`,
+    /// `listSqlv1MaterializedTables`, ...) with `fault`.
+    pub fn inject_for_operation(&self, operation_id: &str, fault: Fault, times: usize) {
+        self.shared
+            .faults()
+            .push(fault, Some(operation_id.to_owned()), times);
+    }
+
+    /// Requests routed so far to the operation with the spec's `operationId` `operation_id`
+    /// (counted before faults and authentication).
+    pub fn requests_for(&self, operation_id: &str) -> u64 {
+        self.shared.counters.requests(operation_id)
+    }
+
+    /// The stored document of a resource other than a connection, by its path below the
+    /// environment (`statements/my-statement`, `databases/lkc-1/materialized-tables/orders`,
+    /// `databases/lkc-1/materialized-tables/orders/versions/1`), as a read would answer it
+    /// but without counting as one (a pending statement stays pending).
+    pub fn resource(&self, path: &str) -> Option<serde_json::Value> {
+        let home = self.shared.config.home();
+        self.shared.store().documents.find(&home, path)
     }
 
     /// How many faulted requests are still to come.

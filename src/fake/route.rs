@@ -1,58 +1,203 @@
-//! Which operation a request is for: path matching, methods, and query parsing.
+//! Which operation a request is for: path matching against the generated operation table
+//! (`crate::generated::OPERATIONS`, the spec's paths), methods, and query parsing.
+
+use std::sync::LazyLock;
 
 use hyper::Method;
 
-use super::faults::Operation;
+/// One segment of a path template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Segment {
+    Literal(&'static str),
+    Parameter(&'static str),
+}
+
+/// One operation of the table: its id, method and path template.
+#[derive(Debug)]
+pub(crate) struct Template {
+    pub(crate) operation_id: &'static str,
+    pub(crate) method: &'static str,
+    segments: Vec<Segment>,
+}
+
+/// The path parameter naming the organization (every path of the spec starts with it).
+pub(crate) const ORGANIZATION: &str = "organization_id";
+/// The path parameter naming the environment.
+pub(crate) const ENVIRONMENT: &str = "environment_id";
+
+static TABLE: LazyLock<Vec<Template>> = LazyLock::new(|| {
+    crate::generated::OPERATIONS
+        .iter()
+        .map(|(operation_id, method, path)| Template {
+            operation_id,
+            method,
+            segments: path
+                .split('/')
+                .skip(1)
+                .map(|segment| {
+                    match segment
+                        .strip_prefix('{')
+                        .and_then(|rest| rest.strip_suffix('}'))
+                    {
+                        Some(name) => Segment::Parameter(name),
+                        None => Segment::Literal(segment),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+});
+
+/// Every operation of the spec.
+pub(crate) fn table() -> &'static [Template] {
+    &TABLE
+}
+
+impl Template {
+    /// What follows the environment in this template: each collection's name with, when the
+    /// template goes on to an item of it, the item's parameter.
+    pub(crate) fn chain(&self) -> Vec<(&'static str, Option<&'static str>)> {
+        let start = self
+            .segments
+            .iter()
+            .position(|s| *s == Segment::Parameter(ENVIRONMENT))
+            .map_or(self.segments.len(), |i| i + 1);
+        let mut chain: Vec<(&'static str, Option<&'static str>)> = Vec::new();
+        for segment in &self.segments[start..] {
+            match (*segment, chain.last_mut()) {
+                (Segment::Literal(name), _) => chain.push((name, None)),
+                (Segment::Parameter(name), Some(last)) if last.1.is_none() => last.1 = Some(name),
+                (Segment::Parameter(name), _) => chain.push(("", Some(name))),
+            }
+        }
+        chain
+    }
+
+    /// The template's path up to and including the environment, with the given values.
+    fn prefix(&self, organization_id: &str, environment_id: &str) -> Option<String> {
+        let mut out = String::new();
+        for segment in &self.segments {
+            out.push('/');
+            match segment {
+                Segment::Literal(text) => out.push_str(text),
+                Segment::Parameter(name) if *name == ORGANIZATION => {
+                    out.push_str(&super::wire::encode_component(organization_id))
+                }
+                Segment::Parameter(name) if *name == ENVIRONMENT => {
+                    out.push_str(&super::wire::encode_component(environment_id));
+                    return Some(out);
+                }
+                Segment::Parameter(_) => return None,
+            }
+        }
+        None
+    }
+}
+
+/// `/sql/v1/organizations/{org}/environments/{env}` (as the spec's paths begin), encoded.
+pub(crate) fn environment_path(organization_id: &str, environment_id: &str) -> String {
+    table()
+        .iter()
+        .find_map(|template| template.prefix(organization_id, environment_id))
+        .unwrap_or_else(|| {
+            format!(
+                "/sql/v1/organizations/{}/environments/{}",
+                super::wire::encode_component(organization_id),
+                super::wire::encode_component(environment_id)
+            )
+        })
+}
+
+/// A request matched to an operation.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Routed {
+    pub(crate) operation_id: &'static str,
+    pub(crate) method: &'static str,
+    /// The decoded path parameters, by name, in path order.
+    pub(crate) parameters: Vec<(&'static str, String)>,
+    /// What follows the environment: each collection's name and, for an item, its decoded
+    /// name.
+    pub(crate) chain: Vec<(&'static str, Option<String>)>,
+}
+
+impl Routed {
+    /// The decoded value of path parameter `name`.
+    pub(crate) fn parameter(&self, name: &str) -> Option<&str> {
+        self.parameters
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
 
 /// Where a request goes.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Route {
-    /// One of the five operations, with the decoded path parameters.
-    Operation {
-        operation: Operation,
-        organization_id: String,
-        environment_id: String,
-        /// The `connection_name` path parameter (`None` for the collection).
-        name: Option<String>,
-    },
+    /// One of the spec's operations.
+    Operation(Routed),
     /// A known path with a method the spec does not define; `allow` lists the ones it does.
-    MethodNotAllowed { allow: &'static str },
+    MethodNotAllowed { allow: String },
     /// No such path.
     NotFound,
 }
 
+/// The parameter values of `path` if it matches `template`.
+fn matches(template: &Template, segments: &[&str]) -> Option<Vec<(&'static str, String)>> {
+    if template.segments.len() != segments.len() {
+        return None;
+    }
+    let mut parameters = Vec::new();
+    for (expected, actual) in template.segments.iter().zip(segments) {
+        match expected {
+            Segment::Literal(text) if text == actual => {}
+            Segment::Parameter(name) if !actual.is_empty() => {
+                parameters.push((*name, percent_decode(actual, false)))
+            }
+            _ => return None,
+        }
+    }
+    Some(parameters)
+}
+
 /// Routes `method` and the raw (still percent-encoded) `path`.
 pub(crate) fn route(method: &Method, path: &str) -> Route {
-    let segments: Vec<&str> = path.split('/').collect();
-    let (organization_id, environment_id, name) = match segments.as_slice() {
-        ["", "sql", "v1", "organizations", org, "environments", env, "connections"] => {
-            (*org, *env, None)
-        }
-        ["", "sql", "v1", "organizations", org, "environments", env, "connections", name]
-            if !name.is_empty() =>
-        {
-            (*org, *env, Some(*name))
-        }
-        _ => return Route::NotFound,
+    let segments: Vec<&str> = match path.strip_prefix('/') {
+        Some(rest) => rest.split('/').collect(),
+        None => return Route::NotFound,
     };
-    let operation = match (name.is_some(), method) {
-        (false, &Method::GET) => Operation::List,
-        (false, &Method::POST) => Operation::Create,
-        (false, _) => return Route::MethodNotAllowed { allow: "GET, POST" },
-        (true, &Method::GET) => Operation::Get,
-        (true, &Method::PUT) => Operation::Update,
-        (true, &Method::DELETE) => Operation::Delete,
-        (true, _) => {
-            return Route::MethodNotAllowed {
-                allow: "DELETE, GET, PUT",
-            }
+    let mut allowed: Vec<&'static str> = Vec::new();
+    for template in table() {
+        let Some(parameters) = matches(template, &segments) else {
+            continue;
+        };
+        if template.method == method.as_str() {
+            let names = template.chain();
+            let mut values = parameters
+                .iter()
+                .filter(|(name, _)| *name != ORGANIZATION && *name != ENVIRONMENT)
+                .map(|(_, value)| value.clone());
+            let chain = names
+                .into_iter()
+                .map(|(collection, item)| (collection, item.and_then(|_| values.next())))
+                .collect();
+            return Route::Operation(Routed {
+                operation_id: template.operation_id,
+                method: template.method,
+                parameters,
+                chain,
+            });
         }
-    };
-    Route::Operation {
-        operation,
-        organization_id: percent_decode(organization_id, false),
-        environment_id: percent_decode(environment_id, false),
-        name: name.map(|name| percent_decode(name, false)),
+        if !allowed.contains(&template.method) {
+            allowed.push(template.method);
+        }
+    }
+    if allowed.is_empty() {
+        Route::NotFound
+    } else {
+        allowed.sort_unstable();
+        Route::MethodNotAllowed {
+            allow: allowed.join(", "),
+        }
     }
 }
 
@@ -100,60 +245,74 @@ mod tests {
 
     const BASE: &str = "/sql/v1/organizations/o-1/environments/env-1/connections";
 
-    #[test]
-    fn the_five_operations_are_routed() {
-        let list = route(&Method::GET, BASE);
-        assert_eq!(
-            list,
-            Route::Operation {
-                operation: Operation::List,
-                organization_id: "o-1".into(),
-                environment_id: "env-1".into(),
-                name: None
-            }
-        );
-        let item = format!("{BASE}/my%2Dconn");
-        for (method, operation) in [
-            (Method::GET, Operation::Get),
-            (Method::PUT, Operation::Update),
-            (Method::DELETE, Operation::Delete),
-        ] {
-            match route(&method, &item) {
-                Route::Operation {
-                    operation: routed,
-                    name,
-                    ..
-                } => {
-                    assert_eq!(routed, operation);
-                    assert_eq!(name.as_deref(), Some("my-conn"));
-                }
-                other => panic!("{other:?}"),
-            }
+    fn operation_id(route: &Route) -> &str {
+        match route {
+            Route::Operation(routed) => routed.operation_id,
+            other => panic!("{other:?}"),
         }
-        assert!(matches!(
-            route(&Method::POST, BASE),
-            Route::Operation {
-                operation: Operation::Create,
-                ..
-            }
-        ));
+    }
+
+    #[test]
+    fn the_five_connection_operations_are_routed() {
+        let Route::Operation(list) = route(&Method::GET, BASE) else {
+            panic!("list")
+        };
+        assert_eq!(list.operation_id, "listSqlv1Connections");
+        assert_eq!(list.parameter(ORGANIZATION), Some("o-1"));
+        assert_eq!(list.parameter(ENVIRONMENT), Some("env-1"));
+        assert_eq!(list.chain, [("connections", None)]);
+        let item = format!("{BASE}/my%2Dconn");
+        for (method, id) in [
+            (Method::GET, "getSqlv1Connection"),
+            (Method::PUT, "updateSqlv1Connection"),
+            (Method::DELETE, "deleteSqlv1Connection"),
+        ] {
+            let Route::Operation(routed) = route(&method, &item) else {
+                panic!("{method}")
+            };
+            assert_eq!(routed.operation_id, id);
+            assert_eq!(routed.chain, [("connections", Some("my-conn".to_owned()))]);
+        }
+        assert_eq!(
+            operation_id(&route(&Method::POST, BASE)),
+            "createSqlv1Connection"
+        );
+    }
+
+    #[test]
+    fn every_operation_of_the_table_is_routed_to_itself() {
+        for (id, method, path) in crate::generated::OPERATIONS {
+            let concrete: String = path
+                .split('/')
+                .map(|s| if s.starts_with('{') { "x-1" } else { s })
+                .collect::<Vec<_>>()
+                .join("/");
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            assert_eq!(operation_id(&route(&method, &concrete)), *id, "{path}");
+        }
     }
 
     #[test]
     fn other_methods_and_paths_are_refused() {
         assert_eq!(
             route(&Method::PATCH, BASE),
-            Route::MethodNotAllowed { allow: "GET, POST" }
+            Route::MethodNotAllowed {
+                allow: "GET, POST".into()
+            }
         );
         assert_eq!(
             route(&Method::POST, &format!("{BASE}/x")),
             Route::MethodNotAllowed {
-                allow: "DELETE, GET, PUT"
+                allow: "DELETE, GET, PUT".into()
             }
         );
         assert_eq!(route(&Method::GET, "/"), Route::NotFound);
         assert_eq!(route(&Method::GET, &format!("{BASE}/")), Route::NotFound);
         assert_eq!(route(&Method::GET, &format!("{BASE}/a/b")), Route::NotFound);
+        assert_eq!(
+            environment_path("o", "e/1"),
+            "/sql/v1/organizations/o/environments/e%2F1"
+        );
     }
 
     #[test]

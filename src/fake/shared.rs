@@ -1,5 +1,6 @@
 //! What every connection of one fake server shares: its settings, store, faults and counters.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
@@ -36,7 +37,8 @@ impl Config {
 /// Counters for tests.
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
-    requests: [AtomicU64; 5],
+    /// Requests routed to each operation, by `operationId`.
+    requests: Mutex<HashMap<&'static str, u64>>,
     pub(crate) unrouted_requests: AtomicU64,
     pub(crate) creates_committed: AtomicU64,
     pub(crate) updates_committed: AtomicU64,
@@ -45,19 +47,15 @@ pub(crate) struct Counters {
     pub(crate) faults_injected: AtomicU64,
 }
 
-fn index(operation: Operation) -> usize {
-    match operation {
-        Operation::List => 0,
-        Operation::Create => 1,
-        Operation::Get => 2,
-        Operation::Update => 3,
-        Operation::Delete => 4,
-    }
-}
-
 impl Counters {
-    pub(crate) fn request(&self, operation: Operation) {
-        self.requests[index(operation)].fetch_add(1, Ordering::Relaxed);
+    /// Counts a request routed to the operation `operation_id`.
+    pub(crate) fn request(&self, operation_id: &'static str) {
+        *lock(&self.requests).entry(operation_id).or_default() += 1;
+    }
+
+    /// Requests routed to the operation `operation_id` so far.
+    pub(crate) fn requests(&self, operation_id: &str) -> u64 {
+        lock(&self.requests).get(operation_id).copied().unwrap_or(0)
     }
 
     pub(crate) fn bump(counter: &AtomicU64) {
@@ -66,7 +64,7 @@ impl Counters {
 
     pub(crate) fn snapshot(&self) -> Stats {
         let read = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
-        let requests = |operation| read(&self.requests[index(operation)]);
+        let requests = |operation: Operation| self.requests(operation.operation_id());
         Stats {
             list_requests: requests(Operation::List),
             create_requests: requests(Operation::Create),

@@ -1,4 +1,5 @@
-//! The fake's state: connections per (organization, environment), kept sorted by name.
+//! The fake's state: connections per (organization, environment), kept sorted by name, and
+//! the documents of every other resource (`resources.rs`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -113,15 +114,19 @@ impl Environment {
     }
 }
 
-/// All connections the fake holds.
+/// Everything the fake holds: connections (typed, as their secrets need), and the documents
+/// of every other resource.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     environments: HashMap<Scope, Environment>,
     versions: u64,
+    /// The resources other than connections.
+    pub(crate) documents: super::resources::Documents,
 }
 
 impl Store {
-    fn next_version(&mut self) -> String {
+    /// A new `metadata.resource_version`, distinct from every earlier one.
+    pub(crate) fn next_version(&mut self) -> String {
         self.versions += 1;
         // Opaque to clients; distinct for every write in this fake's life.
         format!("rv{}", to_base36(self.versions))

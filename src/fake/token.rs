@@ -1,4 +1,4 @@
-//! Opaque page tokens: a cursor (the last name of the previous page) sealed with a keyed hash,
+//! Opaque page tokens: a cursor (the last item of the previous page) sealed with a keyed hash,
 //! so that only tokens this fake issued, for this listing, are accepted.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -10,7 +10,10 @@ use base64::Engine;
 pub(crate) struct Listing<'a> {
     pub(crate) organization_id: &'a str,
     pub(crate) environment_id: &'a str,
-    pub(crate) connection_type: Option<&'a str>,
+    /// The collection listed (its path below the environment).
+    pub(crate) collection: &'a str,
+    /// The listing's filters (such as `spec.connection_type`), as one text.
+    pub(crate) filter: Option<&'a str>,
 }
 
 /// Issues and checks page tokens with a per-server key.
@@ -31,7 +34,8 @@ impl Tokens {
         self.key.hash(&mut hasher);
         listing.organization_id.hash(&mut hasher);
         listing.environment_id.hash(&mut hasher);
-        listing.connection_type.hash(&mut hasher);
+        listing.collection.hash(&mut hasher);
+        listing.filter.hash(&mut hasher);
         after.hash(&mut hasher);
         hasher.finish().to_be_bytes()
     }
@@ -62,7 +66,8 @@ mod tests {
     const LISTING: Listing<'static> = Listing {
         organization_id: "o",
         environment_id: "e",
-        connection_type: None,
+        collection: "connections",
+        filter: None,
     };
 
     #[test]
@@ -72,10 +77,15 @@ mod tests {
         assert!(!token.contains("conn-0042"));
         assert_eq!(tokens.open(&LISTING, &token).as_deref(), Some("conn-0042"));
         let filtered = Listing {
-            connection_type: Some("OPENAI"),
+            filter: Some("OPENAI"),
             ..LISTING
         };
         assert_eq!(tokens.open(&filtered, &token), None);
+        let elsewhere = Listing {
+            collection: "statements",
+            ..LISTING
+        };
+        assert_eq!(tokens.open(&elsewhere, &token), None);
         assert_eq!(Tokens::new().open(&LISTING, &token), None);
         assert_eq!(tokens.open(&LISTING, "not a token"), None);
         assert_eq!(tokens.open(&LISTING, "AAAA"), None);

@@ -56,14 +56,18 @@ pub(crate) struct Urls<'a> {
 }
 
 impl Urls<'_> {
+    /// `{base}/sql/v1/organizations/{org}/environments/{env}` (as the spec's paths begin).
+    pub(crate) fn environment(&self) -> String {
+        format!(
+            "{}{}",
+            self.base,
+            super::route::environment_path(self.organization_id, self.environment_id)
+        )
+    }
+
     /// `{base}/sql/v1/organizations/{org}/environments/{env}/connections`.
     pub(crate) fn collection(&self) -> String {
-        format!(
-            "{}/sql/v1/organizations/{}/environments/{}/connections",
-            self.base,
-            encode_component(self.organization_id),
-            encode_component(self.environment_id)
-        )
+        format!("{}/connections", self.environment())
     }
 
     /// The URL of one connection.
