@@ -319,7 +319,7 @@ pub(crate) fn paging(
     shared: &Shared,
     query: &[(String, String)],
     listing: &Listing<'_>,
-) -> Result<Paging, Reply> {
+) -> Result<Paging, Box<Reply>> {
     let config = &shared.config;
     let mut errors = Vec::new();
     let size = match first(query, "page_size") {
@@ -362,7 +362,7 @@ pub(crate) fn paging(
     if errors.is_empty() {
         Ok(Paging { size, after })
     } else {
-        Err(Reply::failure(errors))
+        Err(Box::new(Reply::failure(errors)))
     }
 }
 
@@ -409,7 +409,7 @@ fn list(context: &Context<'_>, routed: &Routed, query: &[(String, String)]) -> R
     };
     let paging = match paging(context.shared, query, &listing) {
         Ok(paging) => paging,
-        Err(reply) => return reply,
+        Err(reply) => return *reply,
     };
     let store = context.shared.store();
     let page = store.page(

@@ -139,7 +139,7 @@ impl Documents {
     /// The document at `path` below the environment (`statements/s1`), for tests.
     pub(crate) fn find(&self, scope: &Scope, path: &str) -> Option<Value> {
         let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-        if parts.len() % 2 != 0 {
+        if !parts.len().is_multiple_of(2) {
             return None;
         }
         let address = Address(
@@ -519,7 +519,7 @@ fn list(request: &Request<'_>, query: &[(String, String)]) -> Reply {
     };
     let paging = match handlers::paging(context.shared, query, &listing) {
         Ok(paging) => paging,
-        Err(reply) => return reply,
+        Err(reply) => return *reply,
     };
     let after = match paging.after.as_deref().map(Address::decode) {
         None => None,

@@ -158,13 +158,10 @@ impl Spec {
         if let Some(own) = schema.get("properties").and_then(|p| p.get(name)) {
             found = Some(own);
         }
+        let is_empty = |schema: &Value| schema.as_object().is_some_and(Map::is_empty);
         for member in members.into_iter().flatten() {
             if let Some(inner) = self.property_at(member, name, depth + 1) {
-                let empty = inner.as_object().is_some_and(Map::is_empty);
-                if found.is_none_or(|f: &Value| f.as_object().is_some_and(Map::is_empty)) && !empty
-                {
-                    found = Some(inner);
-                } else if found.is_none() {
+                if found.is_none_or(|f| is_empty(f) && !is_empty(inner)) {
                     found = Some(inner);
                 }
             }
