@@ -1,4 +1,4 @@
-//! Runs the fake Connections service until killed (Ctrl-C).
+//! Runs the fake Flink SQL service (every operation of the spec) until killed (Ctrl-C).
 //!
 //! ```text
 //! cargo run --features fake --example fake_server -- [--port N] [--open] [--seed N]

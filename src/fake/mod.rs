@@ -199,7 +199,8 @@ impl Stats {
         }
     }
 
-    /// Requests routed to any of the five operations.
+    /// Requests routed to any of the five Connections operations (see
+    /// [`FakeServer::requests_for`] for the others).
     pub fn total_requests(&self) -> u64 {
         Operation::ALL.iter().map(|op| self.requests(*op)).sum()
     }
@@ -469,7 +470,7 @@ impl FakeServerBuilder {
     }
 }
 
-/// A running fake Connections service on 127.0.0.1. It stops when dropped (or on
+/// A running fake Flink SQL service on 127.0.0.1. It stops when dropped (or on
 /// [`FakeServer::shutdown`]).
 pub struct FakeServer {
     shared: Arc<Shared>,
