@@ -125,6 +125,18 @@ pub fn prepare_crate_spec_for(mode: Mode, served: Served, out: &Path) -> Result<
     )
 }
 
+/// The text of the copy dynamic Prism generates its answers from (the published spec
+/// narrowed by `prepare-spec.mjs --dynamic` to what its generator honours, without the
+/// `required` names no schema declares): its random answers are answers of this copy, and
+/// are checked against it.
+#[allow(dead_code)]
+pub fn dynamic_copy_text() -> String {
+    let out = scratch_dir("dynamic-copy").join("dynamic.json");
+    prepare_crate_spec_for(Mode::Dynamic { seed: 0 }, Served::Published, &out)
+        .unwrap_or_else(|e| panic!("prepare-spec --dynamic: {e}"));
+    std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("{}: {e}", out.display()))
+}
+
 /// A directory `<name>-<process id>` under the test crate's temporary directory (created),
 /// for the copies of the spec a test prepares.
 pub fn scratch_dir(name: &str) -> PathBuf {
