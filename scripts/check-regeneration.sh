@@ -42,12 +42,15 @@
 #      run) and `spec.endpoint`'s `maxLength` removed, the page size is checked
 #      against the new maximum before sending, and a longer endpoint is sent
 #      (127.0.0.1);
-#   11. a broken spec fails the build with one clear message (file and place), and no
+#   11. resource_added: a whole new resource (`RegenWidgets`: list with a `spec.color`
+#      filter, get, create, delete) is `client.regen_widgets()`, whose list pages with
+#      `color(..)` and whose get, create and delete send what the spec says (127.0.0.1);
+#   12. a broken spec fails the build with one clear message (file and place), and no
 #      panic or backtrace, even with RUST_BACKTRACE=1;
-#   12. editing src/ does not rerun the build script.
+#   13. editing src/ does not rerun the build script.
 # Usage: scripts/check-regeneration.sh              (exits non-zero on any failure)
 #        scripts/check-regeneration.sh --negative   proves the cases are not vacuous:
-#   each case test must FAIL against the unchanged spec (cases 1-4 and 6-10), or, for
+#   each case test must FAIL against the unchanged spec (cases 1-4 and 6-11), or, for
 #   case 5, against a build whose normalisation no longer resolves response `$ref`s.
 # The copy builds in this crate's target directory (its dependencies are the ones the
 # other steps built, so only the copy itself compiles, and CI's disk holds one set of
@@ -120,7 +123,8 @@ page_size_max=$((11 + RANDOM % 50))
 [ -d "$templates" ] || fail "$templates does not exist"
 cp "$templates/common.rs" tests/support/regen_common.rs
 cases=(property_added connection_type_added operation_added property_removed error_responses_shared
-    connection_type_removed enum_in_one_place required_metadata_property map_property limits_changed)
+    connection_type_removed enum_in_one_place required_metadata_property map_property limits_changed
+    resource_added)
 for name in "${cases[@]}"; do
     [ -f "$templates/$name.rs" ] || fail "no template $templates/$name.rs"
     sed -e "s/__PROBE__/$probe/g" -e "s|__DESCRIPTION__|$description|g" \
@@ -465,6 +469,56 @@ print("ObjectMeta.labels: {type: object, additionalProperties: {type: string}}")
 ' || fail "cannot add ObjectMeta.labels to $spec (needs PyYAML)"
 }
 
+# A whole new resource, `RegenWidgets`: a list with a filter, get, create and delete, under
+# the environment, answering `sql.v1.RegenWidget`s in pages with `metadata.next`.
+change_resource_added() {
+    yaml_change '
+base = "/sql/v1/organizations/{organization_id}/environments/{environment_id}/regen-widgets"
+failure = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Failure"}}}}
+def errors():
+    out = {c: dict(failure, description=f"error {c}") for c in ["400", "401", "403", "404", "500"]}
+    out["429"] = {"description": "Rate Limit Exceeded"}
+    return out
+def answer(ref, status="200"):
+    r = errors()
+    r[status] = {"description": "ok", "content": {"application/json": {"schema": {"$ref": ref}}}}
+    return r
+org = {"in": "path", "name": "organization_id", "required": True, "schema": {"type": "string", "format": "uuid"}}
+env = {"in": "path", "name": "environment_id", "required": True, "schema": {"type": "string"}}
+name = {"in": "path", "name": "widget_name", "required": True, "schema": {"type": "string"}}
+widget = "#/components/schemas/sql.v1.RegenWidget"
+doc["paths"][base] = {
+    "get": {"operationId": "listSqlv1RegenWidgets", "description": "Lists the widgets.",
+            "parameters": [org, env,
+                {"in": "query", "name": "spec.color", "description": "Only the widgets of this color.", "schema": {"type": "string"}},
+                {"in": "query", "name": "page_size", "schema": {"type": "integer", "maximum": 100}},
+                {"in": "query", "name": "page_token", "schema": {"type": "string", "maxLength": 255}}],
+            "responses": answer("#/components/schemas/sql.v1.RegenWidgetList")},
+    "post": {"operationId": "createSqlv1RegenWidget", "description": "Creates a widget.",
+             "parameters": [org, env],
+             "requestBody": {"content": {"application/json": {"schema": {"$ref": widget}}}},
+             "responses": answer(widget, "201")},
+}
+doc["paths"][base + "/{widget_name}"] = {
+    "get": {"operationId": "getSqlv1RegenWidget", "description": "Reads a widget.",
+            "parameters": [org, env, name], "responses": answer(widget)},
+    "delete": {"operationId": "deleteSqlv1RegenWidget", "description": "Deletes a widget.",
+               "parameters": [org, env, name], "responses": dict(errors(), **{"204": {"description": "deleted"}})},
+}
+schemas = doc["components"]["schemas"]
+schemas["sql.v1.RegenWidget"] = {"type": "object", "description": "A widget.", "properties": {
+    "name": {"type": "string"},
+    "metadata": {"$ref": "#/components/schemas/ObjectMeta"},
+    "spec": {"type": "object", "properties": {"color": {"type": "string", "description": "Its color."}}},
+}}
+schemas["sql.v1.RegenWidgetList"] = {"type": "object", "properties": {
+    "metadata": {"$ref": "#/components/schemas/ListMeta"},
+    "data": {"type": "array", "items": {"$ref": widget}},
+}}
+print("a resource RegenWidgets: list (spec.color), get, create, delete")
+' || fail "cannot add the RegenWidgets resource to $spec (needs PyYAML)"
+}
+
 # What each case showed, one line each.
 declare -A shown=(
     [property_added]="the optional property ConnectionSpec.$probe is the typed field conn.spec.$probe: Option<String>, documented with the spec's description, read from JSON, and sent back in the PUT body by update_if_unchanged"
@@ -476,6 +530,7 @@ declare -A shown=(
     [enum_in_one_place]="with the list filter a plain string the property's type is still ConnectionType, the generated filter takes a string, and list().connection_type(..) still sends spec.connection_type"
     [required_metadata_property]="with metadata.self required (ConnectionMetadata.self_: String, no Default) the crate builds; the accessors, get and update_if_unchanged work"
     [map_property]="ObjectMeta.labels (a map of strings) is the typed field ConnectionMetadata.labels, read, written back and in the JSON Schema as a map"
+    [resource_added]="a resource added to the spec is a handle: client.regen_widgets() lists its pages with the new filter color(..), gets, creates and deletes a types::RegenWidget"
     [limits_changed]="with page_size's maximum $page_size_max, page_size($((page_size_max + 1))) is refused before sending and page_size($page_size_max) is sent; with spec.endpoint's maxLength removed, a 20,010-character endpoint is sent"
 )
 
@@ -513,7 +568,7 @@ n=0
 for name in "${cases[@]}"; do
     n=$((n + 1))
     cp "$orig" "$spec" # a new mtime: the build script runs again
-    step "$n/12 $name"
+    step "$n/13 $name"
     note="$("change_$name")"
     [ -n "$note" ] && echo "    spec: $note"
     run_case "$name" || {
@@ -539,7 +594,7 @@ expect_failure() {
 }
 
 file_re="$(literal "$spec")"
-step "11/12 breaking the spec: the build must fail with one clear message"
+step "12/13 breaking the spec: the build must fail with one clear message"
 echo "  invalid YAML:"
 cp "$orig" "$spec"
 printf 'paths: [unclosed\n' >>"$spec"
@@ -562,7 +617,7 @@ insert_after "paths:" "  /regen-check/{id}:
 expect_failure generator-rejects "error: $file_re: at \`$(literal 'paths./regen-check/{id}.get')\` \(operationId regenCheck\)"
 cp "$orig" "$spec" # a new mtime: the unchanged spec must be generated again
 
-step "12/12 touching src/lib.rs: the build script must not run again"
+step "13/13 touching src/lib.rs: the build script must not run again"
 build restored || { cat "$regen/restored.log" >&2; fail "the restored copy does not build"; }
 generated="$(out_dir restored)/connections_client.rs"
 before="$(mtime "$generated")"
