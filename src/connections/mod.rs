@@ -82,6 +82,7 @@ pub(crate) use new::validate_name as validate_name_for_tests;
 
 use crate::client::Client;
 use crate::outcome;
+use crate::resource::{self, shorten};
 use crate::transport::{Failed, Operation};
 use crate::Error;
 
@@ -233,11 +234,7 @@ impl Connections {
         require_name(name)?;
         let (api, org, env) = self.client.parts();
         let attempt = || api.delete_sqlv1_connection(org, env, name);
-        let ended = self.client.transport().run(DELETE, attempt).await;
-        match self.any_success(ended, &what, None).await {
-            Err(e) if e.is_not_found() && e.outcome_unknown() => Ok(()),
-            other => other,
-        }
+        resource::delete(&self.client, DELETE, &what, attempt).await
     }
 }
 
@@ -255,22 +252,7 @@ fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
 }
 
 /// Get and delete take any name the service may have, except those that would
-/// address another resource: empty (the collection), `.` and `..` (URL dot segments,
-/// which resolve to the environment).
+/// address another resource (`resource::require_name`).
 fn require_name(name: &str) -> Result<(), Error> {
-    if name.is_empty() || name == "." || name == ".." {
-        return Err(Error::validation(format!(
-            "`{name}` is not a connection name"
-        )));
-    }
-    Ok(())
-}
-
-/// A name cut to a readable length for messages.
-fn shorten(name: &str) -> String {
-    let mut s: String = name.chars().take(64).collect();
-    if name.chars().count() > 64 {
-        s.push('…');
-    }
-    s.chars().flat_map(char::escape_default).collect()
+    resource::require_name("connection", name)
 }
