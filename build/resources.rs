@@ -566,6 +566,30 @@ fn resource_code(
             }
         });
     }
+    if let (Some(m), Some(answer)) = (update, get.answer.as_ref()) {
+        if let Some(body) = body_type(m) {
+            let held = qualify(answer);
+            let ret = match &m.answer {
+                Some(a) => {
+                    let a = qualify(a);
+                    quote!(#a)
+                }
+                None => quote!(()),
+            };
+            let doc = format!(
+                "Sends `held` (a {one} read from the service, changed by the caller) back as the \
+                 update: every member the update takes, and every member this version of the \
+                 crate does not know (Confluent's MUST FORWARD); read-only members are left out."
+            );
+            methods.push(quote! {
+                #[doc = #doc]
+                pub async fn update_from(&self, #name_param_decl, held: &#held) -> ::std::result::Result<#ret, crate::Error> {
+                    let body: #body = crate::resource::update_body(held)?;
+                    self.update(#name_param, &body).await
+                }
+            });
+        }
+    }
     if let Some(m) = delete {
         let doc = format!(
             "{}. Any 2xx answer is success, and so is a 404 that answers a retry after an attempt whose answer was lost.",

@@ -115,6 +115,25 @@ where
     }
 }
 
+/// The update body that sends `held` back (MUST FORWARD): what the body's type takes,
+/// and every member `Held` does not know, at every depth; what `Held` knows and the body
+/// does not take (read-only members) is left out
+/// ([`Forward`](crate::connections::forward::Forward)).
+pub(crate) fn update_body<Held, Body>(held: &Held) -> Result<Body, Error>
+where
+    Held: serde::Serialize + schemars::JsonSchema,
+    Body: DeserializeOwned + schemars::JsonSchema,
+{
+    let whole = serde_json::to_value(held)
+        .map_err(|e| Error::validation(format!("the held resource cannot be written: {e}")))?;
+    let sent = crate::connections::forward::Forward::new::<Held, Body>().filter(whole);
+    serde_json::from_value(sent).map_err(|e| {
+        Error::validation(format!(
+            "the held resource does not make an update body: {e}"
+        ))
+    })
+}
+
 /// A name that addresses one resource: not empty (the collection), not `.` or `..`
 /// (URL dot segments, which resolve to the parent).
 pub(crate) fn require_name(kind: &str, name: &str) -> Result<(), Error> {

@@ -265,3 +265,40 @@ async fn resources_under_a_database_are_addressed_there() {
     assert!(client.agents("lkc-9").get("..").await.is_err());
     assert_eq!(server.requests().len(), before);
 }
+
+#[tokio::test]
+async fn update_from_a_held_statement_forwards_what_the_crate_does_not_know() {
+    let server = Scripted::start(|r| match r.method.as_str() {
+        "GET" => {
+            let mut s = statement("s1");
+            // Members this version of the spec does not declare, at two depths.
+            s["x_new_top"] = json!({"kept": true});
+            s["spec"]["x_new_in_spec"] = json!([1, 2]);
+            Reply::json(200, s)
+        }
+        "PUT" => Reply::empty(202),
+        _ => Reply::json(404, failure(404)),
+    })
+    .await;
+    let client = client(&server);
+    let statements = client.statements();
+    let mut held = statements.get("s1").await.unwrap();
+    held.spec.stopped = Some(true);
+    statements.update_from("s1", &held).await.unwrap();
+
+    let put = server
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PUT")
+        .unwrap();
+    let body = put.json();
+    assert_eq!(body["spec"]["stopped"], true, "the caller's change");
+    assert_eq!(body["spec"]["statement"], "SELECT 1");
+    assert_eq!(body["metadata"]["resource_version"], "1");
+    // MUST FORWARD: what the crate does not know goes back as it came.
+    assert_eq!(body["x_new_top"], json!({"kept": true}));
+    assert_eq!(body["spec"]["x_new_in_spec"], json!([1, 2]));
+    // Read-only members stay out.
+    assert!(body.get("status").is_none(), "{body}");
+    assert!(body.get("kind").is_none(), "{body}");
+}

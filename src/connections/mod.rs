@@ -57,7 +57,7 @@
 mod auth_data;
 mod body;
 pub(crate) mod field;
-mod forward;
+pub(crate) mod forward;
 mod list;
 mod model;
 mod new;
