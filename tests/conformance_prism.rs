@@ -931,7 +931,7 @@ fn op_calls(spec: &Spec) -> Vec<OpCall> {
     out
 }
 
-/// `value` without the property `recorder::add_unknown_properties` adds, at every depth.
+/// `value` without the property `recorder::add_unknown_string_properties` adds, at every depth.
 fn without_unknowns(value: &Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
@@ -1209,7 +1209,7 @@ async fn run_seed(spec: &Spec, answers: &Spec, index: usize, seed: u64, rig: &Ri
             report.combinations += 1;
             let rewrite = || {
                 rig.recorder
-                    .set_json_rewrite(Some(Arc::new(recorder::add_unknown_properties)))
+                    .set_json_rewrite(Some(Arc::new(recorder::add_unknown_string_properties)))
             };
             if let Some(plain) = call_random(rig, &client, op, code, kind, &mut report.tally).await
             {

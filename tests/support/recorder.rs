@@ -247,21 +247,27 @@ pub fn explain_prism<'s>(
 /// Adds an unknown property to every object of a JSON body, at every depth (a
 /// [`JsonRewrite`]: the spec allows properties it does not declare).
 pub fn add_unknown_properties(value: &mut serde_json::Value) {
+    add_unknown(
+        value,
+        &serde_json::json!({"added_by": "a test", "list": [1, "two", null]}),
+    );
+}
+
+/// [`add_unknown_properties`] with a string as the added value: for answers that hold
+/// typed maps of strings (`metadata.labels`, an agent's `spec.properties`), where a
+/// member of another type cannot be, and which the JSON alone does not tell from objects.
+#[allow(dead_code)]
+pub fn add_unknown_string_properties(value: &mut serde_json::Value) {
+    add_unknown(value, &serde_json::json!("added by a test"));
+}
+
+fn add_unknown(value: &mut serde_json::Value, added: &serde_json::Value) {
     match value {
         serde_json::Value::Object(map) => {
-            map.values_mut().for_each(add_unknown_properties);
-            // An object of strings only may be a typed map of strings (`labels`,
-            // `spec.properties`), where a member of another type cannot be: it gets a
-            // string. Every other object gets a nested value.
-            let strings_only = !map.is_empty() && map.values().all(serde_json::Value::is_string);
-            let added = if strings_only {
-                serde_json::json!("added by a test")
-            } else {
-                serde_json::json!({"added_by": "a test", "list": [1, "two", null]})
-            };
-            map.insert("x_unknown_property".into(), added);
+            map.values_mut().for_each(|v| add_unknown(v, added));
+            map.insert("x_unknown_property".into(), added.clone());
         }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(add_unknown_properties),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| add_unknown(v, added)),
         _ => {}
     }
 }
