@@ -133,6 +133,35 @@ fn walk(v: &Value, f: &mut dyn FnMut(&Value)) {
     }
 }
 
+/// The component schemas `roots` refer to, transitively (every string that is a
+/// `#/components/schemas/...` reference).
+fn reachable_components(doc: &Value, roots: Vec<&Value>) -> BTreeSet<String> {
+    const SCHEMAS: &str = "#/components/schemas/";
+    fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+        match v {
+            Value::String(s) => out.extend(s.strip_prefix(SCHEMAS)),
+            Value::Object(m) => m.values().for_each(|c| refs(c, out)),
+            Value::Array(a) => a.iter().for_each(|c| refs(c, out)),
+            _ => {}
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let mut pending = Vec::new();
+    roots.into_iter().for_each(|r| refs(r, &mut pending));
+    while let Some(name) = pending.pop() {
+        if seen.insert(name.to_string()) {
+            let pointer = format!(
+                "/components/schemas/{}",
+                name.replace('~', "~0").replace('/', "~1")
+            );
+            if let Some(schema) = doc.pointer(&pointer) {
+                refs(schema, &mut pending);
+            }
+        }
+    }
+    seen
+}
+
 /// Every operation object of the document.
 fn operations_mut(doc: &mut Value) -> impl Iterator<Item = &mut Map<String, Value>> {
     doc.get_mut("paths")
@@ -145,6 +174,24 @@ fn operations_mut(doc: &mut Value) -> impl Iterator<Item = &mut Map<String, Valu
                 .filter(|(k, _)| METHODS.contains(&k.as_str()))
                 .filter_map(|(_, op)| op.as_object_mut())
         })
+}
+
+/// The JSON schemas of every request body of the document, read-only.
+fn request_body_schemas_ref(doc: &Value) -> Vec<&Value> {
+    doc.get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(Value::as_object)
+        .flat_map(|item| {
+            item.iter()
+                .filter(|(k, _)| METHODS.contains(&k.as_str()))
+                .map(|(_, op)| op)
+        })
+        .filter_map(|op| op.get("requestBody")?.get("content")?.as_object())
+        .flat_map(|c| c.values())
+        .filter_map(|media| media.get("schema"))
+        .collect()
 }
 
 /// The JSON schemas of every request body of the document.
@@ -925,20 +972,12 @@ pub fn collapse_required_only_overlays(doc: &mut Value) -> Result<usize, String>
         })
     }
     let mut changes = 0;
-    // Per referenced component: what each of its overlays requires. An answer that is
-    // the component itself, without an overlay (an agent's get), promises nothing more.
+    // Per referenced component: what each of its overlays requires.
     let mut uses: Vec<(String, Requires)> = Vec::new();
-    let plain_answers: Vec<String> = operations_mut(doc)
-        .filter_map(|op| op.get("responses").and_then(Value::as_object))
-        .flat_map(|responses| responses.iter())
-        .filter(|(code, _)| code.starts_with('2'))
-        .filter_map(|(_, r)| r.get("content").and_then(Value::as_object))
-        .flat_map(|content| content.values())
-        .filter_map(|media| media.get("schema").and_then(Value::as_object))
-        .filter(|schema| schema.len() == 1)
-        .filter_map(|schema| schema.get("$ref").and_then(Value::as_str).map(String::from))
-        .collect();
-    uses.extend(plain_answers.into_iter().map(|r| (r, Requires::default())));
+    // A component a request body refers to (after `inline_request_bodies`, the parts an
+    // overlay did not touch: an agent PUT's `spec`) is what requests send too: what the
+    // answers promise of it is not required of them.
+    let in_requests = reachable_components(doc, request_body_schemas_ref(doc));
     walk_mut(doc, &mut |v| {
         let Some(members) = v.get_mut("allOf").and_then(Value::as_array_mut) else {
             return;
@@ -968,7 +1007,14 @@ pub fn collapse_required_only_overlays(doc: &mut Value) -> Result<usize, String>
         let Some(name) = base.strip_prefix("#/components/schemas/") else {
             continue;
         };
-        changes += requires.apply(doc, &format!("/components/schemas/{}", escape(name)))?;
+        if in_requests.contains(name) {
+            continue;
+        }
+        changes += requires.apply(
+            doc,
+            &format!("/components/schemas/{}", escape(name)),
+            &in_requests,
+        )?;
     }
     Ok(changes)
 }
@@ -1025,7 +1071,14 @@ impl Requires {
     /// Adds the requirements to the schema at `pointer` (following a reference to a
     /// component), and inside it to its properties' schemas; returns the names added.
     /// A reference that resolves to nothing is left to the generator to report.
-    fn apply(&self, doc: &mut Value, pointer: &str) -> Result<usize, String> {
+    /// Requires what `self` says at `pointer`, following references, except into the
+    /// components `spared` names.
+    fn apply(
+        &self,
+        doc: &mut Value,
+        pointer: &str,
+        spared: &BTreeSet<String>,
+    ) -> Result<usize, String> {
         let Some(schema) = doc.pointer(pointer) else {
             return Ok(0);
         };
@@ -1033,8 +1086,11 @@ impl Requires {
             let Some(name) = target.strip_prefix("#/components/schemas/") else {
                 return Ok(0);
             };
+            if spared.contains(name) {
+                return Ok(0);
+            }
             let component = format!("/components/schemas/{}", escape(name));
-            return self.apply(doc, &component);
+            return self.apply(doc, &component, spared);
         }
         let declared: Vec<String> = self
             .names
@@ -1069,7 +1125,7 @@ impl Requires {
             }
         }
         for (inner, r) in nested {
-            changes += r.apply(doc, &inner)?;
+            changes += r.apply(doc, &inner, spared)?;
         }
         Ok(changes)
     }
@@ -1771,31 +1827,6 @@ pub fn trust_response_string_values(doc: &mut Value) -> Result<usize, String> {
     const SCHEMAS: &str = "#/components/schemas/";
     // Every component schema reachable from `roots` (any string naming one counts, so
     // discriminator mappings do too).
-    fn reachable(doc: &Value, roots: Vec<&Value>) -> BTreeSet<String> {
-        fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
-            match v {
-                Value::String(s) => out.extend(s.strip_prefix(SCHEMAS)),
-                Value::Object(m) => m.values().for_each(|c| refs(c, out)),
-                Value::Array(a) => a.iter().for_each(|c| refs(c, out)),
-                _ => {}
-            }
-        }
-        let mut seen = BTreeSet::new();
-        let mut pending = Vec::new();
-        roots.into_iter().for_each(|r| refs(r, &mut pending));
-        while let Some(name) = pending.pop() {
-            if seen.insert(name.to_string()) {
-                let pointer = format!(
-                    "/components/schemas/{}",
-                    name.replace('~', "~0").replace('/', "~1")
-                );
-                if let Some(schema) = doc.pointer(&pointer) {
-                    refs(schema, &mut pending);
-                }
-            }
-        }
-        seen
-    }
     fn strip(schema: &mut Value) -> usize {
         let mut changes = 0;
         walk_mut(schema, &mut |v| {
@@ -1837,8 +1868,8 @@ pub fn trust_response_string_values(doc: &mut Value) -> Result<usize, String> {
     for section in ["parameters", "requestBodies"] {
         request_roots.extend(components.and_then(|c| c.get(section)));
     }
-    let requested = reachable(doc, request_roots);
-    let response_only: Vec<String> = reachable(doc, response_roots)
+    let requested = reachable_components(doc, request_roots);
+    let response_only: Vec<String> = reachable_components(doc, response_roots)
         .difference(&requested)
         .cloned()
         .collect();
@@ -2582,22 +2613,22 @@ mod tests {
     }
 
     #[test]
-    fn an_answer_without_an_overlay_promises_nothing_more() {
-        // The create answers an agent with `spec.model` required; the get answers the
-        // agent as it is: `spec.model` may be absent, so the component does not require it.
+    fn what_answers_promise_is_not_required_of_a_component_requests_send() {
+        // The create answers an agent with `spec.model` required. The PUT body sends
+        // `spec` as the component itself: AgentSpec is not made to require `model`.
         let overlay = json!({"allOf": [
             {"$ref": "#/components/schemas/Agent"},
             {"type": "object", "properties": {"spec": {"type": "object", "required": ["model"]}}}
         ]});
-        let plain = json!({"$ref": "#/components/schemas/Agent"});
-        let answer = |schema: &Value| json!({"responses": {"200": {"content": {"application/json": {"schema": schema}}}}});
-        let mut doc = json!({
-            "paths": {"/a": {"post": answer(&overlay), "get": answer(&plain)}},
-            "components": {"schemas": {
-                "Agent": {"type": "object", "properties": {"spec": {"$ref": "#/components/schemas/AgentSpec"}}},
-                "AgentSpec": {"type": "object", "properties": {"model": {"type": "string"}}}
-            }}
-        });
+        let answer =
+            |schema: &Value| json!({"200": {"content": {"application/json": {"schema": schema}}}});
+        let components = json!({"schemas": {
+            "Agent": {"type": "object", "properties": {"spec": {"$ref": "#/components/schemas/AgentSpec"}}},
+            "AgentSpec": {"type": "object", "properties": {"model": {"type": "string"}}}
+        }});
+        let put = json!({"responses": answer(&overlay), "requestBody": {"content": {"application/json": {
+            "schema": {"type": "object", "properties": {"spec": {"$ref": "#/components/schemas/AgentSpec"}}}}}}});
+        let mut doc = json!({"paths": {"/a": {"put": put}}, "components": components});
         collapse_required_only_overlays(&mut doc).unwrap();
         assert!(
             doc["components"]["schemas"]["AgentSpec"]
@@ -2605,13 +2636,11 @@ mod tests {
                 .is_none(),
             "{doc}"
         );
-        // Without the plain answer, what the one overlay requires is required.
-        let mut doc2 = doc.clone();
-        doc2["paths"]["/a"]["post"] = answer(&overlay);
-        doc2["paths"]["/a"].as_object_mut().unwrap().remove("get");
-        collapse_required_only_overlays(&mut doc2).unwrap();
+        // Without the request, what every answer promises is required.
+        let mut doc = json!({"paths": {"/a": {"post": {"responses": answer(&overlay)}}}, "components": components});
+        collapse_required_only_overlays(&mut doc).unwrap();
         assert_eq!(
-            doc2["components"]["schemas"]["AgentSpec"]["required"],
+            doc["components"]["schemas"]["AgentSpec"]["required"],
             json!(["model"])
         );
     }
