@@ -134,7 +134,7 @@ fn walk(v: &Value, f: &mut dyn FnMut(&Value)) {
 }
 
 /// The component schemas `roots` refer to, transitively (every string that is a
-/// `#/components/schemas/...` reference).
+/// `#/components/schemas/...` reference counts, so discriminator mappings do too).
 fn reachable_components(doc: &Value, roots: Vec<&Value>) -> BTreeSet<String> {
     const SCHEMAS: &str = "#/components/schemas/";
     fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
@@ -1824,9 +1824,6 @@ pub fn keep_unknown_properties(doc: &mut Value) -> Result<usize, String> {
 /// schemas no request body or parameter reaches, and inline response schemas); request
 /// bodies and parameters keep them.
 pub fn trust_response_string_values(doc: &mut Value) -> Result<usize, String> {
-    const SCHEMAS: &str = "#/components/schemas/";
-    // Every component schema reachable from `roots` (any string naming one counts, so
-    // discriminator mappings do too).
     fn strip(schema: &mut Value) -> usize {
         let mut changes = 0;
         walk_mut(schema, &mut |v| {
