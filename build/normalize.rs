@@ -176,24 +176,6 @@ fn operations_mut(doc: &mut Value) -> impl Iterator<Item = &mut Map<String, Valu
         })
 }
 
-/// The JSON schemas of every request body of the document, read-only.
-fn request_body_schemas_ref(doc: &Value) -> Vec<&Value> {
-    doc.get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|paths| paths.values())
-        .filter_map(Value::as_object)
-        .flat_map(|item| {
-            item.iter()
-                .filter(|(k, _)| METHODS.contains(&k.as_str()))
-                .map(|(_, op)| op)
-        })
-        .filter_map(|op| op.get("requestBody")?.get("content")?.as_object())
-        .flat_map(|c| c.values())
-        .filter_map(|media| media.get("schema"))
-        .collect()
-}
-
 /// The JSON schemas of every request body of the document.
 fn request_body_schemas(doc: &mut Value) -> Vec<&mut Value> {
     operations_mut(doc)
@@ -974,10 +956,6 @@ pub fn collapse_required_only_overlays(doc: &mut Value) -> Result<usize, String>
     let mut changes = 0;
     // Per referenced component: what each of its overlays requires.
     let mut uses: Vec<(String, Requires)> = Vec::new();
-    // A component a request body refers to (after `inline_request_bodies`, the parts an
-    // overlay did not touch: an agent PUT's `spec`) is what requests send too: what the
-    // answers promise of it is not required of them.
-    let in_requests = reachable_components(doc, request_body_schemas_ref(doc));
     walk_mut(doc, &mut |v| {
         let Some(members) = v.get_mut("allOf").and_then(Value::as_array_mut) else {
             return;
@@ -1003,18 +981,107 @@ pub fn collapse_required_only_overlays(doc: &mut Value) -> Result<usize, String>
             None => common.push((base, requires)),
         }
     }
-    for (base, requires) in common {
-        let Some(name) = base.strip_prefix("#/components/schemas/") else {
-            continue;
-        };
-        if in_requests.contains(name) {
-            continue;
+    let common: Vec<(String, Requires)> = common
+        .into_iter()
+        .filter_map(|(base, r)| {
+            let name = base.strip_prefix("#/components/schemas/")?;
+            Some((format!("/components/schemas/{}", escape(name)), r))
+        })
+        .collect();
+    // What answers promise of a component is not required of requests that send it:
+    // request bodies that reach a component the promises tighten get their own copy
+    // of it (and of every component on the way), before the component is tightened.
+    let mut tightened = BTreeSet::new();
+    for (pointer, requires) in &common {
+        requires.tightens(doc, pointer, &mut tightened);
+    }
+    changes += copy_into_request_bodies(doc, &tightened)?;
+    for (pointer, requires) in common {
+        changes += requires.apply(doc, &pointer)?;
+    }
+    Ok(changes)
+}
+
+/// Replaces, in every request body, each reference to a component that reaches one
+/// of `tightened` (or is one) by a copy of it marked [`COPY_OF`], with its read-only
+/// members left out as [`strip_read_only_from_request_bodies`] leaves them out; a
+/// reference back to a component being copied (a recursive schema) stays.
+fn copy_into_request_bodies(
+    doc: &mut Value,
+    tightened: &BTreeSet<String>,
+) -> Result<usize, String> {
+    if tightened.is_empty() {
+        return Ok(0);
+    }
+    let snapshot = doc.clone();
+    let names: Vec<String> = snapshot
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let copied: BTreeSet<String> = names
+        .into_iter()
+        .filter(|name| {
+            let schema = snapshot.pointer(&format!("/components/schemas/{}", escape(name)));
+            tightened.contains(name)
+                || reachable_components(&snapshot, schema.into_iter().collect())
+                    .iter()
+                    .any(|r| tightened.contains(r))
+        })
+        .collect();
+    fn copy(
+        doc: &Value,
+        v: &mut Value,
+        copied: &BTreeSet<String>,
+        stack: &mut Vec<String>,
+    ) -> Result<usize, String> {
+        let mut changes = 0;
+        let target = v
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            .map(String::from);
+        if let Some(name) = target {
+            if !copied.contains(&name) || stack.contains(&name) {
+                return Ok(0);
+            }
+            let mut copy = merge_schema(doc, v, false)?;
+            strip_read_only(doc, &mut copy, false);
+            stack.push(name);
+            changes += 1 + copy_children(doc, &mut copy, copied, stack)?;
+            stack.pop();
+            *v = copy;
+            return Ok(changes);
         }
-        changes += requires.apply(
-            doc,
-            &format!("/components/schemas/{}", escape(name)),
-            &in_requests,
-        )?;
+        copy_children(doc, v, copied, stack)
+    }
+    fn copy_children(
+        doc: &Value,
+        v: &mut Value,
+        copied: &BTreeSet<String>,
+        stack: &mut Vec<String>,
+    ) -> Result<usize, String> {
+        let mut changes = 0;
+        match v {
+            Value::Object(m) => {
+                for (k, c) in m.iter_mut() {
+                    if !matches!(k.as_str(), "example" | "examples" | "default" | "enum") {
+                        changes += copy(doc, c, copied, stack)?;
+                    }
+                }
+            }
+            Value::Array(a) => {
+                for c in a.iter_mut() {
+                    changes += copy(doc, c, copied, stack)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(changes)
+    }
+    let mut changes = 0;
+    for body in request_body_schemas(doc) {
+        changes += copy(&snapshot, body, &copied, &mut Vec::new())?;
     }
     Ok(changes)
 }
@@ -1071,14 +1138,7 @@ impl Requires {
     /// Adds the requirements to the schema at `pointer` (following a reference to a
     /// component), and inside it to its properties' schemas; returns the names added.
     /// A reference that resolves to nothing is left to the generator to report.
-    /// Requires what `self` says at `pointer`, following references, except into the
-    /// components `spared` names.
-    fn apply(
-        &self,
-        doc: &mut Value,
-        pointer: &str,
-        spared: &BTreeSet<String>,
-    ) -> Result<usize, String> {
+    fn apply(&self, doc: &mut Value, pointer: &str) -> Result<usize, String> {
         let Some(schema) = doc.pointer(pointer) else {
             return Ok(0);
         };
@@ -1086,22 +1146,10 @@ impl Requires {
             let Some(name) = target.strip_prefix("#/components/schemas/") else {
                 return Ok(0);
             };
-            if spared.contains(name) {
-                return Ok(0);
-            }
             let component = format!("/components/schemas/{}", escape(name));
-            return self.apply(doc, &component, spared);
+            return self.apply(doc, &component);
         }
-        let declared: Vec<String> = self
-            .names
-            .iter()
-            .filter(|n| {
-                schema
-                    .pointer(&format!("/properties/{}", escape(n)))
-                    .is_some()
-            })
-            .cloned()
-            .collect();
+        let declared = self.declared(schema);
         let nested: Vec<(String, &Requires)> = self
             .inside
             .iter()
@@ -1125,9 +1173,68 @@ impl Requires {
             }
         }
         for (inner, r) in nested {
-            changes += r.apply(doc, &inner, spared)?;
+            changes += r.apply(doc, &inner)?;
         }
         Ok(changes)
+    }
+
+    /// The names of `self` that `schema` declares as properties.
+    fn declared(&self, schema: &Value) -> Vec<String> {
+        self.names
+            .iter()
+            .filter(|n| {
+                schema
+                    .pointer(&format!("/properties/{}", escape(n)))
+                    .is_some()
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Adds to `out` the components [`Requires::apply`] at `pointer` would make
+    /// require something.
+    fn tightens(&self, doc: &Value, pointer: &str, out: &mut BTreeSet<String>) {
+        self.tightens_in(doc, pointer, None, out);
+    }
+
+    fn tightens_in(
+        &self,
+        doc: &Value,
+        pointer: &str,
+        component: Option<&str>,
+        out: &mut BTreeSet<String>,
+    ) {
+        let Some(schema) = doc.pointer(pointer) else {
+            return;
+        };
+        if let Some(name) = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|t| t.strip_prefix("#/components/schemas/"))
+        {
+            let inner = format!("/components/schemas/{}", escape(name));
+            return self.tightens_in(doc, &inner, Some(name), out);
+        }
+        let component = component.map(String::from).or_else(|| {
+            pointer
+                .strip_prefix("/components/schemas/")
+                .filter(|rest| !rest.contains('/'))
+                .map(|n| n.replace("~1", "/").replace("~0", "~"))
+        });
+        if let Some(c) = &component {
+            if !self.declared(schema).is_empty() {
+                out.insert(c.clone());
+            }
+        }
+        for (n, r) in &self.inside {
+            let inner = format!("{pointer}/properties/{}", escape(n));
+            // A property written inline belongs to the component it stands in.
+            let inline_in = doc
+                .pointer(&inner)
+                .filter(|p| p.get("$ref").is_none())
+                .and(component.as_deref());
+            r.tightens_in(doc, &inner, inline_in, out);
+        }
     }
 }
 
@@ -2612,33 +2719,62 @@ mod tests {
     #[test]
     fn what_answers_promise_is_not_required_of_a_component_requests_send() {
         // The create answers an agent with `spec.model` required. The PUT body sends
-        // `spec` as the component itself: AgentSpec is not made to require `model`.
+        // `spec` as the component itself: it gets its own copy of AgentSpec (and of
+        // the components on the way to it), which does not require `model`, and
+        // AgentSpec, the answers' type, does.
         let overlay = json!({"allOf": [
             {"$ref": "#/components/schemas/Agent"},
-            {"type": "object", "properties": {"spec": {"type": "object", "required": ["model"]}}}
+            {"type": "object", "properties": {"spec": {"type": "object", "properties": {
+                "model": {"type": "object", "required": ["name"]}}}}}
         ]});
         let answer =
             |schema: &Value| json!({"200": {"content": {"application/json": {"schema": schema}}}});
         let components = json!({"schemas": {
             "Agent": {"type": "object", "properties": {"spec": {"$ref": "#/components/schemas/AgentSpec"}}},
-            "AgentSpec": {"type": "object", "properties": {"model": {"type": "string"}}}
+            "AgentSpec": {"type": "object", "properties": {
+                "model": {"$ref": "#/components/schemas/Model"},
+                "tools": {"type": "array", "items": {"$ref": "#/components/schemas/Tool"}},
+                "created_by": {"type": "string", "readOnly": true}
+            }},
+            "Model": {"type": "object", "properties": {
+                "name": {"type": "string"},
+                "fallback": {"$ref": "#/components/schemas/Model"}
+            }},
+            "Tool": {"type": "object", "properties": {"name": {"type": "string"}}}
         }});
         let put = json!({"responses": answer(&overlay), "requestBody": {"content": {"application/json": {
             "schema": {"type": "object", "properties": {"spec": {"$ref": "#/components/schemas/AgentSpec"}}}}}}});
         let mut doc = json!({"paths": {"/a": {"put": put}}, "components": components});
         collapse_required_only_overlays(&mut doc).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["Model"]["required"], json!(["name"]), "{doc}");
+        assert!(schemas["AgentSpec"].get("required").is_none(), "{doc}");
+        let body =
+            &doc["paths"]["/a"]["put"]["requestBody"]["content"]["application/json"]["schema"];
+        let spec = &body["properties"]["spec"];
+        assert_eq!(spec[COPY_OF], "AgentSpec", "{doc}");
         assert!(
-            doc["components"]["schemas"]["AgentSpec"]
-                .get("required")
-                .is_none(),
-            "{doc}"
+            spec["properties"].get("created_by").is_none(),
+            "read-only: {doc}"
         );
-        // Without the request, what every answer promises is required.
+        let model = &spec["properties"]["model"];
+        assert_eq!(model[COPY_OF], "Model", "{doc}");
+        assert!(model.get("required").is_none(), "{doc}");
+        // A recursive reference stays a reference; what the promises do not reach too.
+        assert_eq!(
+            model["properties"]["fallback"],
+            json!({"$ref": "#/components/schemas/Model"})
+        );
+        assert_eq!(
+            spec["properties"]["tools"]["items"],
+            json!({"$ref": "#/components/schemas/Tool"})
+        );
+        // Without the request, nothing is copied.
         let mut doc = json!({"paths": {"/a": {"post": {"responses": answer(&overlay)}}}, "components": components});
         collapse_required_only_overlays(&mut doc).unwrap();
         assert_eq!(
-            doc["components"]["schemas"]["AgentSpec"]["required"],
-            json!(["model"])
+            doc["components"]["schemas"]["Model"]["required"],
+            json!(["name"])
         );
     }
 

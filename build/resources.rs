@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
 use serde_json::Value;
-use syn::{FnArg, ImplItem, Item, Pat};
+use syn::{FnArg, Item, Pat};
 
 /// `Client` accessors the hand-written layer has: not generated.
 pub const HAND_WRITTEN: &[&str] = &["connections"];
@@ -677,46 +677,35 @@ fn methods(doc: &Value, file: &syn::File) -> Vec<Method> {
         }
     }
     let mut out = Vec::new();
-    for item in &file.items {
-        let Item::Impl(imp) = item else { continue };
-        let is_client = imp.trait_.is_none()
-            && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
-        if !is_client {
+    for f in crate::operations::client_operations(file) {
+        let name = f.sig.ident.to_string();
+        let Some((id, http, path, op)) = ops
+            .iter()
+            .find(|(id, ..)| crate::operations::same_name(id, &name))
+        else {
             continue;
-        }
-        for member in &imp.items {
-            let ImplItem::Fn(f) = member else { continue };
-            if f.sig.asyncness.is_none() {
-                continue;
-            }
-            let name = f.sig.ident.to_string();
-            let Some((id, http, path, op)) =
-                ops.iter().find(|(id, ..)| squash(id) == squash(&name))
-            else {
-                continue;
-            };
-            let inputs = f
-                .sig
-                .inputs
-                .iter()
-                .filter_map(|i| match i {
-                    FnArg::Typed(t) => match &*t.pat {
-                        Pat::Ident(p) => Some((p.ident.clone(), (*t.ty).clone())),
-                        _ => None,
-                    },
-                    FnArg::Receiver(_) => None,
-                })
-                .collect();
-            out.push(Method {
-                name: f.sig.ident.clone(),
-                inputs,
-                answer: answer_type(&f.sig.output),
-                id: id.clone(),
-                http: http.clone(),
-                path: path.clone(),
-                op: op.clone(),
-            });
-        }
+        };
+        let inputs = f
+            .sig
+            .inputs
+            .iter()
+            .filter_map(|i| match i {
+                FnArg::Typed(t) => match &*t.pat {
+                    Pat::Ident(p) => Some((p.ident.clone(), (*t.ty).clone())),
+                    _ => None,
+                },
+                FnArg::Receiver(_) => None,
+            })
+            .collect();
+        out.push(Method {
+            name: f.sig.ident.clone(),
+            inputs,
+            answer: answer_type(&f.sig.output),
+            id: id.clone(),
+            http: http.clone(),
+            path: path.clone(),
+            op: op.clone(),
+        });
     }
     out
 }
@@ -945,12 +934,5 @@ fn sanitize(name: &str) -> String {
                 '_'
             }
         })
-        .collect()
-}
-
-fn squash(s: &str) -> String {
-    s.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
         .collect()
 }
