@@ -48,6 +48,7 @@ mod proptests;
 mod redact;
 mod redirect;
 mod resource;
+pub mod results;
 pub mod retry;
 mod timestamp;
 mod transport;
