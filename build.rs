@@ -30,6 +30,17 @@ mod type_table;
 
 use std::path::{Path, PathBuf};
 
+/// The operations `src/statements/` calls (by `operationId`).
+const STATEMENT_OPERATIONS: &[&str] = &[
+    "createSqlv1Statement",
+    "getSqlv1Statement",
+    "updateSqlv1Statement",
+    "deleteSqlv1Statement",
+    "listSqlv1Statements",
+    "getSqlv1StatementResult",
+    "getSqlv1StatementExceptions",
+];
+
 fn main() {
     let manifest_dir = PathBuf::from(
         std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
@@ -77,6 +88,16 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
         println!(
             "cargo:warning=operation {skipped} is not in the public API: its error answers are not the spec's Failure"
         );
+    }
+    // The statements layer (`src/statements/`) calls these operations: a document
+    // that has them all gets it (`cfg(flink_statements)`); one without statements (the
+    // combined Connections document) builds without it.
+    println!("cargo::rustc-check-cfg=cfg(flink_statements)");
+    if STATEMENT_OPERATIONS
+        .iter()
+        .all(|id| wrapped.wrapped.iter().any(|m| operations::same_name(id, m)))
+    {
+        println!("cargo::rustc-cfg=flink_statements");
     }
     let mut code = shaped.code;
     code.push_str(&wrapped.code);

@@ -233,12 +233,26 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
             }
             None => quote!(map.next_value::<#ty>()?),
         };
-        reads.push(quote! {
-            __Field::#variant => {
-                if #slot.is_some() {
-                    return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::duplicate_field(#wire));
+        // An optional property written `null` is absent (the service writes an empty
+        // `upsert_columns` as `null`): a field with a default takes it.
+        let null_is_absent = f.deserialize_with.is_none() && !is_option(ty) && f.absent().is_some();
+        reads.push(if null_is_absent {
+            quote! {
+                __Field::#variant => {
+                    if #slot.is_some() {
+                        return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::duplicate_field(#wire));
+                    }
+                    #slot = map.next_value::<::std::option::Option<#ty>>()?;
                 }
-                #slot = ::std::option::Option::Some(#read);
+            }
+        } else {
+            quote! {
+                __Field::#variant => {
+                    if #slot.is_some() {
+                        return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::duplicate_field(#wire));
+                    }
+                    #slot = ::std::option::Option::Some(#read);
+                }
             }
         });
         let missing = f.absent().unwrap_or_else(|| {

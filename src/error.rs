@@ -55,6 +55,9 @@ pub enum ErrorKind {
     Api,
     /// The service answered something the crate could not read.
     Decode,
+    /// A statement failed (`FAILED`, `FAILING`): [`Error::failed_statement`] holds it
+    /// with its exceptions.
+    Statement,
 }
 
 /// One error object of the service's `Failure` body: the spec's `Error` schema,

@@ -50,6 +50,8 @@ mod redirect;
 mod resource;
 pub mod results;
 pub mod retry;
+#[cfg(flink_statements)]
+pub mod statements;
 mod timestamp;
 mod transport;
 

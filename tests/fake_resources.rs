@@ -3,7 +3,7 @@
 //! 127.0.0.1: create, get, list pages, update, patch, delete, their errors, and faults.
 #![cfg(feature = "fake")]
 
-use confluent_flink_sql::fake::{FakeServer, Fault};
+use confluent_flink_sql::fake::{FakeServer, Fault, StatementScript};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
@@ -152,6 +152,13 @@ fn assert_filled(api: &Api, item: &Value, kind: &str, path: &str) {
 #[tokio::test]
 async fn statements_are_created_read_and_move_through_their_phases() {
     let api = Api::start().await;
+    // A query of a table: what it returns is scripted (the fake runs only literals).
+    api.server.script_statement(
+        "SELECT * FROM orders",
+        StatementScript::new(&[("id", "BIGINT")])
+            .row(json!(["1"]))
+            .keeps_running(),
+    );
     let response = api
         .post(
             "/statements",
@@ -196,11 +203,27 @@ async fn statements_are_created_read_and_move_through_their_phases() {
         .collect();
     assert_eq!(phases, ["COMPLETED", "RUNNING"]);
 
-    // The results page is empty, without a next page; the exceptions an empty list.
+    // The results: the scripted row, then (running, nothing new) empty pages that
+    // point at the same next page; the exceptions an empty list.
     let results = api.read("/statements/orders-select/results").await;
     assert_eq!(results["kind"], "StatementResult");
-    assert_eq!(results["results"]["data"], json!([]));
-    assert!(results["metadata"].get("next").is_none(), "{results}");
+    assert_eq!(results["results"]["data"], json!([{"op": 0, "row": ["1"]}]));
+    let next = results["metadata"]["next"].as_str().unwrap();
+    assert_eq!(
+        next,
+        api.url("/statements/orders-select/results?page_token=p1")
+            .as_str()
+    );
+    let later = api
+        .read("/statements/orders-select/results?page_token=p1")
+        .await;
+    assert_eq!(later["results"]["data"], json!([]));
+    assert_eq!(later["metadata"]["next"], next);
+    let ddl_results = api.read("/statements/make-table/results").await;
+    assert!(
+        ddl_results["metadata"].get("next").is_none(),
+        "{ddl_results}"
+    );
     let exceptions = api.read("/statements/orders-select/exceptions").await;
     assert_eq!(exceptions["kind"], "StatementExceptionList");
     assert_eq!(exceptions["data"], json!([]));
@@ -333,6 +356,10 @@ async fn statements_list_in_pages_with_filters() {
 #[tokio::test]
 async fn statements_are_updated_patched_stopped_and_deleted() {
     let api = Api::start().await;
+    api.server.script_statement(
+        "INSERT INTO a SELECT * FROM b",
+        StatementScript::new(&[]).keeps_running(),
+    );
     let created = json_of(
         api.post(
             "/statements",

@@ -32,6 +32,10 @@ fn json_of(value: &impl serde::Serialize) -> Value {
 #[tokio::test]
 async fn statements_through_the_generated_operations() {
     let (server, client) = start().await;
+    server.script_statement(
+        "SELECT * FROM orders",
+        confluent_flink_sql::fake::StatementScript::new(&[("id", "BIGINT")]).keeps_running(),
+    );
     let ops = client.operations();
     let created = ops
         .create_sqlv1_statement(&body(json!({

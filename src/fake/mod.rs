@@ -128,6 +128,7 @@ mod rules;
 mod secret_rules;
 mod shared;
 mod spec;
+mod sql;
 mod store;
 mod token;
 mod validate;
@@ -143,6 +144,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use faults::{Fault, Operation};
+pub use sql::StatementScript;
 
 use shared::{Config, Shared};
 use store::{NewStored, SecretText};
@@ -603,6 +605,34 @@ impl FakeServer {
     pub fn resource(&self, path: &str) -> Option<serde_json::Value> {
         let home = self.shared.config.home();
         self.shared.store().documents.find(&home, path)
+    }
+
+    /// Tells the fake what a statement of this SQL returns (matched when a statement is
+    /// created, spaces and a final `;` aside; the latest script of a text wins).
+    /// Without a script, the fake runs `VALUES` and `SELECT` of literals, `SHOW
+    /// TABLES`, `SHOW CONNECTIONS` and DDL itself, and fails any other statement as the
+    /// service fails one (`FAILED`, a `status.detail`, an exception).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use confluent_flink_sql::fake::{FakeServer, StatementScript};
+    /// use serde_json::json;
+    ///
+    /// let fake = FakeServer::builder().start().await?;
+    /// fake.script_statement(
+    ///     "SELECT id, name FROM customers",
+    ///     StatementScript::new(&[("id", "BIGINT"), ("name", "VARCHAR")])
+    ///         .row(json!(["1", "Ada"]))
+    ///         .row(json!(["2", "Grace"])),
+    /// );
+    /// # Ok(()) }
+    /// ```
+    pub fn script_statement(&self, sql: &str, script: StatementScript) {
+        self.shared
+            .store()
+            .scripts
+            .push((sql::normalized(sql), script));
     }
 
     /// How many faulted requests are still to come.

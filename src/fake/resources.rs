@@ -20,6 +20,7 @@ use super::reply::Reply;
 use super::route::{self, Routed, ENVIRONMENT, ORGANIZATION};
 use super::rules;
 use super::spec::{escape, Spec};
+use super::sql::{self, Execution};
 use super::store::Scope;
 use super::token::Listing;
 use super::validate::{self, Problem};
@@ -93,6 +94,8 @@ impl PartialOrd for Address {
 pub(crate) struct Document {
     pub(crate) body: Value,
     reads: u64,
+    /// How it runs, for a statement (`sql.rs`).
+    execution: Option<Execution>,
 }
 
 /// The documents of every (organization, environment).
@@ -118,10 +121,14 @@ impl Documents {
     }
 
     fn insert(&mut self, scope: &Scope, address: Address, body: Value) {
-        self.by_scope
-            .entry(scope.clone())
-            .or_default()
-            .insert(address, Document { body, reads: 0 });
+        self.by_scope.entry(scope.clone()).or_default().insert(
+            address,
+            Document {
+                body,
+                reads: 0,
+                execution: None,
+            },
+        );
     }
 
     /// Removes the document and everything below it; `false` if there was none.
@@ -134,6 +141,17 @@ impl Documents {
             documents.retain(|other, _| !other.starts_with(address));
         }
         existed
+    }
+
+    /// The names of the documents of `collection` in `scope`, in order.
+    fn names_in(&self, scope: &Scope, collection: &str) -> Vec<String> {
+        self.by_scope
+            .get(scope)
+            .into_iter()
+            .flat_map(|documents| documents.keys())
+            .filter(|address| address.collection() == collection)
+            .filter_map(|address| address.0.last().map(|(_, name)| name.clone()))
+            .collect()
     }
 
     /// The document at `path` below the environment (`statements/s1`), for tests.
@@ -210,7 +228,10 @@ struct Listed<'a> {
 /// Reads a document: its phase may move on (`rules::on_read`).
 fn read(document: &mut Document, phases: &[&str]) -> Value {
     document.reads += 1;
-    rules::on_read(&mut document.body, phases, document.reads);
+    match &document.execution {
+        Some(execution) => rules::settle(&mut document.body, phases, execution),
+        None => rules::on_read(&mut document.body, phases, document.reads),
+    }
     document.body.clone()
 }
 
@@ -599,21 +620,48 @@ fn constants(spec: &Spec, schema: &Value, into: &mut Map<String, Value>) {
 
 fn view_answer(request: &Request<'_>, view: rules::View, query: &[(String, String)]) -> Reply {
     let spec = request.spec;
-    // The fake issues no next page of a view yet: no page token is one it issued.
-    if first(query, "page_token").is_some_and(|token| !token.is_empty()) {
-        return Reply::error(
-            ErrorBody::new(400, "invalid_page_token", "Invalid Page Token")
-                .detail("page_token was not issued by this server for this listing")
-                .parameter("page_token"),
-        );
-    }
+    let context = request.context;
+    // The execution of the statement the view is of; its pages are `p1`, `p2`, ...
+    let execution = context
+        .shared
+        .store()
+        .documents
+        .get(context.scope, &Address(request.ancestors.clone()))
+        .and_then(|d| d.execution.clone());
+    let index = match first(query, "page_token").filter(|t| !t.is_empty()) {
+        None => 0,
+        Some(token) => match token
+            .strip_prefix('p')
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            Some(n) if execution.is_some() => n,
+            _ => {
+                return Reply::error(
+                    ErrorBody::new(400, "invalid_page_token", "Invalid Page Token")
+                        .detail("page_token was not issued by this server for this listing")
+                        .parameter("page_token"),
+                )
+            }
+        },
+    };
+    let (data, next) = match &execution {
+        Some(execution) => execution.page(index),
+        None => (Vec::new(), None),
+    };
     let mut answer = Map::new();
     if let Some(schema) = spec.success(request.id()).and_then(|s| s.schema) {
         constants(spec, schema, &mut answer);
     }
-    let metadata = json!({"self": request.collection_url()});
-    answer.insert("metadata".into(), metadata);
-    view.fill(&mut answer);
+    let mut metadata = Map::new();
+    metadata.insert("self".into(), Value::from(request.collection_url()));
+    if let Some(next) = next {
+        metadata.insert(
+            "next".into(),
+            Value::from(format!("{}?page_token=p{next}", request.collection_url())),
+        );
+    }
+    answer.insert("metadata".into(), Value::Object(metadata));
+    view.fill(&mut answer, data);
     Reply::json(
         spec.success(request.id()).map_or(200, |s| s.status),
         &Value::Object(answer),
@@ -858,12 +906,26 @@ fn create(request: &Request<'_>, body: &Bytes) -> Reply {
     }
     let mut document = Value::Object(document);
     rules::after_write(&mut document, &phases);
+    let execution = execution_of(request, &store, &document, &phases);
+    if let (Some(execution), Some(status_schema)) = (&execution, spec.property(schema, "status")) {
+        if spec.property(status_schema, "traits").is_some() {
+            if let Some(Value::Object(status)) = document.get_mut("status") {
+                status.insert("traits".into(), execution.traits());
+            }
+        }
+    }
     for schema in &schemas {
         fill_required(spec, schema, &mut document, &name, 0);
     }
     store
         .documents
         .insert(context.scope, address.clone(), document.clone());
+    if let Some(execution) = execution {
+        add_exceptions(request, &mut store, &address, &execution);
+        if let Some(stored) = store.documents.get_mut(context.scope, &address) {
+            stored.execution = Some(execution);
+        }
+    }
     record_history(request, &mut store, &address);
     let document = store
         .documents
@@ -873,6 +935,64 @@ fn create(request: &Request<'_>, body: &Bytes) -> Reply {
     request
         .success(Some(&document))
         .header("location", location)
+}
+
+/// How a new item runs, when it is a statement (`spec.statement`, with phases that
+/// move): as a test scripted it, or as the fake runs it (`sql.rs`).
+fn execution_of(
+    request: &Request<'_>,
+    store: &super::store::Store,
+    document: &Value,
+    phases: &[&str],
+) -> Option<Execution> {
+    if !rules::moves(phases) {
+        return None;
+    }
+    let sql = document.pointer("/spec/statement")?.as_str()?;
+    let key = sql::normalized(sql);
+    if let Some((_, script)) = store.scripts.iter().rev().find(|(s, _)| *s == key) {
+        return Some(Execution {
+            script: script.clone(),
+            sql_kind: key
+                .split(' ')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_uppercase(),
+        });
+    }
+    let scope = request.context.scope;
+    let held = sql::Held {
+        tables: store.documents.names_in(scope, "materialized-tables"),
+        connections: store.names(scope),
+    };
+    Some(sql::interpret(sql, &held))
+}
+
+/// Stores the exceptions of a statement that will fail, newest first, as the
+/// documents its `exceptions` listing answers.
+fn add_exceptions(
+    request: &Request<'_>,
+    store: &mut super::store::Store,
+    address: &Address,
+    execution: &Execution,
+) {
+    let spec = request.spec;
+    let schemas = item_schemas("exceptions");
+    let timestamp = now();
+    for (i, (name, message)) in execution.exceptions().iter().enumerate() {
+        let mut pairs = address.0.clone();
+        pairs.push(("exceptions".to_owned(), format!("{}", i + 1)));
+        let mut entry = Map::new();
+        if let Some(schema) = schemas.first() {
+            constants(spec, schema, &mut entry);
+        }
+        entry.insert("name".into(), Value::from(name.as_str()));
+        entry.insert("message".into(), Value::from(message.as_str()));
+        entry.insert("timestamp".into(), Value::from(timestamp.as_str()));
+        store
+            .documents
+            .insert(request.context.scope, Address(pairs), Value::Object(entry));
+    }
 }
 
 /// Whether one of `schemas` declares or requires `member`.

@@ -10,9 +10,10 @@
 //! - History: each write of a materialized table adds an entry to its `versions`
 //!   (`spec.version` 1, 2, ..., `spec.statement` its query); `status.version` and
 //!   `status.latest_version` follow.
-//! - Views: a statement's `results` answer a page of results (empty, without a next page,
-//!   until the fake executes statements); its `exceptions` an empty list (the generic
-//!   listing of a collection nothing creates).
+//! - Statements run (`sql.rs`): a pending statement settles at its next read as its
+//!   execution says (`COMPLETED`, `RUNNING`, or `FAILED` with `status.detail`); its
+//!   `results` answer the execution's pages (`page_token` `p1`, `p2`, ...); its
+//!   `exceptions` list what a failing one stored.
 //! - `label_selector` (`key=value,key2=value2`) keeps items whose `metadata.labels` have
 //!   every pair (a bare `key`: that the label exists).
 
@@ -44,7 +45,7 @@ fn set_phase(document: &mut Value, phases: &[&str], to: &str) {
     }
 }
 
-fn moves(phases: &[&str]) -> bool {
+pub(crate) fn moves(phases: &[&str]) -> bool {
     phases.contains(&PENDING) && phases.contains(&RUNNING)
 }
 
@@ -76,6 +77,20 @@ pub(crate) fn on_read(document: &mut Value, phases: &[&str], reads: u64) {
         RUNNING
     };
     set_phase(document, phases, to);
+}
+
+/// At a read of a statement the fake runs: a pending one settles as its execution
+/// says (`COMPLETED`, `RUNNING` or `FAILED` with its detail).
+pub(crate) fn settle(document: &mut Value, phases: &[&str], execution: &super::sql::Execution) {
+    if !moves(phases) || phase(document) != Some(PENDING) {
+        return;
+    }
+    set_phase(document, phases, execution.settles_as());
+    if let (Some(detail), Some(Value::Object(status))) =
+        (execution.detail(), document.get_mut("status"))
+    {
+        status.insert("detail".into(), Value::from(detail));
+    }
 }
 
 /// The collection the history of `collection`'s items is kept in.
@@ -130,10 +145,10 @@ pub(crate) fn view(collection: &str) -> Option<View> {
 impl View {
     /// Adds the view's own members to an answer that has `api_version`, `kind` and
     /// `metadata.self`.
-    pub(crate) fn fill(self, answer: &mut Map<String, Value>) {
+    pub(crate) fn fill(self, answer: &mut Map<String, Value>, data: Vec<Value>) {
         match self {
             View::Results => {
-                answer.insert("results".into(), json!({"data": []}));
+                answer.insert("results".into(), json!({ "data": data }));
             }
         }
     }

@@ -122,6 +122,8 @@ pub(crate) struct Store {
     versions: u64,
     /// The resources other than connections.
     pub(crate) documents: super::resources::Documents,
+    /// What statements return, as tests scripted them: `(normalised SQL, script)`.
+    pub(crate) scripts: Vec<(String, super::sql::StatementScript)>,
 }
 
 impl Store {
