@@ -22,12 +22,22 @@ const UNDER_WAY: &[&str] = &["PENDING", "RUNNING", "DEGRADED", "STOPPING"];
 const FAILED: &[&str] = &["FAILED", "FAILING"];
 
 /// A statement created or found through [`Statements`]: its name and the latest state
-/// read, with what can be done to it.
-#[derive(Debug, Clone)]
+/// read, with what can be done to it. Its `Debug` shows the name and phase only (a
+/// statement's `sql.secrets.*` properties hold secrets).
+#[derive(Clone)]
 pub struct StatementRun {
     statements: Statements,
     name: String,
     statement: types::Statement,
+}
+
+impl fmt::Debug for StatementRun {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StatementRun")
+            .field("name", &self.name)
+            .field("phase", &self.phase())
+            .finish_non_exhaustive()
+    }
 }
 
 impl StatementRun {
@@ -139,7 +149,8 @@ impl StatementRun {
     /// be read.
     pub(crate) async fn failure(&self) -> Error {
         let exceptions = self.exceptions().await.unwrap_or_default();
-        failed(&self.name, self.statement.clone(), exceptions)
+        let e = failed(&self.name, self.statement.clone(), exceptions);
+        crate::outcome::scrubbed(&self.statements.client, e, None)
     }
 }
 
@@ -206,8 +217,9 @@ fn failed(
 }
 
 /// A statement that failed, as the [`Error`] of a wait or of its results holds it
-/// ([`Error::failed_statement`]).
-#[derive(Debug, Clone)]
+/// ([`Error::failed_statement`]). Its `Debug` shows the name, phase, detail and
+/// exceptions, not the statement's properties (`sql.secrets.*` hold secrets).
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct FailedStatement {
     /// The statement's name.
@@ -226,6 +238,17 @@ impl fmt::Display for FailedStatement {
             self.name,
             self.exceptions.len()
         )
+    }
+}
+
+impl fmt::Debug for FailedStatement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FailedStatement")
+            .field("name", &self.name)
+            .field("phase", &text_at(&self.statement, "/status/phase"))
+            .field("detail", &text_at(&self.statement, "/status/detail"))
+            .field("exceptions", &self.exceptions)
+            .finish_non_exhaustive()
     }
 }
 
