@@ -280,3 +280,21 @@ async fn a_wait_has_a_timeout_and_retries_what_the_client_retries() {
         .unwrap_err()
         .is_not_found());
 }
+
+#[tokio::test]
+async fn secret_properties_never_show_in_debug_or_errors() {
+    let (_fake, client) = fake().await;
+    let secret = "sk-statement-canary-77";
+    let submit = client
+        .statements()
+        .submit("SELECT * FROM needs_a_key")
+        .property("sql.secrets.openai", secret);
+    assert!(!format!("{submit:?}").contains(secret));
+    let mut run = submit.await.unwrap();
+    assert!(!format!("{run:?}").contains(secret));
+    let e = run.wait().interval(FAST).await.unwrap_err();
+    let failed = e.failed_statement().unwrap();
+    for shown in [format!("{e}"), format!("{e:?}"), format!("{failed:?}")] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+}
