@@ -3,12 +3,16 @@
 
 #![cfg(feature = "fake")]
 
+#[path = "support/scripted.rs"]
+mod scripted;
+
 use std::time::{Duration, Instant};
 
 use confluent_flink_sql::fake::{FakeServer, Fault, StatementScript};
 use confluent_flink_sql::results::{ChangeOp, SqlValue};
-use confluent_flink_sql::{Client, ErrorKind, RetryPolicy};
+use confluent_flink_sql::{Client, Credentials, ErrorKind, RetryPolicy};
 use futures::{StreamExt, TryStreamExt};
+use scripted::{Reply, Scripted};
 use serde_json::json;
 
 async fn fake() -> (FakeServer, Client) {
@@ -297,4 +301,91 @@ async fn secret_properties_never_show_in_debug_or_errors() {
     for shown in [format!("{e}"), format!("{e:?}"), format!("{failed:?}")] {
         assert!(!shown.contains(secret), "{shown}");
     }
+}
+
+#[tokio::test]
+async fn results_pages_are_retried_like_every_operation() {
+    let (fake, client) = fake().await;
+    fake.script_statement(
+        "SELECT n FROM numbers",
+        StatementScript::new(&[("n", "INTEGER")])
+            .row(json!(["1"]))
+            .next_page()
+            .row(json!(["2"])),
+    );
+    let mut run = client
+        .statements()
+        .submit("SELECT n FROM numbers")
+        .await
+        .unwrap();
+    run.wait().interval(FAST).await.unwrap();
+    fake.inject_for_operation("getSqlv1StatementResult", Fault::Status(503), 2);
+    fake.inject_for_operation("getSqlv1StatementResult", Fault::TruncateBody, 1);
+    let before = fake.requests_for("getSqlv1StatementResult");
+    let rows: Vec<_> = run
+        .results()
+        .poll_interval(FAST)
+        .rows()
+        .try_collect()
+        .await
+        .unwrap();
+    let values: Vec<String> = rows.iter().map(|r| r.values()[0].to_string()).collect();
+    assert_eq!(values, ["1", "2"]);
+    // Two pages, three faulted attempts.
+    assert_eq!(fake.requests_for("getSqlv1StatementResult") - before, 5);
+}
+
+/// `metadata.next` of a results page names another host: the next request goes to the
+/// client's own endpoint with the page token only.
+#[tokio::test]
+async fn the_next_links_host_is_never_followed() {
+    let statement = json!({
+        "name": "s", "spec": {"statement": "SELECT 1"},
+        "status": {"phase": "COMPLETED", "traits": {"schema": {"columns": [
+            {"name": "n", "type": {"type": "INTEGER", "nullable": false}}]}}}
+    });
+    let server = Scripted::start(move |r| {
+        if r.path().ends_with("/results") {
+            match r.query("page_token").as_deref() {
+                None => Reply::json(
+                    200,
+                    json!({"metadata": {
+                    "next": "https://elsewhere.example/steal?page_token=t2"},
+                    "results": {"data": [{"row": ["1"]}]}}),
+                ),
+                Some("t2") => Reply::json(
+                    200,
+                    json!({"metadata": {},
+                    "results": {"data": [{"op": 0, "row": ["2"]}]}}),
+                ),
+                Some(_) => Reply::json(400, json!({"errors": [{"detail": "bad token"}]})),
+            }
+        } else {
+            Reply::json(200, statement.clone())
+        }
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .credentials(Credentials::basic("key", "secret"))
+        .organization_id("3fa85f64-5717-4562-b3fc-2c963f66afa6")
+        .environment_id("env-1")
+        .allow_insecure_http(true)
+        .build()
+        .unwrap();
+    let run = client.statements().run("s").await.unwrap();
+    let rows: Vec<_> = run.results().rows().try_collect().await.unwrap();
+    assert_eq!(rows.len(), 2);
+    let results: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path().ends_with("/results"))
+        .collect();
+    assert_eq!(results.len(), 2);
+    assert_eq!(
+        results[1].path(),
+        "/sql/v1/organizations/3fa85f64-5717-4562-b3fc-2c963f66afa6/environments/env-1/statements/s/results"
+    );
+    assert_eq!(results[1].query("page_token").as_deref(), Some("t2"));
+    assert!(results[1].header("authorization").is_some());
 }
