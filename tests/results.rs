@@ -219,7 +219,13 @@ fn upsert_keys_replace_in_place_and_whole_rows_go_earliest_first() {
     keyed.apply(row(ChangeOp::UpdateAfter, "a", 2));
     keyed.apply(row(ChangeOp::UpdateAfter, "b", 5));
     keyed.apply(row(ChangeOp::Delete, "zzz", 0));
-    assert_eq!(shown(&keyed), ["+U | b | 5", "+U | a | 2"]);
+    // The update of `a` (-U, +U) keeps its place; the delete of an unknown key does
+    // nothing.
+    assert_eq!(shown(&keyed), ["+U | a | 2", "+U | b | 5"]);
+    keyed.apply(row(ChangeOp::UpdateBefore, "a", 2));
+    keyed.apply(row(ChangeOp::Delete, "a", 2));
+    keyed.apply(row(ChangeOp::Insert, "c", 3));
+    assert_eq!(shown(&keyed), ["+U | b | 5", "+I | c | 3"]);
 
     let mut whole = Table::new(schema.clone());
     for v in [1, 2, 1, 3, 1] {

@@ -389,3 +389,19 @@ async fn the_next_links_host_is_never_followed() {
     assert_eq!(results[1].query("page_token").as_deref(), Some("t2"));
     assert!(results[1].header("authorization").is_some());
 }
+
+#[tokio::test]
+async fn a_table_of_no_rows_still_has_its_columns() {
+    let (_fake, client) = fake().await;
+    let mut run = client.statements().submit("SHOW TABLES").await.unwrap();
+    run.wait().interval(FAST).await.unwrap();
+    let table = run.results().table().await.unwrap();
+    assert!(table.is_empty());
+    let names: Vec<&str> = table
+        .schema()
+        .columns()
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(names, ["table name"]);
+}

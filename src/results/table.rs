@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use super::row::Row;
+use super::row::{ChangeOp, Row};
 use super::types::Schema;
 use super::value::SqlValue;
 
@@ -11,7 +11,8 @@ use super::value::SqlValue;
 ///
 /// With upsert columns (a statement's `status.traits.upsert_columns`), a row is known
 /// by the values of those columns: adding a row whose key is there replaces it where it
-/// stands, and taking one back removes the row with that key. Without them, a row is
+/// stands, and taking one back removes the row with that key; an update (`-U`, then
+/// `+U` of the same key) keeps the row's place. Without them, a row is
 /// known by all its values: taking one back removes the earliest row equal to it.
 ///
 /// ```
@@ -40,6 +41,9 @@ pub struct Table {
     live: usize,
     /// Where the rows of each key are, earliest first.
     index: HashMap<String, VecDeque<usize>>,
+    /// With upsert columns: the place of a row taken back by `-U`, kept for the `+U`
+    /// of the same key.
+    updating: HashMap<String, usize>,
 }
 
 impl Table {
@@ -51,6 +55,7 @@ impl Table {
             slots: Vec::new(),
             live: 0,
             index: HashMap::new(),
+            updating: HashMap::new(),
         }
     }
 
@@ -74,22 +79,39 @@ impl Table {
     /// Applies one change.
     pub fn apply(&mut self, row: Row) {
         let key = self.key_of(row.values());
+        let keyed = self.key.is_some();
         if row.op().adds() {
+            let reserved = if keyed {
+                self.updating.remove(&key)
+            } else {
+                None
+            };
             let slots = self.index.entry(key).or_default();
-            match slots.front() {
-                Some(&at) if self.key.is_some() => self.slots[at] = Some(row),
+            match (slots.front(), reserved) {
+                (Some(&at), _) if keyed => self.slots[at] = Some(row),
+                (None, Some(at)) if self.slots.get(at).is_some_and(Option::is_none) => {
+                    // Back where the `-U` took it from.
+                    slots.push_back(at);
+                    self.slots[at] = Some(row);
+                    self.live += 1;
+                }
                 _ => {
                     slots.push_back(self.slots.len());
                     self.slots.push(Some(row));
                     self.live += 1;
                 }
             }
+        } else if row.op() == ChangeOp::Delete && self.updating.remove(&key).is_some() {
+            // Taken back by its `-U` already: no `+U` will follow.
         } else if let Some(slots) = self.index.get_mut(&key) {
             let Some(at) = slots.pop_front() else {
                 return;
             };
             self.slots[at] = None;
             self.live -= 1;
+            if keyed && row.op() == ChangeOp::UpdateBefore {
+                self.updating.insert(key.clone(), at);
+            }
             if slots.is_empty() {
                 // Keys of rows taken back are not kept (memory stays with the rows).
                 self.index.remove(&key);
@@ -134,6 +156,8 @@ impl Table {
     fn compact(&mut self) {
         let rows = std::mem::take(&mut self.slots);
         self.index.clear();
+        // Places move: a pending update's `+U` goes to the end instead.
+        self.updating.clear();
         for row in rows.into_iter().flatten() {
             let key = self.key_of(row.values());
             self.index

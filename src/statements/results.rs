@@ -64,14 +64,7 @@ impl ResultsRequest {
 
     /// The pages, in order, each with its rows and its `next`.
     pub fn pages(self) -> impl Stream<Item = Result<ResultPage, Error>> + Send + 'static {
-        let state = State {
-            run: self.run,
-            schema: None,
-            poll_interval: self.poll_interval,
-            token: self.start,
-            done: false,
-        };
-        stream::try_unfold(state, |mut state| async move {
+        stream::try_unfold(self.state(), |mut state| async move {
             match state.next_page().await? {
                 Some(page) => Ok(Some((page, state))),
                 None => Ok(None),
@@ -91,22 +84,28 @@ impl ResultsRequest {
     /// `upsert_columns` where it has them). For a statement that keeps running this
     /// never ends: use [`rows`](Self::rows) and a [`Table`] of your own instead.
     pub async fn table(self) -> Result<Table, Error> {
-        let upsert = upsert_columns(self.run.statement());
-        let mut pages = std::pin::pin!(self.pages());
-        let mut table: Option<Table> = None;
-        while let Some(page) = pages.try_next().await? {
-            let Some(first) = page.rows.first() else {
-                continue;
-            };
-            let schema = first.schema().clone();
-            table
-                .get_or_insert_with(|| match &upsert {
-                    Some(columns) => Table::with_upsert_columns(schema, columns.clone()),
-                    None => Table::new(schema),
-                })
-                .apply_all(page.rows);
+        let mut state = self.state();
+        // The statement's schema, read first: a table of no rows still has its columns.
+        let schema = state.schema().await?;
+        // Upsert columns as the statement says once it has its schema.
+        let mut table = match upsert_columns(state.run.statement()) {
+            Some(columns) => Table::with_upsert_columns(schema, columns),
+            None => Table::new(schema),
+        };
+        while let Some(page) = state.next_page().await? {
+            table.apply_all(page.rows);
         }
-        Ok(table.unwrap_or_else(|| Table::new(Schema::default())))
+        Ok(table)
+    }
+
+    fn state(self) -> State {
+        State {
+            run: self.run,
+            schema: None,
+            poll_interval: self.poll_interval,
+            token: self.start,
+            done: false,
+        }
     }
 }
 
