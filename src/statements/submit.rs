@@ -181,7 +181,7 @@ fn generated_name() -> String {
     format!(
         "rust-{}-{}",
         chrono::Utc::now().format("%Y-%m-%d-%H%M%S"),
-        uuid::Uuid::new_v4()
+        uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes()).into_uuid()
     )
 }
 
