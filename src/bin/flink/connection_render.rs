@@ -1,24 +1,26 @@
-//! Printing connections: a table that fits the terminal (`human`), or the service's
+//! Printing connections: a table that fits the terminal (`human`: values shortened,
+//! never broken mid-word), or the service's
 //! shape through serde (`json`, `yaml`), never a secret (`Connection` does not
 //! serialise its `auth_data`). A list is printed page by page as it arrives.
 
 use std::io::Write;
 
-use comfy_table::{presets, Cell, ColumnConstraint, ContentArrangement, Table, Width};
+use comfy_table::{presets, Cell, ContentArrangement, Table};
 use confluent_flink_sql::connections::{Connection, ConnectionMetadata};
 
 use crate::args::Output;
 use crate::failure::Failure;
+use crate::fit;
 
 const COLUMNS: [&str; 5] = ["NAME", "TYPE", "ENDPOINT", "PHASE", "CREATED"];
-/// The share of the width each column gets, so that every page's rows line up.
-const SHARES: [u16; 5] = [22, 14, 32, 10, 22];
 
 /// Writes a list of connections, one page at a time.
 pub struct ListWriter<W: Write> {
     out: W,
     output: Output,
-    width: u16,
+    width: usize,
+    /// The column widths, set by the first page: every page's rows line up.
+    widths: Option<Vec<usize>>,
     written: usize,
 }
 
@@ -27,7 +29,8 @@ impl<W: Write> ListWriter<W> {
         ListWriter {
             out,
             output,
-            width: terminal_width(),
+            width: fit::terminal_width(),
+            widths: None,
             written: 0,
         }
     }
@@ -39,8 +42,17 @@ impl<W: Write> ListWriter<W> {
                 if page.is_empty() {
                     return Ok(());
                 }
-                let table = list_table(self.width, self.written == 0, page);
-                writeln!(self.out, "{table}")?;
+                let rows: Vec<[String; 5]> = page.iter().map(row).collect();
+                let header = COLUMNS.map(String::from);
+                if self.widths.is_none() {
+                    self.widths = Some(list_widths(self.width, &header, &rows));
+                    let widths = self.widths.as_deref().unwrap_or_default();
+                    writeln!(self.out, "{}", fit::line(&header, widths))?;
+                }
+                let widths = self.widths.as_deref().unwrap_or_default();
+                for r in &rows {
+                    writeln!(self.out, "{}", fit::line(r, widths))?;
+                }
             }
             Output::Json => {
                 for c in page {
@@ -83,7 +95,7 @@ impl<W: Write> ListWriter<W> {
 /// Writes one connection: a table of its fields, or its JSON or YAML.
 pub fn one(mut out: impl Write, c: &Connection, output: Output) -> Result<(), Failure> {
     match output {
-        Output::Human => writeln!(out, "{}", detail_table(c, terminal_width()))?,
+        Output::Human => writeln!(out, "{}", detail_table(c, fit::terminal_width()))?,
         Output::Json => {
             serde_json::to_writer_pretty(&mut out, c).map_err(json_failure)?;
             writeln!(out)?;
@@ -97,22 +109,19 @@ pub fn one(mut out: impl Write, c: &Connection, output: Output) -> Result<(), Fa
     Ok(())
 }
 
-/// The table of one page; only the first page has the header. Every page has the same
-/// column widths (shares of the terminal's width), so that the pages line up.
-fn list_table(width: u16, header: bool, page: &[Connection]) -> Table {
-    let mut table = Table::new();
-    table
-        .load_preset(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(width);
-    if header {
-        table.set_header(COLUMNS);
-    }
-    for c in page {
-        table.add_row(row(c));
-    }
-    table.set_constraints(SHARES.map(|p| ColumnConstraint::Absolute(Width::Percentage(p))));
-    table
+/// The column widths that fit `width`: the widest value of each column (header or
+/// first page), the widest columns narrowed first, the last columns dropped if need be.
+fn list_widths(width: usize, header: &[String; 5], rows: &[[String; 5]]) -> Vec<usize> {
+    let natural: Vec<usize> = (0..header.len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| fit::len(&r[i]))
+                .chain([fit::len(&header[i])])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    fit::widths(&natural, width.saturating_sub(fit::MARGIN), fit::GAP)
 }
 
 fn row(c: &Connection) -> [String; 5] {
@@ -125,7 +134,7 @@ fn row(c: &Connection) -> [String; 5] {
     ]
 }
 
-fn detail_table(c: &Connection, width: u16) -> Table {
+fn detail_table(c: &Connection, width: usize) -> Table {
     let m = c.metadata();
     let text =
         |f: fn(&ConnectionMetadata) -> Option<&str>| m.and_then(f).unwrap_or_default().to_owned();
@@ -154,17 +163,27 @@ fn detail_table(c: &Connection, width: u16) -> Table {
     if let Some(d) = m.and_then(ConnectionMetadata::deleted_at) {
         rows.push(("Deleted", timestamp(d)));
     }
+    let mut pairs: Vec<(String, String)> =
+        rows.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    // Metadata the crate does not know yet, as the service sent it.
+    for (k, v) in m.into_iter().flat_map(|m| &m.unknown_fields) {
+        pairs.push((k.clone(), v.to_string()));
+    }
+    fields_table(&pairs, width)
+}
+
+/// A table of `(field, value)` that fits `width`: long values wrapped between words,
+/// a word too long for a line shortened with `…`.
+pub fn fields_table(pairs: &[(String, String)], width: usize) -> Table {
+    let key = pairs.iter().map(|(k, _)| fit::len(k)).max().unwrap_or(0);
+    // `│ key │ value │`: 7 characters of borders and padding.
+    let value = width.saturating_sub(key + 7).max(8);
     let mut table = Table::new();
     table
         .load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(width);
-    for (k, v) in rows {
-        table.add_row([Cell::new(k), Cell::new(v)]);
-    }
-    // Metadata the crate does not know yet, as the service sent it.
-    for (k, v) in m.into_iter().flat_map(|m| &m.unknown_fields) {
-        table.add_row([Cell::new(k), Cell::new(v.to_string())]);
+        .set_content_arrangement(ContentArrangement::Disabled);
+    for (k, v) in pairs {
+        table.add_row([Cell::new(k), Cell::new(fit::wrap_words(v, value))]);
     }
     table
 }
@@ -173,17 +192,7 @@ fn timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// The width of the terminal on standard output, else `COLUMNS`, else 120. (A
-/// terminal that reports no size, as some pseudo-terminals do, says 0.)
-fn terminal_width() -> u16 {
-    Table::new()
-        .width()
-        .filter(|w| *w > 0)
-        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
-        .unwrap_or(120)
-}
-
-fn json_failure(e: serde_json::Error) -> Failure {
+pub fn json_failure(e: serde_json::Error) -> Failure {
     if e.is_io() {
         return Failure::from(std::io::Error::from(e));
     }
@@ -193,7 +202,7 @@ fn json_failure(e: serde_json::Error) -> Failure {
     }
 }
 
-fn yaml_failure(e: serde_yaml::Error) -> Failure {
+pub fn yaml_failure(e: serde_yaml::Error) -> Failure {
     Failure {
         code: crate::failure::API,
         message: format!("cannot write YAML: {e}"),

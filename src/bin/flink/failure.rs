@@ -26,22 +26,35 @@ impl Failure {
         }
     }
 
+    /// An error of the service or the network (nothing the user gave was wrong).
+    pub fn api(message: impl Into<String>) -> Self {
+        Failure {
+            code: API,
+            message: message.into(),
+        }
+    }
+
     /// An error of the crate: configuration and input the crate refused before any
     /// request are usage errors; the rest (the service's answers, the network,
-    /// timeouts, undecodable answers) are API errors. The crate's message already
-    /// carries the HTTP status and the `X-Request-Id`; they are repeated on lines of
-    /// their own for scripts.
+    /// timeouts, undecodable answers, statements that failed) are API errors. The
+    /// crate's message already carries the HTTP status and the `X-Request-Id`: each
+    /// fact is said once. A failed statement adds its newest exception, unless the
+    /// message already says it.
     pub fn from_error(e: &Error) -> Self {
         let code = match e.kind() {
             ErrorKind::Config | ErrorKind::Validation => USAGE,
             _ => API,
         };
         let mut message = e.to_string();
-        if let Some(status) = e.status() {
-            message.push_str(&format!("\n  HTTP status: {status}"));
-        }
-        if let Some(id) = e.request_id() {
-            message.push_str(&format!("\n  request id: {id}"));
+        if let Some(newest) = e
+            .failed_statement()
+            .and_then(|f| f.exceptions.first())
+            .and_then(exception_text)
+        {
+            let (name, text) = newest;
+            if !message.contains(&text) {
+                message.push_str(&format!("\n  newest exception: {name}{text}"));
+            }
         }
         if e.outcome_unknown() {
             message.push_str("\n  the outcome is unknown: the request may have been carried out");
@@ -49,13 +62,29 @@ impl Failure {
         Failure { code, message }
     }
 
-    /// An error about connection `name`: says so by name when it does not exist.
+    /// An error about connection `name`: says so by name when it does not exist (the
+    /// service's own words for it, which say the same, are left out).
     pub fn about(name: &str, e: &Error) -> Self {
-        let mut f = Self::from_error(e);
-        if e.is_not_found() {
-            f.message = format!("connection `{name}` not found: {}", f.message);
+        Self::about_a("connection", name, e)
+    }
+
+    /// An error about statement `name`, as [`about`](Self::about) says it.
+    pub fn about_statement(name: &str, e: &Error) -> Self {
+        Self::about_a("statement", name, e)
+    }
+
+    fn about_a(what: &str, name: &str, e: &Error) -> Self {
+        if !e.is_not_found() {
+            return Self::from_error(e);
         }
-        f
+        let mut message = format!("{what} `{name}` not found");
+        if let Some(status) = e.status() {
+            message.push_str(&format!(" (HTTP {status})"));
+        }
+        if let Some(id) = e.request_id() {
+            message.push_str(&format!(" [request id {id}]"));
+        }
+        Failure { code: API, message }
     }
 
     /// An error of an update of `name`: also says so when the connection changed
@@ -81,13 +110,24 @@ impl Failure {
         if self.code == 0 {
             return ExitCode::SUCCESS;
         }
-        eprintln!("flink-connection: error: {}", self.message);
+        eprintln!("{}: error: {}", crate::PROGRAM, self.message);
         ExitCode::from(self.code)
     }
 }
 
+/// An exception's name (as `name: `, or nothing) and message, from its JSON form.
+fn exception_text(e: &confluent_flink_sql::types::StatementException) -> Option<(String, String)> {
+    let json = serde_json::to_value(e).ok()?;
+    let message = json.get("message")?.as_str()?.to_owned();
+    let name = match json.get("name").and_then(|n| n.as_str()) {
+        Some(name) if !name.is_empty() => format!("{name}: "),
+        _ => String::new(),
+    };
+    Some((name, message))
+}
+
 impl From<std::io::Error> for Failure {
-    /// A closed standard output (`flink-connection list | head`) ends the command
+    /// A closed standard output (`flink connection list | head`) ends the command
     /// quietly, as other command-line tools do.
     fn from(e: std::io::Error) -> Self {
         if e.kind() == std::io::ErrorKind::BrokenPipe {

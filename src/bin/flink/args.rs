@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// the network, 2 bad usage or configuration.
 #[derive(Debug, Parser)]
 #[command(name = "flink-connection", version)]
-pub struct Cli {
+pub struct ConnectionCli {
     #[command(flatten)]
     pub config: ConfigArgs,
 

@@ -63,10 +63,18 @@ fn client_from(
         _ => None,
     };
     Client::builder()
-        .user_agent(concat!("flink-connection/", env!("CARGO_PKG_VERSION")))
+        .user_agent(format!("{}/{}", crate::PROGRAM, env!("CARGO_PKG_VERSION")))
         .from_lookup(lookup)
         .and_then(|b| b.build())
         .map_err(|e: Error| Failure::from_error(&e))
+}
+
+/// The single-threaded runtime the commands run on.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::usage(format!("cannot start the runtime: {e}")))
 }
 
 #[cfg(test)]

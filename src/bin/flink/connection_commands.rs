@@ -7,7 +7,7 @@ use futures::StreamExt;
 
 use crate::args::{Output, SecretArgs};
 use crate::failure::Failure;
-use crate::render::{self, ListWriter};
+use crate::connection_render::{self as render, ListWriter};
 use crate::secrets;
 
 /// The type as given, in any case, in the service's spelling. A type this version does
@@ -21,8 +21,9 @@ pub fn connection_type(given: &str) -> Result<ConnectionType, Failure> {
         ConnectionType::Other(s) => {
             let known: Vec<&str> = ConnectionType::KNOWN.iter().map(|k| k.as_str()).collect();
             eprintln!(
-                "flink-connection: warning: `{s}` is not a connection type this version knows \
+                "{}: warning: `{s}` is not a connection type this version knows \
                  ({}); sending it as is",
+                crate::PROGRAM,
                 known.join(", ")
             );
         }
@@ -156,7 +157,7 @@ pub async fn delete(conns: &Connections, names: &[String], force: bool) -> Resul
             Ok(()) => println!("Deleted connection `{name}`."),
             Err(e) => {
                 let f = Failure::about(name, &e);
-                eprintln!("flink-connection: error: {}", f.message);
+                eprintln!("{}: error: {}", crate::PROGRAM, f.message);
                 failed += 1;
                 code = code.max(f.code);
             }

@@ -1,0 +1,266 @@
+//! `flink statement ...`: each command reads its input, calls the crate, and prints
+//! the result.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::Duration;
+
+use confluent_flink_sql::resources::Statements;
+use confluent_flink_sql::Client;
+use futures::TryStreamExt;
+use serde_json::Value;
+
+use crate::args::{ConfigArgs, Output};
+use crate::failure::Failure;
+use crate::flink_args::{ExceptionCommand, Placement, StatementCommand};
+use crate::{config, results, statement_render as render};
+
+/// Runs a statement command.
+pub fn run(flags: &ConfigArgs, command: StatementCommand) -> Result<(), Failure> {
+    // Input is checked before the configuration is read and before any request.
+    let properties = match &command {
+        StatementCommand::Create { properties, .. } => parse_properties(properties)?,
+        _ => Vec::new(),
+    };
+    let client = config::client(flags)?;
+    config::runtime()?.block_on(run_on(&client, command, properties))
+}
+
+async fn run_on(
+    client: &Client,
+    command: StatementCommand,
+    properties: Vec<(String, String)>,
+) -> Result<(), Failure> {
+    let statements = client.statements();
+    match command {
+        StatementCommand::Create {
+            name,
+            sql,
+            placement,
+            service_account,
+            wait,
+            output,
+            ..
+        } => {
+            let mut submit = placed(statements.submit(sql), &placement);
+            if let Some(name) = name {
+                submit = submit.name(name);
+            }
+            if let Some(sa) = service_account {
+                submit = submit.principal(sa);
+            }
+            for (k, v) in properties {
+                submit = submit.property(k, v);
+            }
+            let mut run = submit.await.map_err(|e| Failure::from_error(&e))?;
+            if wait {
+                run.wait().await.map_err(|e| Failure::from_error(&e))?;
+            }
+            render::one(std::io::stdout().lock(), run.statement(), output)
+        }
+        StatementCommand::List {
+            compute_pool,
+            status,
+            output,
+        } => {
+            let mut request = statements.list();
+            if let Some(pool) = compute_pool {
+                request = request.compute_pool_id(pool);
+            }
+            let mut items: Vec<_> = request
+                .items()
+                .try_collect()
+                .await
+                .map_err(|e| Failure::from_error(&e))?;
+            if let Some(wanted) = status {
+                items.retain(|s| phase_of(s).is_some_and(|p| p.eq_ignore_ascii_case(&wanted)));
+            }
+            render::list(std::io::stdout().lock(), &items, output)
+        }
+        StatementCommand::Describe { name, output } => {
+            let s = statements
+                .get(&name)
+                .await
+                .map_err(|e| Failure::about_statement(&name, &e))?;
+            render::one(std::io::stdout().lock(), &s, output)
+        }
+        StatementCommand::Delete { names, force } => delete(&statements, &names, force).await,
+        StatementCommand::Stop { name } => {
+            let mut run = found(&statements, &name).await?;
+            run.stop()
+                .await
+                .map_err(|e| Failure::about_statement(&name, &e))?;
+            println!("Requested to stop statement `{name}`.");
+            Ok(())
+        }
+        StatementCommand::Resume {
+            name,
+            principal,
+            compute_pool,
+        } => resume(&statements, &name, principal, compute_pool).await,
+        StatementCommand::Exception {
+            command: ExceptionCommand::List { name, output },
+        } => {
+            let run = found(&statements, &name).await?;
+            let list = run
+                .exceptions()
+                .await
+                .map_err(|e| Failure::about_statement(&name, &e))?;
+            render::exceptions(std::io::stdout().lock(), &list, output)
+        }
+        StatementCommand::Results {
+            name,
+            format,
+            changelog,
+            poll_interval,
+        } => {
+            let run = found(&statements, &name).await?;
+            results::print(
+                run,
+                format,
+                changelog,
+                Duration::from_millis(poll_interval),
+            )
+            .await
+        }
+    }
+}
+
+/// `submit` with the compute pool and database of `placement`.
+pub fn placed(
+    mut submit: confluent_flink_sql::statements::Submit,
+    placement: &Placement,
+) -> confluent_flink_sql::statements::Submit {
+    if let Some(pool) = &placement.compute_pool {
+        submit = submit.compute_pool(pool);
+    }
+    if let Some(db) = &placement.database {
+        submit = submit.database(db);
+    }
+    submit
+}
+
+/// `key=value` flags, each checked (a key before the first `=`, not empty).
+fn parse_properties(given: &[String]) -> Result<Vec<(String, String)>, Failure> {
+    given
+        .iter()
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.to_owned())),
+            _ => {
+                // The value may be a secret: only the key part is repeated.
+                let key = p.split('=').next().unwrap_or_default();
+                Err(Failure::usage(format!(
+                    "--property must be KEY=VALUE (got `{}`)",
+                    if key.is_empty() || p.contains('=') {
+                        "=..."
+                    } else {
+                        key
+                    }
+                )))
+            }
+        })
+        .collect()
+}
+
+/// The statement's `status.phase`.
+fn phase_of(s: &confluent_flink_sql::types::Statement) -> Option<String> {
+    serde_json::to_value(s)
+        .ok()?
+        .pointer("/status/phase")?
+        .as_str()
+        .map(String::from)
+}
+
+async fn found(
+    statements: &Statements,
+    name: &str,
+) -> Result<confluent_flink_sql::statements::StatementRun, Failure> {
+    statements
+        .run(name)
+        .await
+        .map_err(|e| Failure::about_statement(name, &e))
+}
+
+/// Resumes `name`; a new principal or compute pool is written first (with the
+/// statement still stopped), then the statement is resumed.
+async fn resume(
+    statements: &Statements,
+    name: &str,
+    principal: Option<String>,
+    compute_pool: Option<String>,
+) -> Result<(), Failure> {
+    if principal.is_some() || compute_pool.is_some() {
+        let held = statements
+            .get(name)
+            .await
+            .map_err(|e| Failure::about_statement(name, &e))?;
+        let mut json = serde_json::to_value(&held).map_err(crate::connection_render::json_failure)?;
+        let Some(Value::Object(spec)) = json.get_mut("spec") else {
+            return Err(Failure::usage(format!("statement `{name}` has no spec")));
+        };
+        if let Some(p) = principal {
+            spec.insert("principal".into(), Value::String(p));
+        }
+        if let Some(pool) = compute_pool {
+            spec.insert("compute_pool_id".into(), Value::String(pool));
+        }
+        let changed = serde_json::from_value(json).map_err(crate::connection_render::json_failure)?;
+        statements
+            .update_from(name, &changed)
+            .await
+            .map_err(|e| Failure::about_statement(name, &e))?;
+    }
+    let mut run = found(statements, name).await?;
+    run.resume()
+        .await
+        .map_err(|e| Failure::about_statement(name, &e))?;
+    println!("Requested to resume statement `{name}`.");
+    Ok(())
+}
+
+/// Asks on the terminal unless `force`; refuses without a terminal. Deletes each name
+/// in turn, reports each failure, and fails if any did.
+async fn delete(statements: &Statements, names: &[String], force: bool) -> Result<(), Failure> {
+    if !force {
+        if !std::io::stdin().is_terminal() {
+            return Err(Failure::usage(
+                "refusing to delete without confirmation: standard input is not a terminal; \
+                 pass --force to delete without asking",
+            ));
+        }
+        eprint!(
+            "Delete statement(s) {}? [y/N] ",
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        std::io::stderr().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+            eprintln!("Nothing deleted.");
+            return Ok(());
+        }
+    }
+    let mut failed = 0;
+    let mut code = 0;
+    for name in names {
+        match statements.delete(name).await {
+            Ok(()) => println!("Deleted statement `{name}`."),
+            Err(e) => {
+                let f = Failure::about_statement(name, &e);
+                eprintln!("{}: error: {}", crate::PROGRAM, f.message);
+                failed += 1;
+                code = code.max(f.code);
+            }
+        }
+    }
+    if failed == 0 {
+        return Ok(());
+    }
+    Err(Failure {
+        code,
+        message: format!("{failed} of {} statement(s) not deleted", names.len()),
+    })
+}
