@@ -32,10 +32,31 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-use args::ConnectionCli;
+use args::{Command, ConfigArgs};
 
 /// The tool's name, in its messages.
 pub const PROGRAM: &str = "flink-connection";
+
+/// Manage the connections of Confluent Cloud's Flink SQL (the Connections API).
+///
+/// Configuration comes from FLINK_API_KEY, FLINK_API_SECRET, FLINK_REST_ENDPOINT,
+/// CONFLUENT_ORGANIZATION_ID and CONFLUENT_ENVIRONMENT_ID; the flags below override all
+/// but the API key and secret. Exit codes: 0 success, 1 an error from the service or
+/// the network, 2 bad usage or configuration.
+#[derive(Debug, Parser)]
+#[command(name = "flink-connection", version)]
+struct ConnectionCli {
+    #[command(flatten)]
+    config: ConfigArgs,
+
+    /// Show the client's tracing spans on standard error (never headers, bodies or
+    /// secrets).
+    #[arg(long, short, global = true)]
+    verbose: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
 
 fn main() -> ExitCode {
     let cli = ConnectionCli::parse();

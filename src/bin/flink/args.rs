@@ -1,27 +1,7 @@
-//! The command line: commands, flags and their help (clap derive).
+//! The command line shared by `flink connection` and `flink-connection`: the
+//! connection commands, the configuration flags and the output formats (clap derive).
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-
-/// Manage the connections of Confluent Cloud's Flink SQL (the Connections API).
-///
-/// Configuration comes from FLINK_API_KEY, FLINK_API_SECRET, FLINK_REST_ENDPOINT,
-/// CONFLUENT_ORGANIZATION_ID and CONFLUENT_ENVIRONMENT_ID; the flags below override all
-/// but the API key and secret. Exit codes: 0 success, 1 an error from the service or
-/// the network, 2 bad usage or configuration.
-#[derive(Debug, Parser)]
-#[command(name = "flink-connection", version)]
-pub struct ConnectionCli {
-    #[command(flatten)]
-    pub config: ConfigArgs,
-
-    /// Show the client's tracing spans on standard error (never headers, bodies or
-    /// secrets).
-    #[arg(long, short, global = true)]
-    pub verbose: bool,
-
-    #[command(subcommand)]
-    pub command: Command,
-}
+use clap::{Args, Subcommand, ValueEnum};
 
 /// Overrides of the configuration variables.
 #[derive(Debug, Args)]

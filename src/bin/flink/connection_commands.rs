@@ -6,8 +6,8 @@ use confluent_flink_sql::connections::{AuthData, ConnectionType, Connections, Ne
 use futures::StreamExt;
 
 use crate::args::{Output, SecretArgs};
-use crate::failure::Failure;
 use crate::connection_render::{self as render, ListWriter};
+use crate::failure::Failure;
 use crate::secrets;
 
 /// The type as given, in any case, in the service's spelling. A type this version does

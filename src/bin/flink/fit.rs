@@ -54,7 +54,10 @@ pub fn widths(natural: &[usize], width: usize, gap: usize) -> Vec<usize> {
     while cap > 1 && !fits(cap) {
         cap -= 1;
     }
-    natural.iter().map(|n| (*n).min(cap.max(floor(*n)))).collect()
+    natural
+        .iter()
+        .map(|n| (*n).min(cap.max(floor(*n))))
+        .collect()
 }
 
 /// The number of characters of `text` (as the terminal shows most text).

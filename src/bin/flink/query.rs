@@ -71,13 +71,16 @@ fn sql_of(args: &QueryArgs) -> Result<String, Failure> {
         (Some(sql), _) => sql.clone(),
         (None, Some(path)) if path.as_os_str() == "-" => {
             let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| Failure::usage(format!("cannot read the SQL from standard input: {e}")))?;
+            std::io::stdin().read_to_string(&mut text).map_err(|e| {
+                Failure::usage(format!("cannot read the SQL from standard input: {e}"))
+            })?;
             text
         }
         (None, Some(path)) => std::fs::read_to_string(path).map_err(|e| {
-            Failure::usage(format!("cannot read the SQL from `{}`: {e}", path.display()))
+            Failure::usage(format!(
+                "cannot read the SQL from `{}`: {e}",
+                path.display()
+            ))
         })?,
         (None, None) => return Err(Failure::usage("give the SQL with --sql or --file")),
     };

@@ -33,11 +33,10 @@ pub async fn print(
     let append_only = trait_flag(statement, "is_append_only").unwrap_or(false);
     let schema = schema_of(statement);
     let request = run.results().poll_interval(poll);
-    let mut out = std::io::stdout().lock();
     if !changelog && !append_only && bounded {
         let table = request.table().await.map_err(|e| Failure::from_error(&e))?;
         let schema = schema.unwrap_or_else(|| table.schema().clone());
-        let mut writer = RowWriter::new(&mut out, format, false, schema);
+        let mut writer = RowWriter::new(std::io::stdout().lock(), format, false, schema);
         writer.page(table.rows())?;
         return writer.finish();
     }
@@ -50,27 +49,22 @@ pub async fn print(
         );
     }
     let mut pages = std::pin::pin!(request.pages());
-    let mut writer: Option<RowWriter<_>> = schema
-        .clone()
-        .map(|s| RowWriter::new(&mut out, format, with_op, s));
-    let mut writer_schema = schema;
-    while let Some(page) = pages.try_next().await.map_err(|e| Failure::from_error(&e))? {
+    // The writer needs the columns: the statement's schema, else the first row's.
+    let mut writer = schema.map(|s| RowWriter::new(std::io::stdout().lock(), format, with_op, s));
+    while let Some(page) = pages
+        .try_next()
+        .await
+        .map_err(|e| Failure::from_error(&e))?
+    {
         let Some(first) = page.rows.first() else {
             continue;
         };
-        if writer_schema.is_none() {
-            writer_schema = Some(first.schema().clone());
-        }
-        let w = match &mut writer {
-            Some(w) => w,
-            None => writer.insert(RowWriter::new(
-                &mut out,
-                format,
-                with_op,
-                writer_schema.clone().unwrap_or_default(),
-            )),
-        };
-        w.page(page.rows.iter())?;
+        let schema = first.schema().clone();
+        writer
+            .get_or_insert_with(|| {
+                RowWriter::new(std::io::stdout().lock(), format, with_op, schema)
+            })
+            .page(page.rows.iter())?;
     }
     match writer {
         Some(w) => w.finish(),
@@ -212,7 +206,11 @@ impl<W: Write> RowWriter<W> {
             members.push(format!("\"op\":{}", Value::String(row.op().to_string())));
         }
         for (name, value) in names.iter().zip(row.values()) {
-            members.push(format!("{}:{}", Value::String(name.clone()), value.to_json()));
+            members.push(format!(
+                "{}:{}",
+                Value::String(name.clone()),
+                value.to_json()
+            ));
         }
         format!("{{{}}}", members.join(","))
     }

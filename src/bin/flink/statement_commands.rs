@@ -9,7 +9,7 @@ use confluent_flink_sql::Client;
 use futures::TryStreamExt;
 use serde_json::Value;
 
-use crate::args::{ConfigArgs, Output};
+use crate::args::ConfigArgs;
 use crate::failure::Failure;
 use crate::flink_args::{ExceptionCommand, Placement, StatementCommand};
 use crate::{config, results, statement_render as render};
@@ -114,13 +114,7 @@ async fn run_on(
             poll_interval,
         } => {
             let run = found(&statements, &name).await?;
-            results::print(
-                run,
-                format,
-                changelog,
-                Duration::from_millis(poll_interval),
-            )
-            .await
+            results::print(run, format, changelog, Duration::from_millis(poll_interval)).await
         }
     }
 }
@@ -193,7 +187,8 @@ async fn resume(
             .get(name)
             .await
             .map_err(|e| Failure::about_statement(name, &e))?;
-        let mut json = serde_json::to_value(&held).map_err(crate::connection_render::json_failure)?;
+        let mut json =
+            serde_json::to_value(&held).map_err(crate::connection_render::json_failure)?;
         let Some(Value::Object(spec)) = json.get_mut("spec") else {
             return Err(Failure::usage(format!("statement `{name}` has no spec")));
         };
@@ -203,7 +198,8 @@ async fn resume(
         if let Some(pool) = compute_pool {
             spec.insert("compute_pool_id".into(), Value::String(pool));
         }
-        let changed = serde_json::from_value(json).map_err(crate::connection_render::json_failure)?;
+        let changed =
+            serde_json::from_value(json).map_err(crate::connection_render::json_failure)?;
         statements
             .update_from(name, &changed)
             .await

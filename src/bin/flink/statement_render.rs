@@ -100,7 +100,11 @@ pub fn one(mut out: impl Write, s: &types::Statement, output: Output) -> Result<
 const LIST_COLUMNS: [&str; 5] = ["NAME", "PHASE", "COMPUTE POOL", "CREATED", "STATEMENT"];
 
 /// Writes a list of statements: a table, a JSON array or a YAML sequence.
-pub fn list(mut out: impl Write, items: &[types::Statement], output: Output) -> Result<(), Failure> {
+pub fn list(
+    mut out: impl Write,
+    items: &[types::Statement],
+    output: Output,
+) -> Result<(), Failure> {
     let json: Vec<Value> = items.iter().map(masked).collect::<Result<_, _>>()?;
     if output != Output::Human {
         return structured(out, &Value::Array(json), output);
@@ -129,7 +133,11 @@ pub fn list(mut out: impl Write, items: &[types::Statement], output: Output) -> 
 }
 
 /// Writes `rows` under `header` as columns that fit the terminal.
-pub fn columns(mut out: impl Write, header: &[String], rows: &[Vec<String>]) -> Result<(), Failure> {
+pub fn columns(
+    mut out: impl Write,
+    header: &[String],
+    rows: &[Vec<String>],
+) -> Result<(), Failure> {
     let natural: Vec<usize> = (0..header.len())
         .map(|i| {
             rows.iter()
@@ -139,7 +147,11 @@ pub fn columns(mut out: impl Write, header: &[String], rows: &[Vec<String>]) -> 
                 .unwrap_or(0)
         })
         .collect();
-    let widths = fit::widths(&natural, fit::terminal_width().saturating_sub(fit::MARGIN), fit::GAP);
+    let widths = fit::widths(
+        &natural,
+        fit::terminal_width().saturating_sub(fit::MARGIN),
+        fit::GAP,
+    );
     writeln!(out, "{}", fit::line(header, &widths))?;
     for r in rows {
         writeln!(out, "{}", fit::line(r, &widths))?;
@@ -165,7 +177,12 @@ pub fn exceptions(
     let header: Vec<String> = ["TIMESTAMP", "NAME", "MESSAGE"].map(String::from).to_vec();
     let rows: Vec<Vec<String>> = json
         .iter()
-        .map(|e| ["/timestamp", "/name", "/message"].iter().map(|p| text(e, p)).collect())
+        .map(|e| {
+            ["/timestamp", "/name", "/message"]
+                .iter()
+                .map(|p| text(e, p))
+                .collect()
+        })
         .collect();
     columns(&mut out, &header, &rows)?;
     out.flush()?;
