@@ -189,7 +189,7 @@ fn a_list_is_printed_page_by_page() {
             .inject_for(Operation::List, Fault::Status(500), 1);
         let r = fake.run(&["list", "--page-size", "2", "-o", output]);
         assert_eq!(r.code, 1, "{}", r.stderr);
-        assert!(r.stderr.contains("HTTP status: 500"), "{}", r.stderr);
+        assert!(r.stderr.contains("(HTTP 500)"), "{}", r.stderr);
         assert!(r.stdout.contains("seed-000000"), "{output}: {}", r.stdout);
         assert!(r.stdout.contains("seed-000001"), "{output}: {}", r.stdout);
         assert!(!r.stdout.contains("seed-000002"), "{output}: {}", r.stdout);
@@ -557,7 +557,7 @@ fn delete_asks_refuses_without_a_terminal_and_deletes_with_force() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("HTTP status: 404"), "{}", r.stderr);
+    assert!(r.stderr.contains("(HTTP 404)"), "{}", r.stderr);
     assert!(
         r.stderr.contains("1 of 2 connection(s) not deleted"),
         "{}",
@@ -587,13 +587,73 @@ fn an_api_error_exits_1_with_status_and_request_id() {
         .inject_for(Operation::List, Fault::Status(500), 1);
     let r = fake.run(&["list", "-o", "json"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("HTTP status: 500"), "{}", r.stderr);
-    let id_line = r
-        .stderr
-        .lines()
-        .find(|l| l.trim_start().starts_with("request id: "))
-        .unwrap_or_else(|| panic!("{}", r.stderr));
-    assert!(id_line.trim().len() > "request id: ".len(), "{id_line}");
+    // Each fact once: the status and the request id.
+    assert_eq!(r.stderr.matches("500").count(), 1, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("(HTTP 500)").count(), 1, "{}", r.stderr);
+    let at = r.stderr.find("[request id ").unwrap_or_else(|| panic!("{}", r.stderr));
+    let id = &r.stderr[at + "[request id ".len()..];
+    let id = &id[..id.find(']').unwrap()];
+    assert!(!id.is_empty(), "{}", r.stderr);
+    assert_eq!(r.stderr.matches(id).count(), 1, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("request id").count(), 1, "{}", r.stderr);
+}
+
+/// Issue: a 404 repeated the name and the request id (the crate's message already
+/// holds the status and the id, and the tool appended them again).
+#[test]
+fn a_missing_connection_is_said_once() {
+    let fake = Fake::start();
+    let r = fake.run(&["describe", "nope"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("nope").count(), 1, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("404").count(), 1, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("request id").count(), 1, "{}", r.stderr);
+}
+
+/// Issue: at 80 columns the table split timestamps and type names across lines
+/// (`AZUREOPEN` / `AI`). Values are shortened with `…` (or columns dropped), never
+/// wrapped: one line per connection, each within the width.
+#[test]
+fn a_list_fits_80_columns_without_breaking_a_value() {
+    let fake = Fake::start();
+    fake.server.seed(40); // every type, AZUREOPENAI among them
+    let json = fake.json(&["list", "-o", "json"]);
+    let mut cmd = fake.command();
+    cmd.env("COLUMNS", "80");
+    let r = run(cmd, &["list", "--page-size", "15"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 41, "{}", r.stdout);
+    for line in &lines {
+        assert!(line.chars().count() <= 80, "{line}");
+    }
+    for (i, c) in json.as_array().unwrap().iter().enumerate() {
+        let line = lines[i + 1];
+        // The type and the creation time whole, on the connection's own line.
+        let ty = c["spec"]["connection_type"].as_str().unwrap();
+        assert!(line.split_whitespace().any(|w| w == ty), "{ty}: {line}");
+        let created = &c["metadata"]["created_at"].as_str().unwrap()[..19];
+        assert!(line.contains(created), "{created}: {line}");
+    }
+    assert!(r.stdout.contains("AZUREOPENAI"), "{}", r.stdout);
+    // The long endpoints are shortened with an ellipsis.
+    assert!(r.stdout.contains('…'), "{}", r.stdout);
+
+    // Too narrow for every column: the last ones are dropped, no line is wrapped.
+    let mut cmd = fake.command();
+    cmd.env("COLUMNS", "30");
+    let r = run(cmd, &["list"], "");
+    assert_eq!(r.stdout.lines().count(), 41, "{}", r.stdout);
+    assert!(r.stdout.lines().all(|l| l.chars().count() <= 30), "{}", r.stdout);
+
+    // The detail table fits too, and keeps the type whole.
+    let name = json[0]["name"].as_str().unwrap();
+    let mut cmd = fake.command();
+    cmd.env("COLUMNS", "80");
+    let r = run(cmd, &["describe", name], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.lines().all(|l| l.chars().count() <= 80), "{}", r.stdout);
 }
 
 #[test]

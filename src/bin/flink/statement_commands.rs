@@ -139,18 +139,13 @@ fn parse_properties(given: &[String]) -> Result<Vec<(String, String)>, Failure> 
         .iter()
         .map(|p| match p.split_once('=') {
             Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.to_owned())),
-            _ => {
-                // The value may be a secret: only the key part is repeated.
-                let key = p.split('=').next().unwrap_or_default();
-                Err(Failure::usage(format!(
-                    "--property must be KEY=VALUE (got `{}`)",
-                    if key.is_empty() || p.contains('=') {
-                        "=..."
-                    } else {
-                        key
-                    }
-                )))
-            }
+            // The text may be a secret (a value without its key): it is not repeated.
+            Some(_) => Err(Failure::usage(
+                "--property must be KEY=VALUE: a key is empty",
+            )),
+            None => Err(Failure::usage(
+                "--property must be KEY=VALUE: a property has no `=`",
+            )),
         })
         .collect()
 }
