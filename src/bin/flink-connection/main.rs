@@ -3,12 +3,9 @@
 //! `flink connection ...` of the `flink` tool, whose modules (`src/bin/flink/`) this
 //! binary shares.
 
-// Shared with `flink`, which uses all of them: the parts only `flink` calls are dead
-// code here.
-#[allow(dead_code)]
+// Shared with `flink` (`src/bin/flink/`).
 #[path = "../flink/args.rs"]
 mod args;
-#[allow(dead_code)]
 #[path = "../flink/config.rs"]
 mod config;
 #[path = "../flink/connection.rs"]
@@ -17,10 +14,10 @@ mod connection;
 mod connection_commands;
 #[path = "../flink/connection_render.rs"]
 mod connection_render;
+// Its statement errors are only `flink`'s.
 #[allow(dead_code)]
 #[path = "../flink/failure.rs"]
 mod failure;
-#[allow(dead_code)]
 #[path = "../flink/fit.rs"]
 mod fit;
 #[path = "../flink/secrets.rs"]

@@ -33,7 +33,7 @@ pub enum Top {
     /// Manage connections (the Connections API).
     Connection {
         #[command(subcommand)]
-        command: ConnectionCommand,
+        command: Box<ConnectionCommand>,
     },
     /// Manage statements: create, list, describe, delete, stop, resume, read results.
     Statement {

@@ -32,7 +32,7 @@ fn main() -> ExitCode {
         verbose::init();
     }
     let result = match cli.command {
-        Top::Connection { command } => connection::run(&cli.config, command, |shell| {
+        Top::Connection { command } => connection::run(&cli.config, *command, |shell| {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, PROGRAM, &mut std::io::stdout());
         }),
