@@ -590,7 +590,10 @@ fn an_api_error_exits_1_with_status_and_request_id() {
     // Each fact once: the status and the request id.
     assert_eq!(r.stderr.matches("500").count(), 1, "{}", r.stderr);
     assert_eq!(r.stderr.matches("(HTTP 500)").count(), 1, "{}", r.stderr);
-    let at = r.stderr.find("[request id ").unwrap_or_else(|| panic!("{}", r.stderr));
+    let at = r
+        .stderr
+        .find("[request id ")
+        .unwrap_or_else(|| panic!("{}", r.stderr));
     let id = &r.stderr[at + "[request id ".len()..];
     let id = &id[..id.find(']').unwrap()];
     assert!(!id.is_empty(), "{}", r.stderr);
@@ -645,7 +648,11 @@ fn a_list_fits_80_columns_without_breaking_a_value() {
     cmd.env("COLUMNS", "30");
     let r = run(cmd, &["list"], "");
     assert_eq!(r.stdout.lines().count(), 41, "{}", r.stdout);
-    assert!(r.stdout.lines().all(|l| l.chars().count() <= 30), "{}", r.stdout);
+    assert!(
+        r.stdout.lines().all(|l| l.chars().count() <= 30),
+        "{}",
+        r.stdout
+    );
 
     // The detail table fits too, and keeps the type whole.
     let name = json[0]["name"].as_str().unwrap();
@@ -653,7 +660,19 @@ fn a_list_fits_80_columns_without_breaking_a_value() {
     cmd.env("COLUMNS", "80");
     let r = run(cmd, &["describe", name], "");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.lines().all(|l| l.chars().count() <= 80), "{}", r.stdout);
+    assert!(
+        r.stdout.lines().all(|l| l.chars().count() <= 80),
+        "{}",
+        r.stdout
+    );
+    let ty = json[0]["spec"]["connection_type"].as_str().unwrap();
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.split_whitespace().any(|w| w == ty)),
+        "{ty}: {}",
+        r.stdout
+    );
 }
 
 #[test]

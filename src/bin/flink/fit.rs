@@ -121,9 +121,9 @@ pub fn line(cells: &[String], widths: &[usize]) -> String {
     out
 }
 
-/// The gap [`line`] leaves between columns, and at the start of the line.
+/// The gap [`line()`] leaves between two columns.
 pub const GAP: usize = 2;
-/// The room [`line`] takes besides the columns and gaps (its leading space).
+/// The room [`line()`] takes besides the columns and gaps (its leading space).
 pub const MARGIN: usize = 1;
 
 #[cfg(test)]
