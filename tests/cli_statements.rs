@@ -410,9 +410,13 @@ fn results_of_a_bounded_changelog_print_the_final_table_or_every_change() {
         lines[0].contains("word") && lines[0].contains('n'),
         "{table}"
     );
-    assert!(
-        lines[1].contains("hello") && lines[1].contains('2'),
-        "{table}"
+    assert_eq!(
+        lines[1].split_whitespace().collect::<Vec<_>>(),
+        ["world", "1"]
+    );
+    assert_eq!(
+        lines[2].split_whitespace().collect::<Vec<_>>(),
+        ["hello", "2"]
     );
     let table = results(&["--changelog"]);
     assert_eq!(table.lines().count(), 5, "{table}");
@@ -604,4 +608,90 @@ fn the_connection_group_is_the_flink_connection_tool() {
     let r = fake.run(&["connection", "completions", "bash"]);
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("statement") && r.stdout.contains("connection"));
+}
+
+#[test]
+fn query_reads_standard_input_and_refuses_an_unbounded_statement() {
+    let fake = Fake::start();
+    let mut child = fake
+        .command()
+        .args(["query", "--file", "-", "-o", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(VALUES.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["rows"], json!([[1, "a"], [2, "b"]]));
+
+    // A query that keeps running would never end: refused once it runs, with where to
+    // read it instead.
+    fake.server.script_statement(
+        "SELECT * FROM clicks",
+        StatementScript::new(&[("url", "VARCHAR")])
+            .row(json!(["/a"]))
+            .keeps_running(),
+    );
+    let r = fake.run(&["query", "--sql", "SELECT * FROM clicks"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("unbounded"), "{}", r.stderr);
+    assert!(r.stderr.contains("flink statement results"), "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+}
+
+/// An unbounded statement whose results change earlier rows can only be shown as its
+/// changes: without --changelog they are printed with their op, and it is said.
+#[test]
+fn results_of_an_unbounded_changelog_are_printed_as_changes() {
+    let fake = Fake::start();
+    fake.server.script_statement(
+        COUNTS,
+        StatementScript::new(&[("word", "VARCHAR"), ("n", "BIGINT")])
+            .row(json!(["hello", "1"]))
+            .next_page()
+            .change(ChangeOp::UpdateBefore, json!(["hello", "1"]))
+            .change(ChangeOp::UpdateAfter, json!(["hello", "2"]))
+            .upsert_columns(&[0])
+            .keeps_running(),
+    );
+    fake.ok(&[
+        "statement",
+        "create",
+        "live-counts",
+        "--sql",
+        COUNTS,
+        "--wait",
+    ]);
+    let mut child = fake
+        .command()
+        .args([
+            "statement",
+            "results",
+            "live-counts",
+            "--poll-interval",
+            "20",
+            "--format",
+            "csv",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for want in ["op,word,n", "+I,hello,1", "-U,hello,1", "+U,hello,2"] {
+        assert_eq!(lines.next().unwrap().unwrap(), want);
+    }
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("--changelog"), "{stderr}");
 }

@@ -28,6 +28,7 @@ pub struct ConfigArgs {
     pub environment: Option<String>,
 }
 
+/// The connection commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the connections of the environment, page by page.

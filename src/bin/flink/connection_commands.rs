@@ -32,6 +32,7 @@ pub fn connection_type(given: &str) -> Result<ConnectionType, Failure> {
     Ok(t)
 }
 
+/// Lists the connections, page by page, each page printed as it arrives.
 pub async fn list(
     conns: &Connections,
     connection_type: Option<ConnectionType>,
@@ -65,6 +66,7 @@ pub async fn list(
     writer.finish()
 }
 
+/// Prints one connection.
 pub async fn describe(conns: &Connections, name: &str, output: Output) -> Result<(), Failure> {
     let c = conns
         .get(name)
@@ -96,6 +98,7 @@ pub fn new_connection(
     Ok(new)
 }
 
+/// Creates the connection and prints it.
 pub async fn create(
     conns: &Connections,
     new: NewConnection,

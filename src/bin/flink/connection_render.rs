@@ -25,6 +25,7 @@ pub struct ListWriter<W: Write> {
 }
 
 impl<W: Write> ListWriter<W> {
+    /// A writer to `out` in `output`, fitting the terminal's width.
     pub fn new(out: W, output: Output) -> Self {
         ListWriter {
             out,
@@ -192,6 +193,7 @@ fn timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// A failure to write JSON (a closed output ends quietly, as any write does).
 pub fn json_failure(e: serde_json::Error) -> Failure {
     if e.is_io() {
         return Failure::from(std::io::Error::from(e));
@@ -202,6 +204,7 @@ pub fn json_failure(e: serde_json::Error) -> Failure {
     }
 }
 
+/// A failure to write YAML.
 pub fn yaml_failure(e: serde_yaml::Error) -> Failure {
     Failure {
         code: crate::failure::API,

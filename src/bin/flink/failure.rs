@@ -13,7 +13,9 @@ pub const USAGE: u8 = 2;
 /// A failed command: what to print and how to exit.
 #[derive(Debug)]
 pub struct Failure {
+    /// The exit code ([`API`] or [`USAGE`]; 0 ends quietly).
     pub code: u8,
+    /// What is printed on standard error.
     pub message: String,
 }
 

@@ -17,6 +17,7 @@ use crate::args::{Command as ConnectionCommand, ConfigArgs, Output};
 #[command(name = "flink", version)]
 pub struct Cli {
     #[command(flatten)]
+    /// The configuration flags.
     pub config: ConfigArgs,
 
     /// Show the client's tracing spans on standard error (never headers, bodies or
@@ -25,9 +26,11 @@ pub struct Cli {
     pub verbose: bool,
 
     #[command(subcommand)]
+    /// The command group.
     pub command: Top,
 }
 
+/// The command groups.
 #[derive(Debug, Subcommand)]
 pub enum Top {
     /// Manage connections (the Connections API).
@@ -44,6 +47,7 @@ pub enum Top {
     Query(QueryArgs),
 }
 
+/// The statement commands.
 #[derive(Debug, Subcommand)]
 pub enum StatementCommand {
     /// Create a statement (prints it as created, or as last read with --wait).
@@ -125,6 +129,7 @@ pub enum StatementCommand {
     },
 }
 
+/// The exception commands.
 #[derive(Debug, Subcommand)]
 pub enum ExceptionCommand {
     /// List a statement's exceptions, newest first.
@@ -155,8 +160,10 @@ pub struct QueryArgs {
     /// A file holding the SQL to run (`-` for standard input).
     #[arg(long, value_name = "PATH")]
     pub file: Option<PathBuf>,
+    /// Where it runs.
     #[command(flatten)]
     pub placement: Placement,
+    /// How the results are printed.
     #[arg(long, short, value_enum, default_value_t = Output::Human)]
     pub output: Output,
 }

@@ -8,6 +8,7 @@ use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::prelude::*;
 
+/// Sends the crate's spans to standard error.
 pub fn init() {
     let only_the_crate = Targets::new().with_target("confluent_flink_sql", LevelFilter::DEBUG);
     tracing_subscriber::registry()
