@@ -695,3 +695,34 @@ fn results_of_an_unbounded_changelog_are_printed_as_changes() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("--changelog"), "{stderr}");
 }
+
+/// A service that quotes a secret property back in a failed statement's detail and
+/// exception: the error printed masks it.
+#[test]
+fn a_secret_quoted_back_in_an_error_is_masked() {
+    let fake = Fake::start();
+    let sql = "SELECT ML_PREDICT('model', 'x')";
+    fake.server.script_statement(
+        sql,
+        StatementScript::new(&[("x", "VARCHAR")]).fails(
+            format!("the key {CANARY} was refused"),
+            &[("AuthError", &format!("401 for key {CANARY}"))],
+        ),
+    );
+    let secret = format!("sql.secrets.openai={CANARY}");
+    let r = fake.run(&[
+        "statement",
+        "create",
+        "s",
+        "--sql",
+        sql,
+        "--property",
+        &secret,
+        "--wait",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("was refused"), "{}", r.stderr);
+    assert!(r.stderr.contains("401 for key ********"), "{}", r.stderr);
+    assert!(!r.stderr.contains(CANARY), "{}", r.stderr);
+    assert!(!r.stdout.contains(CANARY), "{}", r.stdout);
+}

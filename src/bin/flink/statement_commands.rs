@@ -48,12 +48,26 @@ async fn run_on(
             if let Some(sa) = service_account {
                 submit = submit.principal(sa);
             }
+            // The values of secret properties, never to be printed (not even in an
+            // error that would quote them back).
+            let secrets: Vec<String> = properties
+                .iter()
+                .filter(|(k, v)| k.starts_with("sql.secrets") && !v.is_empty())
+                .map(|(_, v)| v.clone())
+                .collect();
+            let failure = |e: confluent_flink_sql::Error| {
+                let mut f = Failure::from_error(&e);
+                for secret in &secrets {
+                    f.message = f.message.replace(secret.as_str(), render::MASK);
+                }
+                f
+            };
             for (k, v) in properties {
                 submit = submit.property(k, v);
             }
-            let mut run = submit.await.map_err(|e| Failure::from_error(&e))?;
+            let mut run = submit.await.map_err(failure)?;
             if wait {
-                run.wait().await.map_err(|e| Failure::from_error(&e))?;
+                run.wait().await.map_err(failure)?;
             }
             render::one(std::io::stdout().lock(), run.statement(), output)
         }
