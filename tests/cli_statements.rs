@@ -382,11 +382,11 @@ fn results_of_a_bounded_changelog_print_the_final_table_or_every_change() {
         args.extend_from_slice(extra);
         fake.ok(&args)
     };
-    // JSON lines: the table the changes describe (an updated row last), in column
-    // order...
+    // JSON lines: the table the changes describe (an updated row where it stood), in
+    // column order...
     assert_eq!(
         results(&["--format", "json"]),
-        "{\"word\":\"world\",\"n\":1}\n{\"word\":\"hello\",\"n\":2}\n"
+        "{\"word\":\"hello\",\"n\":2}\n{\"word\":\"world\",\"n\":1}\n"
     );
     // ... or every change with its op.
     let lines: Vec<Value> = results(&["--format", "json", "--changelog"])
@@ -397,7 +397,7 @@ fn results_of_a_bounded_changelog_print_the_final_table_or_every_change() {
     assert_eq!(ops, ["+I", "+I", "-U", "+U"]);
     assert_eq!(lines[3], json!({"op": "+U", "word": "hello", "n": 2}));
     // CSV, with a header.
-    assert_eq!(results(&["--format", "csv"]), "word,n\nworld,1\nhello,2\n");
+    assert_eq!(results(&["--format", "csv"]), "word,n\nhello,2\nworld,1\n");
     assert_eq!(
         results(&["--format", "csv", "--changelog"]),
         "op,word,n\n+I,hello,1\n+I,world,1\n-U,hello,1\n+U,hello,2\n"
@@ -412,11 +412,11 @@ fn results_of_a_bounded_changelog_print_the_final_table_or_every_change() {
     );
     assert_eq!(
         lines[1].split_whitespace().collect::<Vec<_>>(),
-        ["world", "1"]
+        ["hello", "2"]
     );
     assert_eq!(
         lines[2].split_whitespace().collect::<Vec<_>>(),
-        ["hello", "2"]
+        ["world", "1"]
     );
     let table = results(&["--changelog"]);
     assert_eq!(table.lines().count(), 5, "{table}");
