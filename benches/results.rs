@@ -5,18 +5,70 @@
 //! Both sides run in the same process, alternately, on the same bytes; the figure is
 //! the ratio of their medians (issue 19: at least 1.0x).
 //!
+//! Then the same pages over HTTP from a local server (127.0.0.1, answers made before
+//! the timing): the crate's `StatementRun::results().rows()` against a reqwest +
+//! serde_json loop that GETs each page, decodes it into `Vec<Value>` rows and follows
+//! `metadata.next`'s page token. And the peak heap while the crate streams the 100
+//! pages, after 10 pages and after 100 (a counting global allocator): flat if it holds
+//! one page at a time.
+//!
 //! `cargo bench --bench results` (add `-- --rounds N` for more rounds).
 
-#[path = "support/stats.rs"]
-#[allow(dead_code)]
-mod stats;
+mod support;
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use confluent_flink_sql::results::{decode_page, Schema};
+use confluent_flink_sql::{Client, Credentials};
+use futures::StreamExt;
 use serde::Deserialize;
 use serde_json::{json, Value};
+
+use support::data::{ENV, KEY, ORG, SECRET};
+use support::server::{ok_response, Answers};
+use support::stats;
+
+/// Counts the bytes allocated now and the most ever allocated at once.
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded unchanged to the system allocator.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: as above.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+            grew(new_size);
+        }
+        p
+    }
+}
+
+fn grew(size: usize) {
+    let now = CURRENT.fetch_add(size, Ordering::Relaxed) + size;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
 
 const PAGES: usize = 100;
 const ROWS_PER_PAGE: usize = 1_000;
@@ -63,9 +115,14 @@ fn schema() -> Schema {
     .expect("the schema")
 }
 
+/// The results URL of statement `s` on the server at `base`.
+fn results_url(base: &str) -> String {
+    format!("{base}/sql/v1/organizations/{ORG}/environments/{ENV}/statements/s/results")
+}
+
 /// Pages as the service writes them: every atomic value a string, some NULLs, changelog
-/// operations of every kind.
-fn pages() -> Vec<Vec<u8>> {
+/// operations of every kind; each but the last with a `next` on the server at `base`.
+fn pages(base: &str) -> Vec<Vec<u8>> {
     (0..PAGES)
         .map(|p| {
             let data: Vec<Value> = (0..ROWS_PER_PAGE)
@@ -90,8 +147,8 @@ fn pages() -> Vec<Vec<u8>> {
                 "kind": "StatementResult",
                 "metadata": {
                     "created_at": "2025-05-02T17:54:48.059504718Z",
-                    "next": format!("https://flink.us-east1.gcp.confluent.cloud/sql/v1/organizations/o/environments/e/statements/s/results?page_token=t{p}"),
-                    "self": "https://flink.us-east1.gcp.confluent.cloud/sql/v1/organizations/o/environments/e/statements/s/results"
+                    "next": if p + 1 < PAGES { json!(format!("{}?page_token=t{}", results_url(base), p + 1)) } else { Value::Null },
+                    "self": results_url(base)
                 },
                 "results": {"data": data}
             }))
@@ -100,14 +157,95 @@ fn pages() -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// The server's answers: the pages by token, and statement `s` (completed, with the
+/// schema) for the crate's `get`.
+fn answers(base: &str, schema: &Schema) -> Answers {
+    let mut answers = Answers::default();
+    for (p, body) in pages(base).into_iter().enumerate() {
+        let token = if p == 0 {
+            String::new()
+        } else {
+            format!("t{p}")
+        };
+        answers.results.insert(
+            token.into_bytes(),
+            ok_response(&body, &format!("req-results-{p}")),
+        );
+    }
+    let columns: Vec<Value> = schema
+        .columns()
+        .iter()
+        .map(|c| json!({"name": c.name, "type": c.ty.to_json()}))
+        .collect();
+    let statement = json!({"api_version": "sql/v1", "kind": "Statement", "name": "s",
+        "spec": {"statement": "SELECT * FROM orders"},
+        "status": {"phase": "COMPLETED", "traits": {"is_bounded": true, "schema": {"columns": columns}}}});
+    answers.connections.insert(
+        b"s".to_vec(),
+        ok_response(statement.to_string().as_bytes(), "req-get-s"),
+    );
+    answers
+}
+
+/// The crate: the statement read once, then every row of its results
+/// (`results().rows()`); with `peaks`, the peak heap after each page's worth of rows.
+async fn crate_rows(client: &Client, mut peaks: Option<&mut Vec<usize>>) -> usize {
+    let run = client.statements().run("s").await.expect("statement");
+    let mut rows = Box::pin(run.results().rows());
+    let mut n = 0;
+    let mut seen = 0;
+    while let Some(row) = rows.next().await {
+        let row = row.expect("a row");
+        n += row.values().len();
+        black_box(&row);
+        seen += 1;
+        if seen % ROWS_PER_PAGE == 0 {
+            if let Some(peaks) = peaks.as_deref_mut() {
+                peaks.push(PEAK.load(Ordering::Relaxed));
+            }
+        }
+    }
+    n
+}
+
+/// The hand-written loop: GET, status check, the whole body, `Vec<Value>` rows, the
+/// next page's token from `metadata.next`.
+async fn raw_rows(http: &reqwest::Client, url: &str) -> usize {
+    let mut token: Option<String> = None;
+    let mut n = 0;
+    loop {
+        let mut request = http.get(url);
+        if let Some(t) = &token {
+            request = request.query(&[("page_token", t)]);
+        }
+        let response = request.send().await.expect("sent");
+        assert!(response.status().is_success());
+        let body = response.bytes().await.expect("body");
+        let page: RawPage = serde_json::from_slice(&body).expect("a page");
+        n += page.results.data.iter().map(|r| r.row.len()).sum::<usize>();
+        token = page
+            .metadata
+            .next
+            .and_then(|next| url::Url::parse(&next).ok())
+            .and_then(|u| {
+                u.query_pairs()
+                    .find(|(k, _)| k == "page_token")
+                    .map(|(_, v)| v.into_owned())
+            });
+        if token.is_none() {
+            return n;
+        }
+    }
+}
+
 fn main() {
     let rounds: usize = stats::arg("--rounds")
         .and_then(|r| r.parse().ok())
         .unwrap_or(9);
     let schema = schema();
-    let pages = pages();
+    let pages = pages("http://127.0.0.1:1");
     let bytes: usize = pages.iter().map(Vec::len).sum();
-
+    let cells = PAGES * ROWS_PER_PAGE * schema.len();
     let crate_side = || -> usize {
         pages
             .iter()
@@ -131,8 +269,8 @@ fn main() {
             })
             .sum()
     };
-    assert_eq!(crate_side(), PAGES * ROWS_PER_PAGE * schema.len());
-    assert_eq!(raw_side(), PAGES * ROWS_PER_PAGE * schema.len());
+    assert_eq!(crate_side(), cells);
+    assert_eq!(raw_side(), cells);
 
     let mut crate_times: Vec<Duration> = Vec::new();
     let mut raw_times: Vec<Duration> = Vec::new();
@@ -183,5 +321,108 @@ fn main() {
         &format!("{ratio:.2}x"),
         ">= 1.00x",
         ratio >= 1.0,
+    );
+
+    // Over HTTP, from a local server on this thread's runtime.
+    let rt = support::runtime();
+    let base = rt.block_on(async {
+        let schema = schema.clone();
+        support::server::spawn(move |base| answers(base, &schema))
+    });
+    let client = Client::builder()
+        .base_url(&base)
+        .credentials(Credentials::basic(KEY, SECRET))
+        .organization_id(ORG)
+        .environment_id(ENV)
+        .build()
+        .expect("client");
+    let http = {
+        use base64::Engine;
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{KEY}:{SECRET}"));
+        let mut auth =
+            reqwest::header::HeaderValue::from_str(&format!("Basic {token}")).expect("header");
+        auth.set_sensitive(true);
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::AUTHORIZATION, auth);
+        reqwest::Client::builder()
+            .default_headers(headers)
+            .timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("reqwest client")
+    };
+    let url = results_url(&base);
+    let (crate_http, raw_http) = rt.block_on(async {
+        assert_eq!(crate_rows(&client, None).await, cells);
+        assert_eq!(raw_rows(&http, &url).await, cells);
+        let mut crate_times = Vec::new();
+        let mut raw_times = Vec::new();
+        for round in 0..rounds {
+            for side in if round % 2 == 0 {
+                [true, false]
+            } else {
+                [false, true]
+            } {
+                let started = Instant::now();
+                let n = if side {
+                    crate_rows(&client, None).await
+                } else {
+                    raw_rows(&http, &url).await
+                };
+                let elapsed = started.elapsed();
+                black_box(n);
+                if side {
+                    crate_times.push(elapsed)
+                } else {
+                    raw_times.push(elapsed)
+                }
+            }
+        }
+        (
+            stats::median(&mut crate_times),
+            stats::median(&mut raw_times),
+        )
+    });
+    let ratio = raw_http.as_secs_f64() / crate_http.as_secs_f64();
+    stats::info(
+        "results over HTTP: 100 pages, crate results().rows() (typed)",
+        &stats::millis(crate_http),
+    );
+    stats::info(
+        "results over HTTP: 100 pages, raw reqwest loop (Vec<Value> rows)",
+        &stats::millis(raw_http),
+    );
+    stats::target(
+        "results over HTTP: typed rows, throughput vs the raw loop",
+        &format!("{ratio:.2}x"),
+        ">= 1.00x",
+        ratio >= 1.0,
+    );
+
+    // Peak heap while the crate streams: after 10 pages and after all 100.
+    let mut peaks = Vec::new();
+    rt.block_on(async {
+        PEAK.store(CURRENT.load(Ordering::Relaxed), Ordering::Relaxed);
+        let start = CURRENT.load(Ordering::Relaxed);
+        crate_rows(&client, Some(&mut peaks)).await;
+        for p in peaks.iter_mut() {
+            *p -= start.min(*p);
+        }
+    });
+    let (after_10, after_100) = (peaks[9], peaks[PAGES - 1]);
+    let growth = after_100 as f64 / after_10.max(1) as f64;
+    stats::info(
+        "results: peak heap growth streaming, after 10 pages / after 100",
+        &format!(
+            "{:.1} MB / {:.1} MB",
+            after_10 as f64 / 1e6,
+            after_100 as f64 / 1e6
+        ),
+    );
+    stats::target(
+        "results: memory flat however many pages (peak after 100 pages / after 10)",
+        &format!("{growth:.2}x"),
+        "<= 1.10x",
+        growth <= 1.10,
     );
 }

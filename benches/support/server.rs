@@ -21,8 +21,11 @@ use tokio::net::{TcpListener, TcpStream};
 pub struct Answers {
     /// `page_token` value (empty for the first page) -> the page's response.
     pub pages: HashMap<Vec<u8>, Arc<[u8]>>,
-    /// Connection name -> the `get` response.
+    /// Connection (or statement) name -> the `get` response.
     pub connections: HashMap<Vec<u8>, Arc<[u8]>>,
+    /// `page_token` value (empty for the first page) -> a page of a statement's results
+    /// (`.../results`).
+    pub results: HashMap<Vec<u8>, Arc<[u8]>>,
 }
 
 /// A whole `200 OK` JSON response with `body`.
@@ -91,8 +94,8 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-/// The answer to a request head: a page by its `page_token`, or a connection by the
-/// last segment of `.../connections/{name}`.
+/// The answer to a request head: a page of the list or of a statement's results by its
+/// `page_token`, or a connection (or statement) by the last segment of its path.
 fn answer(answers: &Answers, head: &[u8]) -> Option<Arc<[u8]>> {
     let line_end = find(head, b"\r\n")?;
     let line = &head[..line_end];
@@ -103,12 +106,17 @@ fn answer(answers: &Answers, head: &[u8]) -> Option<Arc<[u8]>> {
         Some(q) => (&target[..q], &target[q + 1..]),
         None => (target, &b""[..]),
     };
-    if path.ends_with(b"/connections") {
-        let token = query
+    let token = || {
+        query
             .split(|b| *b == b'&')
             .find_map(|kv| kv.strip_prefix(b"page_token="))
-            .unwrap_or(b"");
-        return answers.pages.get(token).cloned();
+            .unwrap_or(b"")
+    };
+    if path.ends_with(b"/connections") {
+        return answers.pages.get(token()).cloned();
+    }
+    if path.ends_with(b"/results") {
+        return answers.results.get(token()).cloned();
     }
     let name = &path[path.iter().rposition(|b| *b == b'/')? + 1..];
     answers.connections.get(name).cloned()
