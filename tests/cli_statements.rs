@@ -726,3 +726,62 @@ fn a_secret_quoted_back_in_an_error_is_masked() {
     assert!(!r.stderr.contains(CANARY), "{}", r.stderr);
     assert!(!r.stdout.contains(CANARY), "{}", r.stdout);
 }
+
+#[test]
+fn results_of_an_unbounded_changelog_as_a_table_are_drawn_again_as_they_change() {
+    let fake = Fake::start();
+    fake.server.script_statement(
+        COUNTS,
+        StatementScript::new(&[("word", "VARCHAR"), ("n", "BIGINT")])
+            .row(json!(["hello", "1"]))
+            .row(json!(["world", "1"]))
+            .next_page()
+            .change(ChangeOp::UpdateBefore, json!(["hello", "1"]))
+            .change(ChangeOp::UpdateAfter, json!(["hello", "2"]))
+            .upsert_columns(&[0])
+            .keeps_running(),
+    );
+    fake.ok(&[
+        "statement",
+        "create",
+        "live-table",
+        "--sql",
+        COUNTS,
+        "--wait",
+    ]);
+    let mut child = fake
+        .command()
+        .args([
+            "statement",
+            "results",
+            "live-table",
+            "--poll-interval",
+            "20",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next = || {
+        lines
+            .next()
+            .unwrap()
+            .unwrap()
+            .split_whitespace()
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    // The first drawing, then (a blank line) the table after the update: the updated
+    // row where it stood, no changelog operations.
+    assert_eq!(next(), ["word", "n"]);
+    assert_eq!(next(), ["hello", "1"]);
+    assert_eq!(next(), ["world", "1"]);
+    assert!(next().is_empty());
+    assert_eq!(next(), ["word", "n"]);
+    assert_eq!(next(), ["hello", "2"]);
+    assert_eq!(next(), ["world", "1"]);
+    child.kill().unwrap();
+    let _ = child.wait();
+}

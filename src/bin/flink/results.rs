@@ -3,14 +3,17 @@
 //!
 //! Without `--changelog`, an append-only statement's rows are printed as they arrive;
 //! a bounded statement whose results change earlier rows is read to its end and the
-//! table the changes describe is printed; an unbounded one of those can only be shown
-//! as its changes, so it is printed as with `--changelog` (said on standard error).
+//! table the changes describe is printed. An unbounded one of those is, as a table,
+//! the table the changes describe so far, drawn again after each page that changes it
+//! (in place on a terminal; one after the other, a blank line between, elsewhere); as
+//! JSON lines or CSV it can only be shown as its changes, so it is printed as with
+//! `--changelog` (said on standard error).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use confluent_flink_sql::results::{Row, Schema, SqlValue};
-use confluent_flink_sql::statements::StatementRun;
+use confluent_flink_sql::results::{Row, Schema, SqlValue, Table};
+use confluent_flink_sql::statements::{ResultsRequest, StatementRun};
 use confluent_flink_sql::types;
 use futures::TryStreamExt;
 use serde_json::Value;
@@ -39,6 +42,11 @@ pub async fn print(
         let mut writer = RowWriter::new(std::io::stdout().lock(), format, false, schema);
         writer.page(table.rows())?;
         return writer.finish();
+    }
+    if !changelog && !append_only && format == ResultFormat::Table {
+        let schema = schema.unwrap_or_default();
+        let upsert = upsert_columns(statement);
+        return live_table(request, schema, upsert).await;
     }
     let with_op = changelog || !append_only;
     if with_op && !changelog {
@@ -70,6 +78,61 @@ pub async fn print(
         Some(w) => w.finish(),
         None => Ok(()),
     }
+}
+
+/// The table an unbounded statement's changes describe, drawn again after each page
+/// that changes it: in place on a terminal, else one drawing after the other.
+async fn live_table(
+    request: ResultsRequest,
+    schema: Schema,
+    upsert: Option<Vec<usize>>,
+) -> Result<(), Failure> {
+    let terminal = std::io::stdout().is_terminal();
+    let mut table = match upsert {
+        Some(columns) => Table::with_upsert_columns(schema.clone(), columns),
+        None => Table::new(schema.clone()),
+    };
+    let mut pages = std::pin::pin!(request.pages());
+    let mut drawn = 0;
+    while let Some(page) = pages
+        .try_next()
+        .await
+        .map_err(|e| Failure::from_error(&e))?
+    {
+        if page.rows.is_empty() {
+            continue;
+        }
+        table.apply_all(page.rows);
+        let mut drawing = Vec::new();
+        let mut writer = RowWriter::new(&mut drawing, ResultFormat::Table, false, schema.clone());
+        writer.page(table.rows())?;
+        if table.is_empty() {
+            writer.finish()?;
+        }
+        let mut out = std::io::stdout().lock();
+        if terminal {
+            // Home, then clear the screen: the new drawing replaces the old.
+            out.write_all(b"\x1b[H\x1b[2J")?;
+        } else if drawn > 0 {
+            out.write_all(b"\n")?;
+        }
+        out.write_all(&drawing)?;
+        out.flush()?;
+        drawn += 1;
+    }
+    Ok(())
+}
+
+/// `status.traits.upsert_columns` of `statement`, when it has some.
+fn upsert_columns(statement: &types::Statement) -> Option<Vec<usize>> {
+    let json = serde_json::to_value(statement).ok()?;
+    let columns: Vec<usize> = json
+        .pointer("/status/traits/upsert_columns")?
+        .as_array()?
+        .iter()
+        .filter_map(|c| c.as_u64().and_then(|c| usize::try_from(c).ok()))
+        .collect();
+    (!columns.is_empty()).then_some(columns)
 }
 
 /// `status.traits.<name>` of `statement`, when it says.
