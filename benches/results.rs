@@ -425,4 +425,91 @@ fn main() {
         "<= 1.10x",
         growth <= 1.10,
     );
+
+    // How soon `wait()` sees a statement complete: a server whose statement turns
+    // COMPLETED at a moment the client does not know; the lag from that moment to
+    // the end of the wait, against the polling interval.
+    let interval = Duration::from_millis(200);
+    let lags: Vec<Duration> = rt.block_on(async {
+        let mut lags = Vec::new();
+        for trial in 0..6u64 {
+            let completes_after = Duration::from_millis(300 + trial * 137);
+            let (base, completed_at) = completing_server(completes_after).await;
+            let client = Client::builder()
+                .base_url(&base)
+                .credentials(Credentials::basic(KEY, SECRET))
+                .organization_id(ORG)
+                .environment_id(ENV)
+                .build()
+                .expect("client");
+            let mut run = client.statements().run("s").await.expect("statement");
+            run.wait()
+                .until_done()
+                .interval(interval)
+                .max_interval(interval)
+                .await
+                .expect("completed");
+            let seen = Instant::now();
+            lags.push(seen.saturating_duration_since(completed_at));
+        }
+        lags
+    });
+    let worst = lags.iter().max().copied().unwrap_or_default();
+    stats::target(
+        "statements: a completed statement seen by wait() (worst lag of 6, 200 ms polling)",
+        &stats::millis(worst),
+        "<= 1 polling interval (200 ms)",
+        worst <= interval,
+    );
+}
+
+/// A server on 127.0.0.1 whose statement `s` is RUNNING until `after` has passed since
+/// it started, then COMPLETED; with the moment it started answering COMPLETED.
+async fn completing_server(after: Duration) -> (String, Instant) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let started = Instant::now();
+    let completed_at = started + after;
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                continue;
+            };
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 8192];
+                let mut seen = Vec::new();
+                loop {
+                    let Ok(n) = stream.read(&mut buf).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    seen.extend_from_slice(&buf[..n]);
+                    while let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
+                        seen.drain(..end + 4);
+                        let phase = if started.elapsed() >= after {
+                            "COMPLETED"
+                        } else {
+                            "RUNNING"
+                        };
+                        let body = json!({"name": "s", "spec": {"statement": "SELECT 1"},
+                            "status": {"phase": phase}})
+                        .to_string();
+                        let reply = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                            body.len()
+                        );
+                        if stream.write_all(reply.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    (base, completed_at)
 }
