@@ -143,13 +143,18 @@ impl Execution {
             .iter()
             .flatten()
             .all(|e| e["op"] == json!(0));
-        json!({
+        let mut traits = json!({
             "sql_kind": self.sql_kind,
             "is_bounded": !self.script.running,
             "is_append_only": append_only,
-            "upsert_columns": self.script.upsert_columns,
             "schema": self.script.schema,
-        })
+        });
+        // Only when there are some: the spec types the member as a list (the service
+        // writes `null`, which the crate reads as absent).
+        if let Some(columns) = &self.script.upsert_columns {
+            traits["upsert_columns"] = json!(columns);
+        }
+        traits
     }
 
     /// Results page `index` (0 for the first) and the index of the next one, if any.
