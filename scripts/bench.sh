@@ -41,8 +41,8 @@ trap 'rm -f "$out"' EXIT
 } >>"$out"
 
 echo "==> building the benches" >&2
-cargo bench --locked "${features[@]}" --no-run --bench decode --bench memory --bench http --bench results >&2
-for bench in decode memory http results; do
+cargo bench --locked "${features[@]}" --no-run --bench decode --bench memory --bench http --bench results --bench statements_list >&2
+for bench in decode memory http results statements_list; do
     echo "==> cargo bench --bench $bench" >&2
     cargo bench --locked --quiet "${features[@]}" --bench "$bench" | tee -a "$out" >&2
 done

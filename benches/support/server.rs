@@ -112,7 +112,7 @@ fn answer(answers: &Answers, head: &[u8]) -> Option<Arc<[u8]>> {
             .find_map(|kv| kv.strip_prefix(b"page_token="))
             .unwrap_or(b"")
     };
-    if path.ends_with(b"/connections") {
+    if path.ends_with(b"/connections") || path.ends_with(b"/statements") {
         return answers.pages.get(token()).cloned();
     }
     if path.ends_with(b"/results") {

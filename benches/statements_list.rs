@@ -1,0 +1,314 @@
+//! Listing statements (issue 18): 10,000 statements in pages of 100 through the crate's
+//! `client.statements().list().items()` (the generic `ListRequest` every resource
+//! shares, decoding into the generated `Statement`), against a reqwest + serde_json
+//! loop over the same local server that decodes each page into plain structs, every
+//! member as the JSON's string (as the Connections list target is measured). Sides
+//! alternate; the figure is the ratio of the medians.
+//!
+//! `cargo bench --no-default-features --bench statements_list [-- --rounds N]`.
+
+mod support;
+
+use std::collections::HashMap;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use confluent_flink_sql::{Client, Credentials};
+use futures::StreamExt;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use support::data::{ENV, KEY, ORG, SECRET};
+use support::server::{ok_response, Answers};
+use support::stats;
+
+const TOTAL: usize = 10_000;
+const PAGE: usize = 100;
+const PHASES: [&str; 4] = ["RUNNING", "COMPLETED", "PENDING", "FAILED"];
+
+fn collection(base: &str) -> String {
+    format!("{base}/sql/v1/organizations/{ORG}/environments/{ENV}/statements")
+}
+
+/// One statement as the service lists it (the Confluent CLI's fixtures' shape, with
+/// traits and a result schema of three columns).
+fn statement(base: &str, i: usize) -> Value {
+    let name = format!("stmt-{i:07}");
+    json!({
+        "api_version": "sql/v1", "kind": "Statement",
+        "metadata": {
+            "self": format!("{}/{name}", collection(base)),
+            "uid": format!("12345678-1234-1234-1234-{i:012}"),
+            "resource_version": format!("v{}", i % 997),
+            "created_at": "2025-11-10T16:20:00Z",
+            "updated_at": "2025-11-10T16:21:00.123456Z",
+            "labels": {"team": "analytics"}
+        },
+        "name": name,
+        "organization_id": ORG,
+        "environment_id": ENV,
+        "spec": {
+            "statement": format!("SELECT user_id, COUNT(*) AS clicks FROM clicks_{i} GROUP BY user_id"),
+            "properties": {"sql.current-catalog": "default", "sql.current-database": "cluster-1"},
+            "compute_pool_id": "lfcp-123456",
+            "principal": "sa-123456",
+            "stopped": false
+        },
+        "status": {
+            "phase": PHASES[i % PHASES.len()],
+            "detail": "Statement is running successfully",
+            "traits": {
+                "sql_kind": "SELECT", "is_bounded": false, "is_append_only": false,
+                "upsert_columns": [0],
+                "schema": {"columns": [
+                    {"name": "user_id", "type": {"type": "VARCHAR", "nullable": false, "length": 2147483647}},
+                    {"name": "clicks", "type": {"type": "BIGINT", "nullable": false}},
+                    {"name": "window_end", "type": {"type": "TIMESTAMP_WITH_LOCAL_TIME_ZONE", "nullable": true, "precision": 3}}
+                ]}
+            },
+            "network_kind": "PUBLIC"
+        }
+    })
+}
+
+fn answers(base: &str) -> Answers {
+    let mut answers = Answers::default();
+    let pages = TOTAL.div_ceil(PAGE);
+    for p in 0..pages {
+        let data: Vec<Value> = (p * PAGE..((p + 1) * PAGE).min(TOTAL))
+            .map(|i| statement(base, i))
+            .collect();
+        let next = if p + 1 < pages {
+            json!(format!(
+                "{}?page_size={PAGE}&page_token=pg{}",
+                collection(base),
+                p + 1
+            ))
+        } else {
+            Value::Null
+        };
+        let body = json!({"api_version": "sql/v1", "kind": "StatementList",
+            "metadata": {"self": collection(base), "next": next}, "data": data});
+        let token = if p == 0 {
+            String::new()
+        } else {
+            format!("pg{p}")
+        };
+        answers.pages.insert(
+            token.into_bytes(),
+            ok_response(body.to_string().as_bytes(), "req"),
+        );
+    }
+    answers
+}
+
+// The hand-written side: every member as the JSON's string.
+
+#[derive(Deserialize)]
+struct StrList {
+    #[allow(dead_code)]
+    api_version: String,
+    #[allow(dead_code)]
+    kind: String,
+    metadata: StrListMeta,
+    data: Vec<StrStatement>,
+}
+
+#[derive(Deserialize)]
+struct StrListMeta {
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct StrStatement {
+    api_version: String,
+    kind: String,
+    metadata: StrMeta,
+    name: String,
+    organization_id: Option<String>,
+    environment_id: Option<String>,
+    spec: StrSpec,
+    status: StrStatus,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct StrMeta {
+    #[serde(rename = "self")]
+    self_url: String,
+    uid: Option<String>,
+    resource_version: Option<String>,
+    created_at: Option<String>,
+    updated_at: Option<String>,
+    labels: Option<HashMap<String, String>>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct StrSpec {
+    statement: Option<String>,
+    properties: Option<HashMap<String, String>>,
+    compute_pool_id: Option<String>,
+    principal: Option<String>,
+    stopped: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct StrStatus {
+    phase: String,
+    detail: Option<String>,
+    traits: Option<StrTraits>,
+    network_kind: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct StrTraits {
+    sql_kind: Option<String>,
+    is_bounded: Option<bool>,
+    is_append_only: Option<bool>,
+    upsert_columns: Option<Vec<i64>>,
+    schema: Option<StrSchema>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct StrSchema {
+    columns: Vec<StrColumn>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct StrColumn {
+    name: String,
+    #[serde(rename = "type")]
+    ty: StrType,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct StrType {
+    #[serde(rename = "type")]
+    name: String,
+    nullable: bool,
+    length: Option<i64>,
+    precision: Option<i64>,
+    scale: Option<i64>,
+}
+
+async fn crate_list(client: &Client) -> usize {
+    let mut items = Box::pin(client.statements().list().page_size(PAGE as u32).items());
+    let mut n = 0;
+    while let Some(s) = items.next().await {
+        black_box(s.expect("a statement"));
+        n += 1;
+    }
+    n
+}
+
+async fn raw_list(http: &reqwest::Client, url: &str) -> usize {
+    let mut token: Option<String> = None;
+    let mut n = 0;
+    loop {
+        let mut request = http.get(url).query(&[("page_size", PAGE)]);
+        if let Some(t) = &token {
+            request = request.query(&[("page_token", t)]);
+        }
+        let response = request.send().await.expect("sent");
+        assert!(response.status().is_success());
+        let body = response.bytes().await.expect("body");
+        let page: StrList = serde_json::from_slice(&body).expect("a page");
+        n += page.data.len();
+        black_box(&page.data);
+        token = page
+            .metadata
+            .next
+            .and_then(|next| url::Url::parse(&next).ok())
+            .and_then(|u| {
+                u.query_pairs()
+                    .find(|(k, _)| k == "page_token")
+                    .map(|(_, v)| v.into_owned())
+            });
+        if token.is_none() {
+            return n;
+        }
+    }
+}
+
+fn main() {
+    let rounds: usize = stats::arg("--rounds")
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(21);
+    let rt = support::runtime();
+    let base = rt.block_on(async { support::server::spawn(answers) });
+    let client = Client::builder()
+        .base_url(&base)
+        .credentials(Credentials::basic(KEY, SECRET))
+        .organization_id(ORG)
+        .environment_id(ENV)
+        .build()
+        .expect("client");
+    let http = {
+        use base64::Engine;
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{KEY}:{SECRET}"));
+        let mut auth =
+            reqwest::header::HeaderValue::from_str(&format!("Basic {token}")).expect("header");
+        auth.set_sensitive(true);
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::AUTHORIZATION, auth);
+        reqwest::Client::builder()
+            .default_headers(headers)
+            .timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("reqwest client")
+    };
+    let url = collection(&base);
+    let (ours, raw) = rt.block_on(async {
+        for _ in 0..2 {
+            assert_eq!(crate_list(&client).await, TOTAL);
+            assert_eq!(raw_list(&http, &url).await, TOTAL);
+        }
+        let mut ours = Vec::new();
+        let mut raw = Vec::new();
+        for round in 0..rounds {
+            for side in if round % 2 == 0 {
+                [true, false]
+            } else {
+                [false, true]
+            } {
+                let started = Instant::now();
+                let n = if side {
+                    crate_list(&client).await
+                } else {
+                    raw_list(&http, &url).await
+                };
+                assert_eq!(n, TOTAL);
+                if side {
+                    ours.push(started.elapsed());
+                } else {
+                    raw.push(started.elapsed());
+                }
+            }
+        }
+        (stats::median(&mut ours), stats::median(&mut raw))
+    });
+    let throughput = |d: Duration| TOTAL as f64 / d.as_secs_f64();
+    stats::info(
+        "statements list 10k (pages of 100): crate .items()",
+        &format!("{} ({:.0} items/s)", stats::millis(ours), throughput(ours)),
+    );
+    stats::info(
+        "statements list 10k (pages of 100): raw loop, String members",
+        &format!("{} ({:.0} items/s)", stats::millis(raw), throughput(raw)),
+    );
+    let ratio = throughput(ours) / throughput(raw);
+    stats::target(
+        "statements list throughput ratio (crate / raw loop, String members)",
+        &format!("{ratio:.3}x"),
+        ">= 1.00x",
+        ratio >= 1.0,
+    );
+}
