@@ -214,8 +214,11 @@ mod tests {
     fn an_optional_list_written_null_reads_as_absent() {
         // As the service writes a statement without upsert columns (the VS Code
         // extension's fixture): `"upsert_columns": null`.
+        // Whole, as every published version's answers promise it.
         let statement: crate::types::Statement = serde_json::from_value(serde_json::json!({
-            "name": "s", "spec": {"statement": "SELECT 1"},
+            "api_version": "sql/v1", "kind": "Statement", "name": "s",
+            "metadata": {"self": "https://flink.example/statements/s", "created_at": "2025-05-02T17:54:43Z"},
+            "spec": {"statement": "SELECT 1", "compute_pool_id": "lfcp-1", "statement_name": "s"},
             "status": {"phase": "RUNNING", "traits": {"upsert_columns": null, "is_bounded": false,
                 "schema": {"columns": [{"name": "x", "type": {"type": "DOUBLE", "nullable": false}}]}}}
         }))
