@@ -114,13 +114,8 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
             .map_err(|e| format!("{}: {e}", spec.display()))?,
     );
     code.push_str(
-        &type_table::module(
-            &generated.doc,
-            &code,
-            generate::RENAMES,
-            &options.replacements,
-        )
-        .map_err(|e| format!("{}: {e}", spec.display()))?,
+        &type_table::module(&generated.doc, &code, &options.replacements)
+            .map_err(|e| format!("{}: {e}", spec.display()))?,
     );
     write(&out_dir.join("connections_client.rs"), &code)?;
     let mut stats = format!(

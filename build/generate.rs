@@ -31,10 +31,6 @@ pub const REPLACEMENTS: &[(&str, &str)] = &[(
     "crate::connections::wire::PlaintextProvider",
 )];
 
-/// Generated type names that say less than they could, and the names users meet
-/// (`with_patch`): `ObjectMeta` is the metadata of a connection here.
-pub const RENAMES: &[(&str, &str)] = &[("ObjectMeta", "ConnectionMetadata")];
-
 /// Derived on every generated type, beside typify's own (`Clone`, `Debug`, serde's):
 /// comparisons, and the JSON Schema of the public model.
 pub const DERIVES: &[&str] = &["PartialEq", "::schemars::JsonSchema"];
@@ -114,9 +110,6 @@ fn settings(options: &Options) -> progenitor::GenerationSettings {
     settings.with_interface(progenitor::InterfaceStyle::Positional);
     for (name, path) in &options.replacements {
         settings.with_replacement(*name, *path, std::iter::empty());
-    }
-    for (name, new_name) in RENAMES {
-        settings.with_patch(name, progenitor::TypePatch::default().with_rename(new_name));
     }
     for derive in DERIVES {
         settings.with_derive(derive);

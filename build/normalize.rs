@@ -61,6 +61,10 @@ pub const FIXES: &[(&str, Fix)] = &[
         "drop_example_only_allof_members",
         drop_example_only_allof_members,
     ),
+    (
+        "name_shared_metadata_by_owner",
+        name_shared_metadata_by_owner,
+    ),
     ("inline_request_bodies", inline_request_bodies),
     (
         "strip_read_only_from_request_bodies",
@@ -647,6 +651,71 @@ pub fn drop_example_only_allof_members(doc: &mut Value) -> Result<usize, String>
             collapse_single_member_allof(v);
         }
     });
+    Ok(changes)
+}
+
+/// Several resources' `metadata` is one shared component (`ObjectMeta`: a connection's
+/// and a tool's), which typify would name alike in both (`Tool.metadata` of type
+/// `ObjectMeta`, or whatever one rename picks). A resource component (one with a `spec`)
+/// whose `metadata` is a reference to another component (bare, or the one member of an
+/// `allOf`) gets a copy
+/// of it as a component named after its place, `<Resource>Metadata`
+/// (`ConnectionMetadata`, `ToolMetadata`), as the resources whose metadata overlays the
+/// shared one already are (`AgentMetadata`); the shared component stays as published.
+pub fn name_shared_metadata_by_owner(doc: &mut Value) -> Result<usize, String> {
+    const SCHEMAS: &str = "#/components/schemas/";
+    let snapshot = component_schemas_mut(doc)?.clone();
+    let mut copies: Vec<(String, String, Value)> = Vec::new();
+    for (owner, schema) in &snapshot {
+        // A resource (it has a `spec`), not a list or a page, whose metadata (`ListMeta`)
+        // is the same kind of thing for all.
+        let Some(metadata) = schema
+            .pointer("/properties/metadata")
+            .filter(|_| schema.pointer("/properties/spec").is_some())
+        else {
+            continue;
+        };
+        let target = metadata.get("$ref").or_else(|| {
+            let members = metadata.get("allOf")?.as_array()?;
+            match members.as_slice() {
+                [only] => only.get("$ref"),
+                _ => None,
+            }
+        });
+        let Some(shared) = target
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix(SCHEMAS))
+        else {
+            continue;
+        };
+        let name = format!("{}Metadata", pascal(owner));
+        if name == shared || snapshot.contains_key(&name) {
+            continue;
+        }
+        let Some(copy) = snapshot.get(shared) else {
+            continue;
+        };
+        let mut copy = copy.clone();
+        if let Some(obj) = copy.as_object_mut() {
+            obj.remove(PUBLISHED_NAME);
+        }
+        copies.push((owner.clone(), name, copy));
+    }
+    let schemas = component_schemas_mut(doc)?;
+    let changes = copies.len();
+    for (owner, name, copy) in copies {
+        let reference = Value::String(format!("{SCHEMAS}{}", escape(&name)));
+        if let Some(metadata) = schemas
+            .get_mut(&owner)
+            .and_then(|s| s.pointer_mut("/properties/metadata"))
+        {
+            match metadata.get_mut("allOf").and_then(Value::as_array_mut) {
+                Some(members) => members[0]["$ref"] = reference,
+                None => metadata["$ref"] = reference,
+            }
+        }
+        schemas.insert(name, copy);
+    }
     Ok(changes)
 }
 
@@ -2701,6 +2770,38 @@ mod tests {
         inline_request_bodies(&mut doc).unwrap();
         strip_read_only_from_request_bodies(&mut doc).unwrap();
         assert_eq!(doc["components"], components);
+    }
+
+    #[test]
+    fn shared_metadata_is_copied_and_named_after_each_owner() {
+        let mut doc = json!({"components": {"schemas": {
+            "ObjectMeta": {"type": "object", "properties": {"self": {"type": "string"}}},
+            "Connection": {"type": "object", "properties": {"metadata": {"$ref": "#/components/schemas/ObjectMeta"}, "spec": {}}},
+            "ConnectionList": {"type": "object", "properties": {"metadata": {"$ref": "#/components/schemas/ObjectMeta"}}},
+            "Tool": {"type": "object", "properties": {"spec": {}, "metadata": {
+                "allOf": [{"$ref": "#/components/schemas/ObjectMeta"}], "description": "Its metadata."}}},
+            "Agent": {"type": "object", "properties": {"metadata": {
+                "allOf": [{"$ref": "#/components/schemas/ObjectMeta"}, {"properties": {"x": {"type": "string"}}}]}}}
+        }}});
+        assert_eq!(name_shared_metadata_by_owner(&mut doc).unwrap(), 2);
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["Connection"]["properties"]["metadata"],
+            json!({"$ref": "#/components/schemas/ConnectionMetadata"})
+        );
+        assert_eq!(
+            schemas["Tool"]["properties"]["metadata"]["allOf"][0],
+            json!({"$ref": "#/components/schemas/ToolMetadata"})
+        );
+        assert_eq!(schemas["ToolMetadata"], schemas["ObjectMeta"]);
+        // An overlay that adds properties is typify's to name (`AgentMetadata`); the
+        // shared component stays as published.
+        assert!(schemas.get("AgentMetadata").is_none());
+        // A list's metadata is not a resource's: it stays shared.
+        assert!(schemas.get("ConnectionListMetadata").is_none());
+        assert!(schemas.get("ObjectMeta").is_some());
+        // Run again, nothing more to do.
+        assert_eq!(name_shared_metadata_by_owner(&mut doc).unwrap(), 0);
     }
 
     #[test]

@@ -2,8 +2,7 @@
 //! tests (`src/generated/tests.rs` checks every example of the spec against it).
 //!
 //! A component schema's type is named by typify after the schema's name as normalised
-//! (`sql.v1.Statement` -> `Statement`), then renamed by progenitor's settings
-//! (`ObjectMeta` -> `ConnectionMetadata`) or replaced by a crate type; the name the spec
+//! (`sql.v1.Statement` -> `Statement`), or replaced by a crate type; the name the spec
 //! publishes is kept on the schema by the normalisation
 //! ([`PUBLISHED_NAME`](crate::normalize::PUBLISHED_NAME)). An operation's inline
 //! request and answer bodies are read from the generated method's signature.
@@ -18,12 +17,7 @@ use crate::normalize::PUBLISHED_NAME;
 /// `SCHEMA_TYPES` and `OPERATION_BODIES` (test-only constants): `(published schema
 /// name, type name, check)` and `(operationId, "request" or status, type name, check)`,
 /// each check being `tests::round_trip` of the type.
-pub fn module(
-    doc: &Value,
-    code: &str,
-    renames: &[(&str, &str)],
-    replacements: &[(&str, &str)],
-) -> Result<String, String> {
+pub fn module(doc: &Value, code: &str, replacements: &[(&str, &str)]) -> Result<String, String> {
     let file: syn::File =
         syn::parse_str(code).map_err(|e| format!("generated code does not parse: {e}"))?;
     let mut types = std::collections::BTreeSet::new();
@@ -44,11 +38,7 @@ pub fn module(
         let path: TokenStream = match replaced {
             Some((_, path)) => path.parse().map_err(|e| format!("{path}: {e}"))?,
             None => {
-                let generated = crate::normalize::pascal(name);
-                let ty = renames
-                    .iter()
-                    .find(|(from, _)| *from == generated)
-                    .map_or(generated.clone(), |(_, to)| to.to_string());
+                let ty = crate::normalize::pascal(name);
                 if !types.contains(&ty) {
                     continue;
                 }

@@ -302,3 +302,33 @@ async fn update_from_a_held_statement_forwards_what_the_crate_does_not_know() {
     assert!(body.get("status").is_none(), "{body}");
     assert!(body.get("kind").is_none(), "{body}");
 }
+
+/// Each resource's metadata has a type named after it, even where the spec shares one
+/// component (`ObjectMeta`) among several resources.
+#[test]
+fn each_resources_metadata_is_named_after_it() {
+    fn metadata_type<T: schemars::JsonSchema>() -> String {
+        let schema = serde_json::to_value(schemars::schema_for!(T)).unwrap();
+        let metadata = &schema["properties"]["metadata"];
+        // `{"$ref": ..}`, or with `null` (an `Option`) in `anyOf`/`allOf`.
+        let reference = [
+            &metadata["$ref"],
+            &metadata["anyOf"][0]["$ref"],
+            &metadata["allOf"][0]["$ref"],
+        ]
+        .into_iter()
+        .find_map(Value::as_str)
+        .unwrap_or_else(|| panic!("{schema:#}"));
+        reference.rsplit('/').next().unwrap().to_string()
+    }
+    // Typed too: these only compile with the named types.
+    fn _tool(t: &types::Tool) -> Option<&types::ToolMetadata> {
+        t.metadata.as_ref()
+    }
+    fn _connection(c: &types::Connection) -> Option<&types::ConnectionMetadata> {
+        c.metadata.as_ref()
+    }
+    assert_eq!(metadata_type::<types::Tool>(), "ToolMetadata");
+    assert_eq!(metadata_type::<types::Connection>(), "ConnectionMetadata");
+    assert_eq!(metadata_type::<types::Agent>(), "AgentMetadata");
+}
