@@ -3,10 +3,9 @@
 use std::time::Duration;
 
 use futures::stream::{self, Stream, TryStreamExt};
-use serde_json::Value;
 
 use super::fetch;
-use super::run::{is_failed, is_starting, is_under_way, StatementRun};
+use super::run::{is_failed, is_starting, is_under_way, schema_result, StatementRun};
 use crate::results::{ResultPage, Row, Schema, Table};
 use crate::Error;
 
@@ -88,7 +87,7 @@ impl ResultsRequest {
         // The statement's schema, read first: a table of no rows still has its columns.
         let schema = state.schema().await?;
         // Upsert columns as the statement says once it has its schema.
-        let mut table = match upsert_columns(state.run.statement()) {
+        let mut table = match state.run.upsert_columns() {
             Some(columns) => Table::with_upsert_columns(schema, columns),
             None => Table::new(schema),
         };
@@ -154,7 +153,7 @@ impl State {
             if is_failed(phase.as_deref()) {
                 return Err(self.run.failure().await);
             }
-            if let Some(schema) = schema_of(self.run.statement())? {
+            if let Some(schema) = schema_result(self.run.statement())? {
                 self.schema = Some(schema.clone());
                 return Ok(schema);
             }
@@ -167,29 +166,6 @@ impl State {
             self.run.refresh().await?;
         }
     }
-}
-
-/// `status.traits.schema` of `statement`, read by the members' wire names.
-fn schema_of(statement: &crate::types::Statement) -> Result<Option<Schema>, Error> {
-    let json = serde_json::to_value(statement).map_err(|e| Error::decode(e.to_string()))?;
-    match json.pointer("/status/traits/schema") {
-        None | Some(Value::Null) => Ok(None),
-        Some(schema) => Schema::from_json(schema)
-            .map(Some)
-            .map_err(|e| Error::decode(e.to_string())),
-    }
-}
-
-/// `status.traits.upsert_columns` of `statement`, when it has some.
-fn upsert_columns(statement: &crate::types::Statement) -> Option<Vec<usize>> {
-    let json = serde_json::to_value(statement).ok()?;
-    let columns: Vec<usize> = json
-        .pointer("/status/traits/upsert_columns")?
-        .as_array()?
-        .iter()
-        .filter_map(|c| c.as_u64().and_then(|c| usize::try_from(c).ok()))
-        .collect();
-    (!columns.is_empty()).then_some(columns)
 }
 
 /// The page token of a results page's `metadata.next` (the next request goes to the
@@ -208,7 +184,8 @@ fn page_token(next: Option<&str>, base_url: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{page_token, schema_of, upsert_columns};
+    use super::page_token;
+    use crate::statements::StatementRun;
 
     #[test]
     fn an_optional_list_written_null_reads_as_absent() {
@@ -223,8 +200,18 @@ mod tests {
                 "schema": {"columns": [{"name": "x", "type": {"type": "DOUBLE", "nullable": false}}]}}}
         }))
         .expect("null is absent");
-        assert_eq!(upsert_columns(&statement), None);
-        assert_eq!(schema_of(&statement).unwrap().unwrap().len(), 1);
+        let client = crate::Client::builder()
+            .base_url("http://127.0.0.1:9")
+            .organization_id(uuid::Uuid::nil().to_string())
+            .environment_id("env-1")
+            .credentials(crate::Credentials::basic("k", "s"))
+            .allow_insecure_http(true)
+            .build()
+            .unwrap();
+        let run = StatementRun::new(client.statements(), "s".into(), statement);
+        assert_eq!(run.upsert_columns(), None);
+        assert_eq!(run.is_bounded(), Some(false));
+        assert_eq!(run.schema().unwrap().len(), 1);
     }
 
     #[test]

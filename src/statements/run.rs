@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::results::ResultsRequest;
 use crate::error::ErrorKind;
 use crate::resources::Statements;
+use crate::results::Schema;
 use crate::types;
 use crate::Error;
 
@@ -72,6 +73,35 @@ impl StatementRun {
     /// `status.detail` as last read: what the service says of the phase.
     pub fn detail(&self) -> Option<String> {
         text_at(&self.statement, "/status/detail").filter(|d| !d.is_empty())
+    }
+
+    /// Its result schema (`status.traits.schema`), once the service has worked it out
+    /// (usually when the statement leaves `PENDING`).
+    pub fn schema(&self) -> Option<Schema> {
+        schema_of(&self.statement)
+    }
+
+    /// Its upsert columns (`status.traits.upsert_columns`), positions in the schema,
+    /// when it has some.
+    pub fn upsert_columns(&self) -> Option<Vec<usize>> {
+        let columns: Vec<usize> = traits(&self.statement)?
+            .get("upsert_columns")?
+            .as_array()?
+            .iter()
+            .filter_map(|c| c.as_u64().and_then(|c| usize::try_from(c).ok()))
+            .collect();
+        (!columns.is_empty()).then_some(columns)
+    }
+
+    /// Whether its results end (`status.traits.is_bounded`), when the service says.
+    pub fn is_bounded(&self) -> Option<bool> {
+        traits(&self.statement)?.get("is_bounded")?.as_bool()
+    }
+
+    /// Whether its results only add rows (`status.traits.is_append_only`), when the
+    /// service says.
+    pub fn is_append_only(&self) -> Option<bool> {
+        traits(&self.statement)?.get("is_append_only")?.as_bool()
     }
 
     /// Reads the statement again.
@@ -152,6 +182,31 @@ impl StatementRun {
         let e = failed(&self.name, self.statement.clone(), exceptions);
         crate::outcome::scrubbed(&self.statements.client, e, None)
     }
+}
+
+/// `status.traits` of `statement`, read by the members' wire names (whatever else the
+/// spec's version types there).
+fn traits(statement: &types::Statement) -> Option<Value> {
+    Some(
+        serde_json::to_value(statement)
+            .ok()?
+            .pointer("/status/traits")?
+            .clone(),
+    )
+}
+
+/// `status.traits.schema` of `statement`; `Err` when it is there but unreadable.
+pub(crate) fn schema_result(statement: &types::Statement) -> Result<Option<Schema>, Error> {
+    match traits(statement).as_ref().and_then(|t| t.get("schema")) {
+        None | Some(Value::Null) => Ok(None),
+        Some(schema) => Schema::from_json(schema)
+            .map(Some)
+            .map_err(|e| Error::decode(e.to_string())),
+    }
+}
+
+fn schema_of(statement: &types::Statement) -> Option<Schema> {
+    schema_result(statement).ok().flatten()
 }
 
 /// `text` at `pointer` of `statement` as JSON.

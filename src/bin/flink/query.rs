@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::args::{ConfigArgs, Output};
 use crate::failure::Failure;
 use crate::flink_args::{QueryArgs, ResultFormat};
-use crate::results::{schema_of, RowWriter};
+use crate::results::RowWriter;
 use crate::statement_commands::placed;
 use crate::{config, statement_render};
 
@@ -21,10 +21,7 @@ pub fn run(flags: &ConfigArgs, args: QueryArgs) -> Result<(), Failure> {
         let submit = placed(client.statements().submit(sql), &args.placement);
         let mut run = submit.await.map_err(|e| Failure::from_error(&e))?;
         run.wait().await.map_err(|e| Failure::from_error(&e))?;
-        let bounded = serde_json::to_value(run.statement())
-            .ok()
-            .and_then(|s| s.pointer("/status/traits/is_bounded")?.as_bool())
-            .unwrap_or(true);
+        let bounded = run.is_bounded().unwrap_or(true);
         if !bounded {
             return Err(Failure::api(format!(
                 "statement `{}` is unbounded (it keeps running): `flink query` reads bounded \
@@ -33,7 +30,7 @@ pub fn run(flags: &ConfigArgs, args: QueryArgs) -> Result<(), Failure> {
                 run.name()
             )));
         }
-        let schema = schema_of(run.statement());
+        let schema = run.schema();
         let table = run
             .results()
             .table()

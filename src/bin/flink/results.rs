@@ -14,7 +14,6 @@ use std::time::Duration;
 
 use confluent_flink_sql::results::{Row, Schema, SqlValue, Table};
 use confluent_flink_sql::statements::{ResultsRequest, StatementRun};
-use confluent_flink_sql::types;
 use futures::TryStreamExt;
 use serde_json::Value;
 
@@ -31,10 +30,10 @@ pub async fn print(
 ) -> Result<(), Failure> {
     // Until it leaves PENDING its traits (boundedness, schema) are not known.
     run.wait().await.map_err(|e| Failure::from_error(&e))?;
-    let statement = run.statement();
-    let bounded = trait_flag(statement, "is_bounded").unwrap_or(true);
-    let append_only = trait_flag(statement, "is_append_only").unwrap_or(false);
-    let schema = schema_of(statement);
+    let bounded = run.is_bounded().unwrap_or(true);
+    let append_only = run.is_append_only().unwrap_or(false);
+    let schema = run.schema();
+    let upsert = run.upsert_columns();
     let request = run.results().poll_interval(poll);
     if !changelog && !append_only && bounded {
         let table = request.table().await.map_err(|e| Failure::from_error(&e))?;
@@ -44,9 +43,7 @@ pub async fn print(
         return writer.finish();
     }
     if !changelog && !append_only && format == ResultFormat::Table {
-        let schema = schema.unwrap_or_default();
-        let upsert = upsert_columns(statement);
-        return live_table(request, schema, upsert).await;
+        return live_table(request, schema.unwrap_or_default(), upsert).await;
     }
     let with_op = changelog || !append_only;
     if with_op && !changelog {
@@ -121,33 +118,6 @@ async fn live_table(
         drawn += 1;
     }
     Ok(())
-}
-
-/// `status.traits.upsert_columns` of `statement`, when it has some.
-fn upsert_columns(statement: &types::Statement) -> Option<Vec<usize>> {
-    let json = serde_json::to_value(statement).ok()?;
-    let columns: Vec<usize> = json
-        .pointer("/status/traits/upsert_columns")?
-        .as_array()?
-        .iter()
-        .filter_map(|c| c.as_u64().and_then(|c| usize::try_from(c).ok()))
-        .collect();
-    (!columns.is_empty()).then_some(columns)
-}
-
-/// `status.traits.<name>` of `statement`, when it says.
-fn trait_flag(statement: &types::Statement, name: &str) -> Option<bool> {
-    serde_json::to_value(statement)
-        .ok()?
-        .pointer(&format!("/status/traits/{name}"))?
-        .as_bool()
-}
-
-/// The statement's result schema (`status.traits.schema`), when it has one.
-pub fn schema_of(statement: &types::Statement) -> Option<Schema> {
-    let json = serde_json::to_value(statement).ok()?;
-    let schema = json.pointer("/status/traits/schema")?;
-    Schema::from_json(schema).ok()
 }
 
 /// Writes rows in one format, page by page, flushing each.
