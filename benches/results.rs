@@ -16,56 +16,20 @@
 
 mod support;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use confluent_flink_sql::results::{decode_page, Schema};
-use confluent_flink_sql::{Client, Credentials};
+use confluent_flink_sql::Client;
 use futures::StreamExt;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use support::data::{ENV, KEY, ORG, SECRET};
+use support::counting::{Counting, CURRENT, PEAK};
+use support::data::{ENV, ORG};
 use support::server::{ok_response, Answers};
 use support::stats;
-
-/// Counts the bytes allocated now and the most ever allocated at once.
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded unchanged to the system allocator.
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: as above.
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: as above.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-            grew(new_size);
-        }
-        p
-    }
-}
-
-fn grew(size: usize) {
-    let now = CURRENT.fetch_add(size, Ordering::Relaxed) + size;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -329,28 +293,8 @@ fn main() {
         let schema = schema.clone();
         support::server::spawn(move |base| answers(base, &schema))
     });
-    let client = Client::builder()
-        .base_url(&base)
-        .credentials(Credentials::basic(KEY, SECRET))
-        .organization_id(ORG)
-        .environment_id(ENV)
-        .build()
-        .expect("client");
-    let http = {
-        use base64::Engine;
-        let token = base64::engine::general_purpose::STANDARD.encode(format!("{KEY}:{SECRET}"));
-        let mut auth =
-            reqwest::header::HeaderValue::from_str(&format!("Basic {token}")).expect("header");
-        auth.set_sensitive(true);
-        let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert(reqwest::header::AUTHORIZATION, auth);
-        reqwest::Client::builder()
-            .default_headers(headers)
-            .timeout(Duration::from_secs(30))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("reqwest client")
-    };
+    let client = support::sides::client(&base);
+    let http = support::baseline::http_client();
     let url = results_url(&base);
     let (crate_http, raw_http) = rt.block_on(async {
         assert_eq!(crate_rows(&client, None).await, cells);
@@ -435,13 +379,7 @@ fn main() {
         for trial in 0..6u64 {
             let completes_after = Duration::from_millis(300 + trial * 137);
             let (base, completed_at) = completing_server(completes_after).await;
-            let client = Client::builder()
-                .base_url(&base)
-                .credentials(Credentials::basic(KEY, SECRET))
-                .organization_id(ORG)
-                .environment_id(ENV)
-                .build()
-                .expect("client");
+            let client = support::sides::client(&base);
             let mut run = client.statements().run("s").await.expect("statement");
             run.wait()
                 .until_done()

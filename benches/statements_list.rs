@@ -13,12 +13,12 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use confluent_flink_sql::{Client, Credentials};
+use confluent_flink_sql::Client;
 use futures::StreamExt;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use support::data::{ENV, KEY, ORG, SECRET};
+use support::data::{ENV, ORG};
 use support::server::{ok_response, Answers};
 use support::stats;
 
@@ -243,28 +243,8 @@ fn main() {
         .unwrap_or(21);
     let rt = support::runtime();
     let base = rt.block_on(async { support::server::spawn(answers) });
-    let client = Client::builder()
-        .base_url(&base)
-        .credentials(Credentials::basic(KEY, SECRET))
-        .organization_id(ORG)
-        .environment_id(ENV)
-        .build()
-        .expect("client");
-    let http = {
-        use base64::Engine;
-        let token = base64::engine::general_purpose::STANDARD.encode(format!("{KEY}:{SECRET}"));
-        let mut auth =
-            reqwest::header::HeaderValue::from_str(&format!("Basic {token}")).expect("header");
-        auth.set_sensitive(true);
-        let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert(reqwest::header::AUTHORIZATION, auth);
-        reqwest::Client::builder()
-            .default_headers(headers)
-            .timeout(Duration::from_secs(30))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("reqwest client")
-    };
+    let client = support::sides::client(&base);
+    let http = support::baseline::http_client();
     let url = collection(&base);
     let (ours, raw) = rt.block_on(async {
         for _ in 0..2 {

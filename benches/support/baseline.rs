@@ -10,6 +10,25 @@ use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 
 use super::data::{collection_url, ListPage, KEY, SECRET};
 
+/// The reqwest client a user would build: the crate's settings (HTTP Basic header built
+/// once and marked sensitive, a user agent, 30 s request and 10 s connect timeouts, no
+/// redirects, one pool).
+pub fn http_client() -> reqwest::Client {
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("{KEY}:{SECRET}"));
+    let mut auth = HeaderValue::from_str(&format!("Basic {token}")).expect("header");
+    auth.set_sensitive(true);
+    let mut headers = HeaderMap::new();
+    headers.insert(AUTHORIZATION, auth);
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .user_agent("hand-written/0.1")
+        .timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("reqwest client")
+}
+
 pub struct Raw {
     client: reqwest::Client,
     collection: String,
@@ -17,21 +36,8 @@ pub struct Raw {
 
 impl Raw {
     pub fn new(base: &str) -> Raw {
-        let token = base64::engine::general_purpose::STANDARD.encode(format!("{KEY}:{SECRET}"));
-        let mut auth = HeaderValue::from_str(&format!("Basic {token}")).expect("header");
-        auth.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, auth);
-        let client = reqwest::Client::builder()
-            .default_headers(headers)
-            .user_agent("hand-written/0.1")
-            .timeout(Duration::from_secs(30))
-            .connect_timeout(Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("reqwest client");
         Raw {
-            client,
+            client: http_client(),
             collection: collection_url(base),
         }
     }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod baseline;
+pub mod counting;
 pub mod data;
 pub mod keep;
 pub mod server;
