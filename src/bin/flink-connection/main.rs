@@ -14,6 +14,8 @@ mod connection;
 mod connection_commands;
 #[path = "../flink/connection_render.rs"]
 mod connection_render;
+#[path = "../flink/delete.rs"]
+mod delete;
 // Its statement errors are only `flink`'s.
 #[allow(dead_code)]
 #[path = "../flink/failure.rs"]

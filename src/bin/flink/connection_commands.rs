@@ -1,6 +1,6 @@
 //! The commands: each reads its input, calls the crate, and prints the result.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 
 use confluent_flink_sql::connections::{AuthData, ConnectionType, Connections, NewConnection};
 use futures::StreamExt;
@@ -126,51 +126,10 @@ pub async fn update(conns: &Connections, name: &str, auth: AuthData) -> Result<(
     Ok(())
 }
 
-/// Asks on the terminal unless `force`; refuses without a terminal. Deletes each name
-/// in turn, reports each failure, and fails if any did.
+/// Deletes each name, asking first: see [`crate::delete::delete_each`].
 pub async fn delete(conns: &Connections, names: &[String], force: bool) -> Result<(), Failure> {
-    if !force {
-        if !std::io::stdin().is_terminal() {
-            return Err(Failure::usage(
-                "refusing to delete without confirmation: standard input is not a terminal; \
-                 pass --force to delete without asking",
-            ));
-        }
-        eprint!(
-            "Delete connection(s) {}? [y/N] ",
-            names
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        std::io::stderr().flush()?;
-        let mut answer = String::new();
-        std::io::stdin().lock().read_line(&mut answer)?;
-        if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
-            eprintln!("Nothing deleted.");
-            return Ok(());
-        }
-    }
-    // Every name is tried; each failure is reported as it happens.
-    let mut failed = 0;
-    let mut code = 0;
-    for name in names {
-        match conns.delete(name).await {
-            Ok(()) => println!("Deleted connection `{name}`."),
-            Err(e) => {
-                let f = Failure::about(name, &e);
-                eprintln!("{}: error: {}", crate::PROGRAM, f.message);
-                failed += 1;
-                code = code.max(f.code);
-            }
-        }
-    }
-    if failed == 0 {
-        return Ok(());
-    }
-    Err(Failure {
-        code,
-        message: format!("{failed} of {} connection(s) not deleted", names.len()),
+    crate::delete::delete_each("connection", names, force, |name| async move {
+        conns.delete(&name).await
     })
+    .await
 }

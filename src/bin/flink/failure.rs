@@ -75,7 +75,8 @@ impl Failure {
         Self::about_a("statement", name, e)
     }
 
-    fn about_a(what: &str, name: &str, e: &Error) -> Self {
+    /// An error about the `what` (`connection`, `statement`) named `name`.
+    pub fn about_a(what: &str, name: &str, e: &Error) -> Self {
         if !e.is_not_found() {
             return Self::from_error(e);
         }

@@ -7,6 +7,7 @@ mod config;
 mod connection;
 mod connection_commands;
 mod connection_render;
+mod delete;
 mod failure;
 mod fit;
 mod flink_args;

@@ -1,7 +1,6 @@
 //! `flink statement ...`: each command reads its input, calls the crate, and prints
 //! the result.
 
-use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
 use confluent_flink_sql::resources::Statements;
@@ -222,50 +221,10 @@ async fn resume(
     Ok(())
 }
 
-/// Asks on the terminal unless `force`; refuses without a terminal. Deletes each name
-/// in turn, reports each failure, and fails if any did.
+/// Deletes each name, asking first: see [`crate::delete::delete_each`].
 async fn delete(statements: &Statements, names: &[String], force: bool) -> Result<(), Failure> {
-    if !force {
-        if !std::io::stdin().is_terminal() {
-            return Err(Failure::usage(
-                "refusing to delete without confirmation: standard input is not a terminal; \
-                 pass --force to delete without asking",
-            ));
-        }
-        eprint!(
-            "Delete statement(s) {}? [y/N] ",
-            names
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        std::io::stderr().flush()?;
-        let mut answer = String::new();
-        std::io::stdin().lock().read_line(&mut answer)?;
-        if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
-            eprintln!("Nothing deleted.");
-            return Ok(());
-        }
-    }
-    let mut failed = 0;
-    let mut code = 0;
-    for name in names {
-        match statements.delete(name).await {
-            Ok(()) => println!("Deleted statement `{name}`."),
-            Err(e) => {
-                let f = Failure::about_statement(name, &e);
-                eprintln!("{}: error: {}", crate::PROGRAM, f.message);
-                failed += 1;
-                code = code.max(f.code);
-            }
-        }
-    }
-    if failed == 0 {
-        return Ok(());
-    }
-    Err(Failure {
-        code,
-        message: format!("{failed} of {} statement(s) not deleted", names.len()),
+    crate::delete::delete_each("statement", names, force, |name| async move {
+        statements.delete(&name).await
     })
+    .await
 }
