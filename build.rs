@@ -81,7 +81,8 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
         serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", spec.display()))?;
     write(&out_dir.join("published-spec.json"), &published.to_string())?;
     let ids: Vec<String> = table.iter().map(|(id, _, _)| id.clone()).collect();
-    let shaped = model::shape(&generated.code).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let shaped = model::shape(&generated.code, &generated.doc)
+        .map_err(|e| format!("{}: {e}", spec.display()))?;
     let wrapped =
         operations::wrap(&shaped.code, &ids).map_err(|e| format!("{}: {e}", spec.display()))?;
     for skipped in &wrapped.skipped {

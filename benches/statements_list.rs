@@ -5,7 +5,8 @@
 //! member as the JSON's string (as the Connections list target is measured). Sides
 //! alternate; the figure is the ratio of the medians.
 //!
-//! `cargo bench --no-default-features --bench statements_list [-- --rounds N]`.
+//! `cargo bench --no-default-features --bench statements_list [-- --rounds N]`; for a
+//! profile of one side alone, `-- --only crate|raw --count N` (`--count 0`: the set-up).
 
 mod support;
 
@@ -246,6 +247,23 @@ fn main() {
     let client = support::sides::client(&base);
     let http = support::baseline::http_client();
     let url = collection(&base);
+    if let Some(only) = stats::arg("--only") {
+        // One side alone, `--count` lists (for valgrind's callgrind; 0: the set-up).
+        let count: usize = stats::arg("--count")
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(1);
+        rt.block_on(async {
+            for _ in 0..count {
+                let n = match only.as_str() {
+                    "crate" => crate_list(&client).await,
+                    "raw" => raw_list(&http, &url).await,
+                    other => panic!("--only crate|raw, not {other}"),
+                };
+                assert_eq!(n, TOTAL);
+            }
+        });
+        return;
+    }
     let (ours, raw) = rt.block_on(async {
         for _ in 0..2 {
             assert_eq!(crate_list(&client).await, TOTAL);

@@ -1,7 +1,7 @@
 //! Shapes progenitor's generated types into the crate's public model.
 //!
 //! progenitor (through typify) generates one Rust type per schema of the normalised
-//! spec. Five things a client needs are not among its settings, so they are made here,
+//! spec. What a client needs beyond its settings is made here, so they are made here,
 //! on the generated syntax tree, for every type alike (nothing here names a property of
 //! the Connections API):
 //!
@@ -13,7 +13,8 @@
 //!   decides which values exist.
 //! - **Unknown properties.** typify keeps the properties a schema does not declare in a
 //!   flattened `extra: HashMap` (`normalize::keep_unknown_properties` asks for it).
-//!   It becomes `unknown_fields`, an ordered `serde_json::Map`, documented.
+//!   It becomes `unknown_fields`, the crate's `UnknownFields` (an ordered map, one
+//!   pointer wide and allocated only when a member arrives), documented.
 //! - **Secrets never written by answers.** A field holding the crate's wire secret type
 //!   ([`SECRET_TYPE`], which writes the secret) keeps it only in request bodies (the
 //!   types an operation's `body` parameter reaches). In every other type it becomes an
@@ -25,14 +26,20 @@
 //! - **Serde without buffering.** Each struct's `Deserialize` and `Serialize` are
 //!   written as code (`build/serde_impls.rs`) instead of derived: a derived
 //!   `#[serde(flatten)]` map buffers every object before reading it.
+//! - **Pages read into a buffer of a page's size.** The item array of a list
+//!   operation's answer (`data`) is read by `crate::list::page_items` into a buffer
+//!   sized for the spec's maximum `page_size`, not grown by doubling as items come.
+//! - **No box for an absent member.** typify's `Box<Option<T>>` (an optional member of
+//!   a recursive type) becomes `Option<Box<T>>`.
 //!
 //! Every struct is `#[non_exhaustive]`: a property Confluent adds is a new field, not a
 //! breaking change. Request bodies get a `new` taking what the spec requires.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
+use serde_json::Value;
 use syn::{Attribute, Fields, Item, ItemEnum, ItemStruct};
 
 use crate::{open_enums, serde_impls};
@@ -62,14 +69,6 @@ pub const VARIANT_NAMES: &[(&str, &str)] = &[
     ("VERTEXAI", "VertexAi"),
 ];
 
-/// Arrays read into a buffer sized for the most items the service sends at once
-/// (`(type, field, reader)`): JSON does not say how many items follow, and a buffer
-/// grown as they come copies every item read so far at each doubling (a list page of
-/// 100 connections: 5 copies, 2.6% of decoding it; BENCHMARKS.md). The reader knows
-/// the size: the page size the crate asks for is at most `MAX_PAGE_SIZE`.
-pub const PRESIZED_ARRAYS: &[(&str, &str, &str)] =
-    &[("ConnectionList", "data", "crate::connections::page_items")];
-
 /// The field typify gives the properties a schema does not declare, and the name the
 /// crate gives it.
 const TYPIFY_EXTRA: &str = "extra";
@@ -88,11 +87,13 @@ pub struct Shaped {
     pub request_bodies: Vec<String>,
 }
 
-/// Shapes the generated `code` (progenitor's output, one file).
-pub fn shape(code: &str) -> Result<Shaped, String> {
+/// Shapes the generated `code` (progenitor's output, one file) of the normalised
+/// document `doc`.
+pub fn shape(code: &str, doc: &Value) -> Result<Shaped, String> {
     let mut file: syn::File =
         syn::parse_str(code).map_err(|e| format!("generated code does not parse: {e}"))?;
     let body_roots = request_body_roots(&file);
+    let pages = page_buffers(&file, doc);
     let items = types_module(&mut file)?;
     let bodies = reachable_structs(items, body_roots);
 
@@ -109,7 +110,8 @@ pub fn shape(code: &str) -> Result<Shaped, String> {
             }
             Item::Struct(s) => {
                 let is_body = bodies.contains(&s.ident.to_string());
-                if shape_struct(s, is_body)? {
+                let page = pages.get(&s.ident.to_string()).copied();
+                if shape_struct(s, is_body, page)? {
                     shaped.keep_unknown.push(s.ident.to_string());
                 }
                 if is_body && matches!(s.fields, Fields::Named(_)) {
@@ -159,6 +161,78 @@ fn last_ident(ty: &syn::Type) -> Option<String> {
         syn::Type::Reference(r) => last_ident(&r.elem),
         _ => None,
     }
+}
+
+/// The member of a list operation's answer that holds the page's items, and the
+/// parameters that make an operation a list (as `build/resources.rs` reads them).
+const PAGE_ITEMS: &str = "data";
+const PAGE_TOKEN: &str = "page_token";
+const PAGE_SIZE: &str = "page_size";
+
+/// The answer types of the list operations whose `page_size` has a `maximum` in `doc`,
+/// and that maximum: their items are read into a buffer of that size
+/// (`crate::list::page_items`).
+fn page_buffers(file: &syn::File, doc: &Value) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for f in crate::operations::client_operations(file) {
+        let lists = f.sig.inputs.iter().any(|input| {
+            matches!(input, syn::FnArg::Typed(t)
+                if matches!(&*t.pat, syn::Pat::Ident(p) if p.ident == PAGE_TOKEN))
+        });
+        let answer = answer_type(&f.sig.output);
+        let most = page_size_maximum(doc, &f.sig.ident.to_string());
+        if let (true, Some(answer), Some(most)) = (lists, answer, most) {
+            out.insert(answer, most);
+        }
+    }
+    out
+}
+
+/// The name of the type in `ResponseValue<..>` of a generated operation's output.
+fn answer_type(output: &syn::ReturnType) -> Option<String> {
+    fn find(ty: &syn::Type) -> Option<String> {
+        let segment = last_segment(ty)?;
+        if segment.ident == "ResponseValue" {
+            return type_args(ty).first().and_then(|t| last_ident(t));
+        }
+        type_args(ty).into_iter().find_map(find)
+    }
+    match output {
+        syn::ReturnType::Type(_, ty) => find(ty),
+        syn::ReturnType::Default => None,
+    }
+}
+
+/// The `maximum` of the `page_size` parameter of the operation generated as `method`.
+fn page_size_maximum(doc: &Value, method: &str) -> Option<u64> {
+    let resolve = |v: &'_ Value| -> Value {
+        match v["$ref"].as_str().and_then(|r| r.strip_prefix('#')) {
+            Some(pointer) => doc.pointer(pointer).cloned().unwrap_or(Value::Null),
+            None => v.clone(),
+        }
+    };
+    for item in doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+            let is_it = op["operationId"]
+                .as_str()
+                .is_some_and(|id| crate::operations::same_name(id, method));
+            if !is_it {
+                continue;
+            }
+            let shared = item["parameters"].as_array().into_iter().flatten();
+            let own = op["parameters"].as_array().into_iter().flatten();
+            return shared
+                .chain(own)
+                .map(resolve)
+                .filter(|p| p["name"] == PAGE_SIZE)
+                .find_map(|p| resolve(&p["schema"])["maximum"].as_u64());
+        }
+    }
+    None
 }
 
 /// The types of the `body` parameters of the generated operations.
@@ -266,9 +340,9 @@ fn open_enum(e: &ItemEnum) -> Result<Vec<Item>, String> {
     open_enums::write(&e.ident, &enum_docs, &variants)
 }
 
-/// Shapes one generated struct; true when it keeps unknown properties.
-fn shape_struct(s: &mut ItemStruct, is_body: bool) -> Result<bool, String> {
-    let type_name = s.ident.to_string();
+/// Shapes one generated struct; true when it keeps unknown properties. `page`: the
+/// struct is a list operation's answer whose pages hold at most that many items.
+fn shape_struct(s: &mut ItemStruct, is_body: bool, page: Option<u64>) -> Result<bool, String> {
     if matches!(s.fields, Fields::Named(_)) {
         // A property Confluent adds is a new field, not a breaking change: values are
         // read from JSON or built with `new` (request bodies), never as literals.
@@ -276,11 +350,11 @@ fn shape_struct(s: &mut ItemStruct, is_body: bool) -> Result<bool, String> {
     }
     let mut keeps_unknown = false;
     for field in s.fields.iter_mut() {
+        unbox_absent(field)?;
         let Some(ident) = &field.ident else { continue };
         if ident == TYPIFY_EXTRA && has_serde(&field.attrs, "flatten")? {
             field.ident = Some(format_ident!("{}", UNKNOWN_FIELDS));
-            field.ty =
-                syn::parse_quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>);
+            field.ty = syn::parse_quote!(crate::UnknownFields);
             field.attrs.retain(|a| !a.path().is_ident("doc"));
             field.attrs.insert(
                 0,
@@ -299,12 +373,11 @@ fn shape_struct(s: &mut ItemStruct, is_body: bool) -> Result<bool, String> {
             field
                 .attrs
                 .push(syn::parse_quote!(#[schemars(with = #wire)]));
-        } else if let Some((_, _, reader)) = PRESIZED_ARRAYS
-            .iter()
-            .find(|(t, f, _)| *t == type_name && ident == f)
-            .filter(|_| outer_is(&field.ty, "Vec"))
+        } else if let Some(most) =
+            page.filter(|_| ident == PAGE_ITEMS && outer_is(&field.ty, "Vec"))
         {
-            set_serde(&mut field.attrs, "deserialize_with", Some(reader))?;
+            let reader = format!("crate::list::page_items::<{most}, _, _>");
+            set_serde(&mut field.attrs, "deserialize_with", Some(&reader))?;
             set_serde(&mut field.attrs, "default", None)?;
         } else if outer_is(&field.ty, "Option") && inner_is(&field.ty, "DateTime") {
             set_serde(
@@ -327,6 +400,32 @@ fn shape_struct(s: &mut ItemStruct, is_body: bool) -> Result<bool, String> {
         s.attrs.push(syn::parse_quote!(#[derive(Default)]));
     }
     Ok(keeps_unknown)
+}
+
+/// typify holds an optional member of a recursive type (`DataType.element_type`) as
+/// `Box<Option<T>>`, which allocates a box for every absent member of every value read.
+/// It becomes `Option<Box<T>>`: absent is `None`, no allocation, and, as every other
+/// optional member, absent stays absent when written.
+fn unbox_absent(field: &mut syn::Field) -> Result<(), String> {
+    if !outer_is(&field.ty, "Box") {
+        return Ok(());
+    }
+    let Some(option) = type_args(&field.ty).first().copied().cloned() else {
+        return Ok(());
+    };
+    if !outer_is(&option, "Option") {
+        return Ok(());
+    }
+    let Some(inner) = type_args(&option).first().copied().cloned() else {
+        return Ok(());
+    };
+    field.ty = syn::parse_quote!(::std::option::Option<::std::boxed::Box<#inner>>);
+    set_serde(&mut field.attrs, "default", None)?;
+    set_serde(
+        &mut field.attrs,
+        "skip_serializing_if",
+        Some("::std::option::Option::is_none"),
+    )
 }
 
 /// `pub fn new(..)` for a request body: its required properties as arguments, every
@@ -366,9 +465,9 @@ fn constructor(s: &ItemStruct) -> Result<Item, String> {
 
 /// True when every field of `s` may be absent (an `Option`, a `Vec`, the unknown map).
 fn all_optional(s: &ItemStruct) -> bool {
-    s.fields
-        .iter()
-        .all(|f| outer_is(&f.ty, "Option") || outer_is(&f.ty, "Vec") || outer_is(&f.ty, "Map"))
+    s.fields.iter().all(|f| {
+        outer_is(&f.ty, "Option") || outer_is(&f.ty, "Vec") || outer_is(&f.ty, "UnknownFields")
+    })
 }
 
 /// The last segment of a type's path (`::std::option::Option<T>` -> `Option`).

@@ -184,20 +184,6 @@ fn is_option(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }
 
-/// `Box<Option<T>>`.
-fn is_boxed_option(ty: &syn::Type) -> bool {
-    let syn::Type::Path(p) = ty else {
-        return false;
-    };
-    let Some(last) = p.path.segments.last().filter(|s| s.ident == "Box") else {
-        return false;
-    };
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return false;
-    };
-    matches!(args.args.first(), Some(syn::GenericArgument::Type(inner)) if is_option(inner))
-}
-
 fn deserialize_impl(plan: &StructPlan) -> TokenStream {
     let name = &plan.name;
     let expecting = format!("an object ({name})");
@@ -229,9 +215,9 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
                         }
                     }
                 });
-                quote!(map.next_value::<#wrapper>()?.0)
+                quote!(crate::visit::value::<_, #wrapper>(&mut map)?.0)
             }
-            None => quote!(map.next_value::<#ty>()?),
+            None => quote!(crate::visit::value::<_, #ty>(&mut map)?),
         };
         // An optional property written `null` is absent (the service writes an empty
         // `upsert_columns` as `null`): a field with a default takes it.
@@ -240,16 +226,16 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
             quote! {
                 __Field::#variant => {
                     if #slot.is_some() {
-                        return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::duplicate_field(#wire));
+                        return ::std::result::Result::Err(crate::visit::duplicate(#wire));
                     }
-                    #slot = map.next_value::<::std::option::Option<#ty>>()?;
+                    #slot = crate::visit::value::<_, ::std::option::Option<#ty>>(&mut map)?;
                 }
             }
         } else {
             quote! {
                 __Field::#variant => {
                     if #slot.is_some() {
-                        return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::duplicate_field(#wire));
+                        return ::std::result::Result::Err(crate::visit::duplicate(#wire));
                     }
                     #slot = ::std::option::Option::Some(#read);
                 }
@@ -276,7 +262,7 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
                     unknown.insert(key, value);
                 }
             },
-            quote!(let mut unknown = ::serde_json::Map::new();),
+            quote!(let mut unknown = crate::UnknownFields::new();),
             quote!(#u: unknown,),
         ),
         None => (
@@ -359,10 +345,6 @@ fn serialize_impl(plan: &StructPlan) -> TokenStream {
         let entry = quote!(map.serialize_entry(#wire, &self.#ident)?;);
         writes.push(match &f.skip_serializing_if {
             Some(path) => quote!(if !#path(&self.#ident) { #entry }),
-            // typify skips an absent `Option` property when writing, but not one it
-            // boxes (a recursive type: `DataType.element_type`), which would be written
-            // as `null`: absent stays absent.
-            None if is_boxed_option(&f.ty) => quote!(if self.#ident.is_some() { #entry }),
             None => entry,
         });
     }

@@ -54,6 +54,8 @@ pub mod retry;
 pub mod statements;
 mod timestamp;
 mod transport;
+pub mod unknown_fields;
+mod visit;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, ENV_VARS};
@@ -63,6 +65,7 @@ pub use operations::Operations;
 /// An answer of [`Operations`]: the decoded body with the status and headers.
 pub use progenitor_client::ResponseValue;
 pub use retry::RetryPolicy;
+pub use unknown_fields::UnknownFields;
 
 /// Every type generated from the spec in `openapi/`: the public model
 /// ([`Connection`](types::Connection) and what it holds), the list page, the error

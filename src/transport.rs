@@ -97,16 +97,17 @@ tokio::task_local! {
     /// The status and headers of the error answer (status >= 400) of the attempt being
     /// run, kept by `exec`: when the generated code cannot read an error answer's body
     /// (HTML, empty, cut off, not the spec's `Failure`), it reports the body alone, and
-    /// the answer's status would be lost.
-    static ERROR_ANSWER: std::cell::RefCell<Option<(reqwest::StatusCode, HeaderMap)>>;
+    /// the answer's status would be lost. Boxed: the slot is moved in and out of the
+    /// task-local on every poll of the attempt, and stays one pointer wide.
+    static ERROR_ANSWER: std::cell::Cell<Option<Box<(reqwest::StatusCode, HeaderMap)>>>;
 }
 
 /// Keeps the status and headers of an error answer for [`one_attempt`] (nothing is kept,
 /// nor copied, for a success).
 fn keep_error_answer(response: &Response) {
     if response.status().as_u16() >= 400 {
-        let kept = (response.status(), response.headers().clone());
-        let _ = ERROR_ANSWER.try_with(|slot| *slot.borrow_mut() = Some(kept));
+        let kept = Box::new((response.status(), response.headers().clone()));
+        let _ = ERROR_ANSWER.try_with(|slot| slot.set(Some(kept)));
     }
 }
 
@@ -121,7 +122,7 @@ where
     let run = async {
         match attempt.await {
             Err(GenError::InvalidResponsePayload(body, e)) => {
-                match ERROR_ANSWER.with(|slot| slot.borrow_mut().take()) {
+                match ERROR_ANSWER.with(|slot| slot.take()).map(|kept| *kept) {
                     Some((status, headers)) => {
                         let mut answer = http::Response::new(body.to_vec());
                         *answer.status_mut() = status;
@@ -134,7 +135,7 @@ where
             other => other,
         }
     };
-    ERROR_ANSWER.scope(std::cell::RefCell::new(None), run).await
+    ERROR_ANSWER.scope(std::cell::Cell::new(None), run).await
 }
 
 /// `response` with its body read: status, version, headers and extensions move over

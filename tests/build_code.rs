@@ -144,7 +144,7 @@ impl Types {
 fn seed_000_list_generates_a_typed_client() {
     let generated = generate::generate(&fixture("seed-000-list.yaml"), &options())
         .unwrap_or_else(|e| panic!("the docs form must generate: {e}"));
-    let shaped = model::shape(&generated.code).expect("the generated code shapes");
+    let shaped = model::shape(&generated.code, &generated.doc).expect("the generated code shapes");
     let types = types_of(&shaped.code);
 
     // connection_type and phase are open enums named after their properties (the
@@ -203,14 +203,11 @@ fn seed_000_list_generates_a_typed_client() {
         }
         assert_eq!(
             fields.get("unknown_fields").map(String::as_str),
-            Some("serde_json::Map<std::string::String, serde_json::Value>"),
+            Some("crate::UnknownFields"),
             "{name}"
         );
         for (field, ty) in fields {
-            assert!(
-                field == "unknown_fields" || !ty.contains("serde_json"),
-                "{name}.{field} is {ty}"
-            );
+            assert!(!ty.contains("serde_json"), "{name}.{field} is {ty}");
         }
     }
     assert!(!shaped.code.contains("deny_unknown_fields"));
@@ -680,7 +677,7 @@ mod operations;
 fn every_operation_with_the_specs_errors_gets_a_public_wrapper() {
     let generated = generate::generate(&fixture("seed-000-list.yaml"), &options())
         .unwrap_or_else(|e| panic!("the docs form must generate: {e}"));
-    let shaped = model::shape(&generated.code).expect("the generated code shapes");
+    let shaped = model::shape(&generated.code, &generated.doc).expect("the generated code shapes");
     let ids = vec!["listSqlv1Connections".to_string()];
     let wrapped = operations::wrap(&shaped.code, &ids).expect("wraps");
     assert_eq!(wrapped.wrapped, ["list_sqlv1_connections"]);
@@ -742,7 +739,7 @@ fn shaping_opens_enums_keeps_unknown_fields_and_never_writes_an_answers_secret()
             pub async fn create<'a>(&'a self, body: &'a types::Body) -> Result<ResponseValue<()>, Error<types::Failure>> { todo!() }
         }
     "#;
-    let shaped = model::shape(code).expect("shapes");
+    let shaped = model::shape(code, &serde_json::Value::Null).expect("shapes");
     let flat: String = shaped.code.split_whitespace().collect();
     assert_eq!(shaped.open_enums, ["Kind"]);
     assert!(
@@ -771,7 +768,7 @@ fn shaping_opens_enums_keeps_unknown_fields_and_never_writes_an_answers_secret()
         "typify's impls go, the open enum's own stays"
     );
     assert_eq!(shaped.keep_unknown, ["Answer"]);
-    assert!(flat.contains("pubunknown_fields:::serde_json::Map<"));
+    assert!(flat.contains("pubunknown_fields:crate::UnknownFields"));
     assert_eq!(shaped.request_bodies, ["Body"]);
     // The answer's secret: read into AuthData, never written, its rename kept.
     assert!(flat.contains(r#"#[serde(rename="x")]#[serde(skip_serializing)]#[serde(deserialize_with="crate::connections::wire::read_auth_data")]"#), "{}", shaped.code);
@@ -820,14 +817,14 @@ fn a_serde_attribute_the_written_impls_do_not_know_fails_shaping_by_name() {
             }
         }
     "#;
-    let err = model::shape(code).unwrap_err();
+    let err = model::shape(code, &serde_json::Value::Null).unwrap_err();
     assert!(err.contains("Answer"), "{err}");
     assert!(err.contains("`with`"), "{err}");
     let code = code.replace(r#"#[serde(with = "somewhere")]"#, "").replace(
         "pub struct Answer",
         "#[serde(deny_unknown_fields)] pub struct Answer",
     );
-    let err = model::shape(&code).unwrap_err();
+    let err = model::shape(&code, &serde_json::Value::Null).unwrap_err();
     assert!(err.contains("deny_unknown_fields"), "{err}");
 }
 
@@ -843,7 +840,7 @@ fn every_described_property_is_a_documented_field() {
         .find(|p| p.extension().is_some_and(|e| e == "yaml"))
         .expect("the spec");
     let generated = generate::generate(&spec_path, &options()).expect("generates");
-    let shaped = model::shape(&generated.code).expect("shapes");
+    let shaped = model::shape(&generated.code, &generated.doc).expect("shapes");
     let file = syn::parse_file(&shaped.code).unwrap();
     let items = file
         .items

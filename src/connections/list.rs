@@ -53,44 +53,6 @@ const fn to_u32(bound: Option<i64>, outside: u32) -> Option<u32> {
     }
 }
 
-/// The items of a page (`ConnectionList.data`, `build/model.rs`), into a buffer sized
-/// for the largest page the service sends (the spec's maximum page size, when it sets
-/// one): JSON does not tell how many items follow, and a buffer grown as they come
-/// copied every item read so far at each doubling. `null` reads as no items.
-pub(crate) fn page_items<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    struct Items<T>(std::marker::PhantomData<T>);
-    impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Items<T> {
-        type Value = Vec<T>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("an array of items")
-        }
-        fn visit_unit<E>(self) -> Result<Vec<T>, E> {
-            Ok(Vec::new())
-        }
-        fn visit_none<E>(self) -> Result<Vec<T>, E> {
-            Ok(Vec::new())
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-            let mut items = match PAGE_SIZE_MAXIMUM {
-                Some(max) => {
-                    let max = max as usize;
-                    Vec::with_capacity(seq.size_hint().unwrap_or(max).min(max))
-                }
-                None => Vec::new(),
-            };
-            while let Some(item) = seq.next_element()? {
-                items.push(item);
-            }
-            Ok(items)
-        }
-    }
-    d.deserialize_any(Items(std::marker::PhantomData))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,7 +65,6 @@ pub(crate) mod wire;
 
 pub use crate::list::Page;
 pub use auth_data::{AuthData, McpTransport, SecretGroup};
-pub(crate) use list::page_items;
 pub use list::{ListRequest, MAX_PAGE_SIZE};
 #[allow(deprecated)]
 pub use model::Phase;
