@@ -215,9 +215,9 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
                         }
                     }
                 });
-                quote!(crate::visit::value::<_, #wrapper>(&mut map)?.0)
+                quote!(map.next_value::<#wrapper>()?.0)
             }
-            None => quote!(crate::visit::value::<_, #ty>(&mut map)?),
+            None => quote!(map.next_value::<#ty>()?),
         };
         // An optional property written `null` is absent (the service writes an empty
         // `upsert_columns` as `null`): a field with a default takes it.
@@ -228,7 +228,7 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
                     if #slot.is_some() {
                         return ::std::result::Result::Err(crate::visit::duplicate(#wire));
                     }
-                    #slot = crate::visit::value::<_, ::std::option::Option<#ty>>(&mut map)?;
+                    #slot = map.next_value::<::std::option::Option<#ty>>()?;
                 }
             }
         } else {
