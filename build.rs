@@ -4,7 +4,8 @@
 //! `tests/build_code.rs`), `generate.rs` (progenitor), `model.rs` (the generated types
 //! shaped into the public model: open enums (`open_enums.rs`), unknown properties kept, secrets never
 //! written by answers), `serde_impls.rs` (each struct's serde impls written as code,
-//! not derived), `operations.rs` (every operation made callable through
+//! not derived), `requests.rs` (the generated operations' requests built and answers
+//! read without copies), `operations.rs` (every operation made callable through
 //! `Operations`), `type_table.rs` (the generated type of each schema, for the tests) and `limits.rs` (the spec's limits on what a client sends, as
 //! constants). This file only finds the spec, writes the result to `OUT_DIR`, and
 //! fails with one clear message.
@@ -21,6 +22,8 @@ mod normalize;
 mod open_enums;
 #[path = "build/operations.rs"]
 mod operations;
+#[path = "build/requests.rs"]
+mod requests;
 #[path = "build/resources.rs"]
 mod resources;
 #[path = "build/serde_impls.rs"]
@@ -83,8 +86,9 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
     let ids: Vec<String> = table.iter().map(|(id, _, _)| id.clone()).collect();
     let shaped = model::shape(&generated.code, &generated.doc)
         .map_err(|e| format!("{}: {e}", spec.display()))?;
-    let wrapped =
-        operations::wrap(&shaped.code, &ids).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let (code, rewritten) =
+        requests::rewrite(&shaped.code).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let wrapped = operations::wrap(&code, &ids).map_err(|e| format!("{}: {e}", spec.display()))?;
     for skipped in &wrapped.skipped {
         println!(
             "cargo:warning=operation {skipped} is not in the public API: its error answers are not the spec's Failure"
@@ -100,7 +104,7 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
     {
         println!("cargo::rustc-cfg=flink_statements");
     }
-    let mut code = shaped.code;
+    let mut code = code;
     code.push_str(&wrapped.code);
     code.push_str(&limits::module(&generated.doc));
     code.push_str("\n/// `(operationId, method, path template)` of every operation in the spec.\n");
@@ -127,6 +131,10 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
         stats.push_str(&format!("fix.{}={}\n", applied.name, applied.changes));
     }
     stats.push_str(&format!("open_enums={}\n", shaped.open_enums.join(",")));
+    stats.push_str(&format!(
+        "requests.path_segments={}\nrequests.header_maps={}\nrequests.answers={}\n",
+        rewritten.path_segments, rewritten.header_maps, rewritten.answers
+    ));
     stats.push_str(&format!("keep_unknown={}\n", shaped.keep_unknown.join(",")));
     stats.push_str(&format!(
         "request_bodies={}\n",

@@ -47,6 +47,7 @@ mod outcome;
 mod proptests;
 mod redact;
 mod redirect;
+mod request;
 mod resource;
 pub mod results;
 pub mod retry;

@@ -24,6 +24,10 @@ mod serde_impls;
 #[path = "../build/limits.rs"]
 mod limits;
 
+#[allow(dead_code)]
+#[path = "../build/requests.rs"]
+mod requests;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,87 @@
+//! What the generated operations call to build a request and read its answer, in place
+//! of progenitor's helpers that copy (`build/requests.rs` rewrites the calls).
+
+use std::fmt::{self, Display, Write as _};
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use progenitor_client::{Error, ResponseValue};
+use serde::de::DeserializeOwned;
+
+/// What a path segment must not hold as it is: the WHATWG URL standard's path
+/// percent-encode set (C0 controls, space, `"`, `#`, `<`, `>`, `?`, `` ` ``, `{`, `}`)
+/// plus `/`, which would start another segment, and `%`, which would start an escape
+/// (non-ASCII is always encoded). The same set progenitor's `encode_path` uses.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'%');
+
+/// A path parameter, percent-encoded as it is written into the URL (no `String` of
+/// its own, nor of its encoding).
+pub(crate) struct Segment<'a, T: Display + ?Sized>(pub(crate) &'a T);
+
+impl<T: Display + ?Sized> Display for Segment<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// Encodes each piece `Display` writes; a piece is a whole `str`, so a
+        /// character is never split between two.
+        struct Encoding<'a, 'b>(&'a mut fmt::Formatter<'b>);
+        impl fmt::Write for Encoding<'_, '_> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                for piece in utf8_percent_encode(s, SEGMENT) {
+                    self.0.write_str(piece)?;
+                }
+                Ok(())
+            }
+        }
+        write!(Encoding(f), "{}", self.0)
+    }
+}
+
+/// An answer's body decoded as `T`, with its status and headers: what
+/// `ResponseValue::from_response` gives, the headers moved rather than copied. A body
+/// cut off is `ResponseBodyError`; one that is not a `T`, `InvalidResponsePayload`
+/// with the body.
+pub(crate) async fn answer<T: DeserializeOwned, E>(
+    mut response: reqwest::Response,
+) -> Result<ResponseValue<T>, Error<E>> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let full = response.bytes().await.map_err(Error::ResponseBodyError)?;
+    let inner =
+        serde_json::from_slice(&full).map_err(|e| Error::InvalidResponsePayload(full, e))?;
+    Ok(ResponseValue::new(inner, status, headers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_segment_is_encoded_as_progenitor_encodes_it() {
+        for text in [
+            "plain-name_1.2~x",
+            "a/b?c#d%e f",
+            "<\"{`}>",
+            "tab\tnew\nline",
+            "ünïcödé ✓",
+            "",
+            "%2F already",
+        ] {
+            assert_eq!(
+                Segment(text).to_string(),
+                progenitor_client::encode_path(text),
+                "{text:?}"
+            );
+        }
+        let id: uuid::Uuid = "11111111-2222-3333-4444-555555555555".parse().unwrap();
+        assert_eq!(Segment(&id).to_string(), id.to_string());
+    }
+}
