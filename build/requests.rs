@@ -340,7 +340,9 @@ mod tests {
             "{code}"
         );
         assert!(
-            flat.contains("404u16=>Err(Error::ErrorResponse(crate::request::answer(response).await?))"),
+            flat.contains(
+                "404u16=>Err(Error::ErrorResponse(crate::request::answer(response).await?))"
+            ),
             "{code}"
         );
         assert!(

@@ -24,6 +24,28 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'/')
     .add(b'%');
 
+/// The ASCII bytes `SEGMENT` encodes, one bit each (non-ASCII is always encoded).
+const ENCODED: u128 = {
+    let mut bits = 0u128;
+    let mut b = 0;
+    while b < 128 {
+        let special = matches!(
+            b as u8,
+            b' ' | b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'/' | b'%'
+        );
+        if b < 0x20 || b == 0x7F || special {
+            bits |= 1 << b;
+        }
+        b += 1;
+    }
+    bits
+};
+
+/// True when `SEGMENT` leaves the byte as it is.
+fn plain(b: u8) -> bool {
+    b < 128 && ENCODED & (1 << b) == 0
+}
+
 /// A path parameter, percent-encoded as it is written into the URL (no `String` of
 /// its own, nor of its encoding).
 pub(crate) struct Segment<'a, T: Display + ?Sized>(pub(crate) &'a T);
@@ -35,6 +57,10 @@ impl<T: Display + ?Sized> Display for Segment<'_, T> {
         struct Encoding<'a, 'b>(&'a mut fmt::Formatter<'b>);
         impl fmt::Write for Encoding<'_, '_> {
             fn write_str(&mut self, s: &str) -> fmt::Result {
+                // Most names and ids need no escape: written as they are.
+                if s.bytes().all(plain) {
+                    return self.0.write_str(s);
+                }
                 for piece in utf8_percent_encode(s, SEGMENT) {
                     self.0.write_str(piece)?;
                 }
@@ -74,12 +100,24 @@ mod tests {
             "ünïcödé ✓",
             "",
             "%2F already",
+            "\u{7f}del",
+            "!$&'()*+,;=:@[]\\^|~",
         ] {
             assert_eq!(
                 Segment(text).to_string(),
                 progenitor_client::encode_path(text),
                 "{text:?}"
             );
+        }
+        for b in 0..=u8::MAX {
+            let text = [b];
+            if let Ok(text) = std::str::from_utf8(&text) {
+                assert_eq!(
+                    Segment(text).to_string(),
+                    progenitor_client::encode_path(text),
+                    "{b}"
+                );
+            }
         }
         let id: uuid::Uuid = "11111111-2222-3333-4444-555555555555".parse().unwrap();
         assert_eq!(Segment(&id).to_string(), id.to_string());

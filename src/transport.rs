@@ -41,11 +41,12 @@ pub struct Transport {
 }
 
 impl ClientHooks<Transport> for generated::Client {
-    /// One attempt. The answer to a read goes to the generated code as it is: the
-    /// generated code reads its body, and a body cut off mid-way reaches the retry loop
-    /// as a body error. The answer to a write is read whole first: the generated code
-    /// never reads the body of update's and delete's `200`, and a cut there must still
-    /// count as a network failure (the write may or may not have been applied).
+    /// One attempt. The answer to a read goes to the generated code as it is (its body
+    /// read by the generated code: a body cut off mid-way reaches the retry loop as a
+    /// body error), unless it is an error answer, which is read whole here (see
+    /// `post`). The answer to a write is read whole first: the generated code never
+    /// reads the body of update's and delete's `200`, and a cut there must still count
+    /// as a network failure (the write may or may not have been applied).
     ///
     /// reqwest follows the redirects the client's policy allows inside `execute`
     /// (`crate::redirect`): a create re-sent to a 307's `Location` is part of this one
@@ -59,14 +60,48 @@ impl ClientHooks<Transport> for generated::Client {
         }
         if request.method() == Method::GET {
             let response = self.client().execute(request).await?;
-            keep_error_answer(&response);
-            return Ok(response);
+            if !is_error(&response) {
+                return Ok(response);
+            }
+            return read_whole(response).await;
         }
         let method = request.method().clone();
         let response = redirect::sending(method, self.client().execute(request)).await?;
-        keep_error_answer(&response);
         read_whole(response).await
     }
+
+    /// An error answer whose body is not the spec's `Failure` (HTML from a proxy, empty,
+    /// another shape) becomes what an undeclared status is, an unexpected response with
+    /// its status, headers and body: an API error with that status and request id,
+    /// retried by its status, never a decode error. (The generated code would report
+    /// the body it could not read without the status.)
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), GenError<E>> {
+        let Ok(response) = result else { return Ok(()) };
+        let Some(ErrorBody(body)) = response.extensions().get::<ErrorBody>() else {
+            return Ok(());
+        };
+        if serde_json::from_slice::<Failure>(body).is_ok() {
+            return Ok(());
+        }
+        let mut answer = http::Response::new(body.clone());
+        *answer.status_mut() = response.status();
+        *answer.version_mut() = response.version();
+        *answer.headers_mut() = response.headers().clone();
+        Err(GenError::UnexpectedResponse(Response::from(answer)))
+    }
+}
+
+/// The body of an error answer, kept beside it by `exec` for `post`.
+#[derive(Clone)]
+struct ErrorBody(bytes::Bytes);
+
+/// An error answer (status 400 and above).
+fn is_error(response: &Response) -> bool {
+    response.status().as_u16() >= 400
 }
 
 /// The `Content-Type` the spec gives the body of operation `method` (the generated
@@ -93,58 +128,16 @@ fn is_method_of(id: &str, method: &str) -> bool {
     letters(id).eq(letters(method))
 }
 
-tokio::task_local! {
-    /// The status and headers of the error answer (status >= 400) of the attempt being
-    /// run, kept by `exec`: when the generated code cannot read an error answer's body
-    /// (HTML, empty, cut off, not the spec's `Failure`), it reports the body alone, and
-    /// the answer's status would be lost. Boxed: the slot is moved in and out of the
-    /// task-local on every poll of the attempt, and stays one pointer wide.
-    static ERROR_ANSWER: std::cell::Cell<Option<Box<(reqwest::StatusCode, HeaderMap)>>>;
-}
-
-/// Keeps the status and headers of an error answer for [`one_attempt`] (nothing is kept,
-/// nor copied, for a success).
-fn keep_error_answer(response: &Response) {
-    if response.status().as_u16() >= 400 {
-        let kept = Box::new((response.status(), response.headers().clone()));
-        let _ = ERROR_ANSWER.try_with(|slot| slot.set(Some(kept)));
-    }
-}
-
-/// Runs one attempt. An error answer whose body the generated code could not read
-/// becomes what an undeclared status is, an unexpected response with its status,
-/// headers and body: an API error with that status and request id, retried by its
-/// status, never a decode error.
-async fn one_attempt<T, Fut>(attempt: Fut) -> Result<ResponseValue<T>, GenError<Failure>>
-where
-    Fut: Future<Output = Result<ResponseValue<T>, GenError<Failure>>>,
-{
-    let run = async {
-        match attempt.await {
-            Err(GenError::InvalidResponsePayload(body, e)) => {
-                match ERROR_ANSWER.with(|slot| slot.take()).map(|kept| *kept) {
-                    Some((status, headers)) => {
-                        let mut answer = http::Response::new(body.to_vec());
-                        *answer.status_mut() = status;
-                        *answer.headers_mut() = headers;
-                        Err(GenError::UnexpectedResponse(Response::from(answer)))
-                    }
-                    None => Err(GenError::InvalidResponsePayload(body, e)),
-                }
-            }
-            other => other,
-        }
-    };
-    ERROR_ANSWER.scope(std::cell::Cell::new(None), run).await
-}
-
 /// `response` with its body read: status, version, headers and extensions move over
-/// (no copy), and so does the URL (reqwest would otherwise parse a placeholder).
+/// (no copy), and so does the URL (reqwest would otherwise parse a placeholder). An
+/// error answer's body is also kept as an [`ErrorBody`] extension, for `post`.
 async fn read_whole(mut response: Response) -> reqwest::Result<Response> {
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await? {
         body.extend_from_slice(&chunk);
     }
+    let body = bytes::Bytes::from(body);
+    let error = is_error(&response);
     let url = response.url().clone();
     let (mut parts, _drained) = http::Response::from(response).into_parts();
     let (with_url, ()) = http::Response::builder()
@@ -153,6 +146,9 @@ async fn read_whole(mut response: Response) -> reqwest::Result<Response> {
         .map(http::Response::into_parts)
         .unwrap_or_else(|_| http::Response::new(()).into_parts());
     parts.extensions.extend(with_url.extensions);
+    if error {
+        parts.extensions.insert(ErrorBody(body.clone()));
+    }
     Ok(Response::from(http::Response::from_parts(parts, body)))
 }
 
@@ -317,8 +313,8 @@ impl Transport {
             // `result` ends with this block: it is not kept across the wait below.
             let wait = {
                 let result = match left {
-                    None => one_attempt(attempt()).await,
-                    Some(left) => match tokio::time::timeout(left, one_attempt(attempt())).await {
+                    None => attempt().await,
+                    Some(left) => match tokio::time::timeout(left, attempt()).await {
                         Ok(result) => result,
                         Err(_) => {
                             tracing::info!(
