@@ -8,18 +8,23 @@
 //! - **Path parameters** are percent-encoded as the URL is written
 //!   (`crate::request::Segment`), not turned into a `String` and encoded into a second
 //!   one: `encode_path(&x.to_string())` becomes `crate::request::Segment(&x)`.
-//! - **Constant headers** (the `api-version` progenitor sends with every request) are
-//!   set on the request builder, not put in a `HeaderMap` of their own that the builder
-//!   then merges: a `header_map` that is only ever appended to, at the top of the
-//!   method, with names the builder does not set itself, becomes `.header(..)` calls.
-//!   A method whose headers depend on its arguments is left as generated.
+//! - **No `api-version` header.** progenitor sends its own convention, `api-version:
+//!   <info.version>`, with every request; the spec declares no such header and
+//!   Confluent reads none (its CLI and SDKs do not send it): it is not sent, and each
+//!   request is one header shorter to build, copy (reqwest copies a request's headers
+//!   for its retry and redirect policies) and parse.
+//! - **Constant headers** are set on the request builder, not put in a `HeaderMap` of
+//!   their own that the builder then merges: a `header_map` that is only ever appended
+//!   to, at the top of the method, with names the builder does not set itself, becomes
+//!   `.header(..)` calls (none: the map is gone). A method whose headers depend on its
+//!   arguments keeps its map.
 //! - **Answers** keep their headers by moving them into the `ResponseValue`
 //!   (`crate::request::answer`), not by copying them (`ResponseValue::from_response`
 //!   clones the map); the body is read and decoded, and its errors reported, as
 //!   progenitor does.
 //!
 //! A method none of these patterns matches is left as it is; nothing here names an
-//! operation.
+//! operation or a header of the spec.
 
 use quote::{quote, ToTokens};
 use syn::punctuated::Punctuated;
@@ -27,6 +32,9 @@ use syn::{Expr, ImplItem, Item, Stmt};
 
 /// The variable progenitor collects a request's headers in.
 const HEADER_MAP: &str = "header_map";
+
+/// progenitor's own header (`info.version` of the spec), not sent.
+const PROGENITOR_VERSION_HEADER: &str = "api-version";
 
 /// Headers the generated builder chain sets itself (`Accept`, and `Content-Type` with a
 /// body): a constant header of the same name is left in the merged map, which
@@ -37,6 +45,7 @@ const SET_BY_BUILDER: &[&str] = &["accept", "content-type"];
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Rewritten {
     pub path_segments: usize,
+    pub version_headers: usize,
     pub header_maps: usize,
     pub answers: usize,
 }
@@ -60,6 +69,7 @@ pub fn rewrite(code: &str) -> Result<(String, Rewritten), String> {
             }
             let stmts = &mut f.block.stmts;
             done.path_segments += path_segments(stmts);
+            done.version_headers += version_header(stmts);
             done.header_maps += usize::from(header_map(stmts));
             done.answers += answers(stmts);
         }
@@ -120,6 +130,38 @@ fn encoded_to_string(arg: &Expr) -> Option<Expr> {
     };
     (to_string.method == "to_string" && to_string.args.is_empty())
         .then(|| (*to_string.receiver).clone())
+}
+
+/// Removes `header_map.append(HeaderName::from_static("api-version"), ..);`; how many.
+fn version_header(stmts: &mut Vec<Stmt>) -> usize {
+    let before = stmts.len();
+    stmts.retain(|stmt| {
+        appended_name(stmt).is_none_or(|name| !name.eq_ignore_ascii_case(PROGENITOR_VERSION_HEADER))
+    });
+    before - stmts.len()
+}
+
+/// The literal name of `header_map.append(HeaderName::from_static("x"), ..);`.
+fn appended_name(stmt: &Stmt) -> Option<String> {
+    let Stmt::Expr(Expr::MethodCall(call), Some(_)) = stmt else {
+        return None;
+    };
+    let Expr::Path(receiver) = &*call.receiver else {
+        return None;
+    };
+    if !receiver.path.is_ident(HEADER_MAP) || call.method != "append" || call.args.len() != 2 {
+        return None;
+    }
+    let Expr::Call(from_static) = &call.args[0] else {
+        return None;
+    };
+    match from_static.args.first() {
+        Some(Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        })) => Some(s.value()),
+        _ => None,
+    }
 }
 
 /// A `header_map` only appended to at the top of the method, with constant names the
@@ -196,30 +238,14 @@ fn declares_header_map(stmt: &Stmt) -> bool {
 /// `header_map.append(HeaderName::from_static("x"), value);` with a name the builder
 /// does not set: its name and value expressions.
 fn constant_append(stmt: &Stmt) -> Option<(Expr, Expr)> {
-    let Stmt::Expr(Expr::MethodCall(call), Some(_)) = stmt else {
-        return None;
-    };
-    let Expr::Path(receiver) = &*call.receiver else {
-        return None;
-    };
-    if !receiver.path.is_ident(HEADER_MAP) || call.method != "append" || call.args.len() != 2 {
+    let name = appended_name(stmt)?.to_ascii_lowercase();
+    if SET_BY_BUILDER.contains(&name.as_str()) {
         return None;
     }
-    let name = &call.args[0];
-    let Expr::Call(from_static) = name else {
+    let Stmt::Expr(Expr::MethodCall(call), _) = stmt else {
         return None;
     };
-    let literal = match from_static.args.first() {
-        Some(Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(s),
-            ..
-        })) => s.value().to_ascii_lowercase(),
-        _ => return None,
-    };
-    if SET_BY_BUILDER.contains(&literal.as_str()) {
-        return None;
-    }
-    Some((name.clone(), call.args[1].clone()))
+    Some((call.args[0].clone(), call.args[1].clone()))
 }
 
 /// Replaces `.headers(header_map)` in the builder chain `expr` with one `.header(name,
@@ -324,6 +350,7 @@ mod tests {
             done,
             Rewritten {
                 path_segments: 2,
+                version_headers: 1,
                 header_maps: 1,
                 answers: 2
             }
@@ -334,7 +361,11 @@ mod tests {
             "{code}"
         );
         assert!(!flat.contains("header_map"), "{code}");
-        assert!(flat.contains(r#".header(::reqwest::header::HeaderName::from_static("api-version"),::reqwest::header::HeaderValue::from_static(Self::api_version()),).build()?"#), "{code}");
+        assert!(!flat.contains("api-version"), "{code}");
+        assert!(
+            flat.contains(r#"HeaderValue::from_static("application/json"),).build()?"#),
+            "{code}"
+        );
         assert!(
             flat.contains("200u16=>crate::request::answer(response).await"),
             "{code}"
@@ -352,16 +383,36 @@ mod tests {
     }
 
     #[test]
+    fn other_constant_headers_are_set_on_the_builder() {
+        let code = GENERATED.replace(
+            "#[allow(unused_mut)]",
+            "header_map.append(::reqwest::header::HeaderName::from_static(\"x-extra\"), ::reqwest::header::HeaderValue::from_static(\"1\"));\n#[allow(unused_mut)]",
+        );
+        let (out, done) = rewrite(&code).expect("rewrites");
+        assert_eq!((done.version_headers, done.header_maps), (1, 1));
+        let flat = squash(&out);
+        assert!(flat.contains(r#".header(::reqwest::header::HeaderName::from_static("x-extra"),::reqwest::header::HeaderValue::from_static("1"),).build()?"#), "{out}");
+        assert!(
+            !flat.contains("header_map") && !flat.contains("api-version"),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn headers_that_depend_on_arguments_or_that_the_builder_sets_stay_in_the_map() {
         let conditional = GENERATED.replace(
             "#[allow(unused_mut)]",
             "if let Some(v) = name.strip_prefix('x') { header_map.append(\"x-v\", v.parse().unwrap()); }\n#[allow(unused_mut)]",
         );
         let accept = GENERATED.replace("\"api-version\"", "\"Accept\"");
-        for code in [conditional, accept] {
+        for (code, version_headers) in [(conditional, 1), (accept, 0)] {
             let (out, done) = rewrite(&code).expect("rewrites");
-            assert_eq!(done.header_maps, 0);
+            assert_eq!(
+                (done.version_headers, done.header_maps),
+                (version_headers, 0)
+            );
             assert!(squash(&out).contains(".headers(header_map)"), "{out}");
+            assert!(!out.contains("api-version"), "{out}");
         }
     }
 }

@@ -65,10 +65,6 @@ pub(crate) async fn page(
             .map_err(|e| GenError::InvalidRequest(e.to_string()))?;
         let headers = request.headers_mut();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        headers.insert(
-            "api-version",
-            HeaderValue::from_static(crate::generated::Client::api_version()),
-        );
         let response = api
             .exec(request, &info)
             .await
