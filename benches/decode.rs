@@ -34,6 +34,7 @@ use std::time::{Duration, Instant};
 use confluent_flink_sql::__bench::decode_connection_page;
 use confluent_flink_sql::types::ConnectionList;
 
+use confluent_flink_sql::UnknownFields;
 use support::data::{self, FlatList, PresizedConnectionList, RawList, SkipList, StrList};
 use support::keep::KeepList;
 use support::stats::{arg, info, median, micros, target};
@@ -258,12 +259,15 @@ fn check_unknown_fields(page: &[u8], unknown: &[u8]) {
         let keep: KeepList = serde_json::from_slice(body).expect("keep decode");
         let flat: FlatList = serde_json::from_slice(body).expect("flat decode");
         for (k, f) in keep.data.iter().zip(&flat.data) {
-            assert_eq!(k.unknown_fields, f.unknown_fields);
-            assert_eq!(k.metadata.unknown_fields, f.metadata.unknown_fields);
-            assert_eq!(k.spec.unknown_fields, f.spec.unknown_fields);
-            assert_eq!(
-                k.status.as_ref().unwrap().unknown_fields,
-                f.status.as_ref().unwrap().unknown_fields
+            let same = |keep: &UnknownFields, flat: &serde_json::Map<String, serde_json::Value>| {
+                assert_eq!(keep, &UnknownFields::from(flat.clone()));
+            };
+            same(&k.unknown_fields, &f.unknown_fields);
+            same(&k.metadata.unknown_fields, &f.metadata.unknown_fields);
+            same(&k.spec.unknown_fields, &f.spec.unknown_fields);
+            same(
+                &k.status.as_ref().unwrap().unknown_fields,
+                &f.status.as_ref().unwrap().unknown_fields,
             );
             assert_eq!(k.metadata.updated_at, f.metadata.updated_at);
         }

@@ -1,5 +1,5 @@
-//! The hand-written structs of `data.rs` once more, keeping unknown properties in a
-//! `serde_json::Map` as the crate's generated structs do, but without serde's
+//! The hand-written structs of `data.rs` once more, keeping unknown properties in the
+//! crate's `UnknownFields` as its generated structs do, but without serde's
 //! `#[serde(flatten)]`: each struct's `Deserialize` is written out (by
 //! [`keep_unknown!`]) as serde derives it for a struct without `flatten`, with one more
 //! arm that puts a key it does not know, and its value, into the map.
@@ -10,7 +10,8 @@
 //! map through a `FlatMapDeserializer` afterwards, even when there is nothing to keep.
 
 use chrono::{DateTime, Utc};
-use serde_json::{Map, Value};
+use confluent_flink_sql::UnknownFields;
+use serde_json::Value;
 
 /// An unknown key, copied out of line: the known keys' path stays small.
 #[cold]
@@ -39,7 +40,7 @@ macro_rules! keep_unknown {
         $(#[$meta])*
         pub struct $name {
             $( pub $field: $ty, )*
-            pub unknown_fields: Map<String, Value>,
+            pub unknown_fields: UnknownFields,
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
@@ -75,7 +76,7 @@ macro_rules! keep_unknown {
                         mut map: A,
                     ) -> Result<$name, A::Error> {
                         $( let mut $field: Option<$ty> = None; )*
-                        let mut unknown_fields = Map::new();
+                        let mut unknown_fields = UnknownFields::new();
                         while let Some(key) = map.next_key::<Field>()? {
                             match key {
                                 $( Field::$field => {
