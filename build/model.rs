@@ -29,6 +29,9 @@
 //! - **Pages read into a buffer of a page's size.** The item array of a list
 //!   operation's answer (`data`) is read by `crate::list::page_items` into a buffer
 //!   sized for the spec's maximum `page_size`, not grown by doubling as items come.
+//! - **Secrets never in `Debug`.** A struct holding a string map (a statement's
+//!   `properties`) gets a written-out `Debug` that hides the values of secret
+//!   properties (`crate::properties`).
 //! - **No box for an absent member.** typify's `Box<Option<T>>` (an optional member of
 //!   a recursive type) becomes `Option<Box<T>>`.
 //!
@@ -119,6 +122,9 @@ pub fn shape(code: &str, doc: &Value) -> Result<Shaped, String> {
                 }
                 if serde_impls::applies_to(s) {
                     written.extend(serde_impls::write(s)?);
+                }
+                if let Some(debug) = debug_without_secrets(s)? {
+                    written.push(debug);
                 }
             }
             _ => {}
@@ -426,6 +432,48 @@ fn unbox_absent(field: &mut syn::Field) -> Result<(), String> {
         "skip_serializing_if",
         Some("::std::option::Option::is_none"),
     )
+}
+
+/// For a struct with a string map (`HashMap<String, String>`: a statement's
+/// `properties`, a resource's `labels`), a `Debug` in place of the derived one that
+/// shows such a map through `crate::properties::Shown`: the values of secret
+/// properties (`sql.secrets.*`) never appear in `Debug` output, whatever type holds
+/// them. `None` for any other struct (its derive stays).
+fn debug_without_secrets(s: &mut ItemStruct) -> Result<Option<Item>, String> {
+    let is_string_map = |ty: &syn::Type| {
+        outer_is(ty, "HashMap") && {
+            let args = type_args(ty);
+            args.len() == 2 && args.iter().all(|t| outer_is(t, "String"))
+        }
+    };
+    let Fields::Named(named) = &s.fields else {
+        return Ok(None);
+    };
+    if !serde_impls::derives(&s.attrs, "Debug") || !named.named.iter().any(|f| is_string_map(&f.ty))
+    {
+        return Ok(None);
+    }
+    serde_impls::remove_derives(&mut s.attrs, &["Debug"]);
+    let name = &s.ident;
+    let shown = name.to_string();
+    let fields = named.named.iter().map(|f| {
+        let ident = f.ident.as_ref().expect("named fields");
+        let label = syn::ext::IdentExt::unraw(ident).to_string();
+        if is_string_map(&f.ty) {
+            quote!(.field(#label, &crate::properties::Shown(&self.#ident)))
+        } else {
+            quote!(.field(#label, &self.#ident))
+        }
+    });
+    syn::parse2(quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#shown) #(#fields)* .finish()
+            }
+        }
+    })
+    .map(Some)
+    .map_err(|e| format!("struct {name}: Debug: {e}"))
 }
 
 /// `pub fn new(..)` for a request body: its required properties as arguments, every

@@ -392,7 +392,7 @@ fn last_is(path: &syn::Path, which: &str) -> bool {
 }
 
 /// Removes the derives named `which` from every `#[derive(..)]` of `attrs`.
-fn remove_derives(attrs: &mut Vec<Attribute>, which: &[&str]) {
+pub fn remove_derives(attrs: &mut Vec<Attribute>, which: &[&str]) {
     attrs.retain_mut(|a| {
         if !a.path().is_ident("derive") {
             return true;

@@ -43,6 +43,7 @@ mod generated;
 pub mod list;
 pub mod operations;
 mod outcome;
+mod properties;
 #[cfg(test)]
 mod proptests;
 mod redact;

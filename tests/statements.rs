@@ -405,3 +405,34 @@ async fn a_table_of_no_rows_still_has_its_columns() {
         .collect();
     assert_eq!(names, ["table name"]);
 }
+
+/// A statement's `sql.secrets.*` property values never appear in the `Debug` of the
+/// generated types that hold them (the statement, its spec, the create body's spec),
+/// and are still written when the value is serialised (the service needs them).
+#[test]
+fn secret_properties_are_not_in_debug_output_of_the_generated_types() {
+    use confluent_flink_sql::types::Statement;
+    let secret = "sk-canary-0123456789";
+    let statement: Statement = serde_json::from_value(json!({
+        "name": "s1",
+        "spec": {
+            "statement": "SELECT 1",
+            "properties": {"sql.secrets.openai": secret, "sql.current-catalog": "default"}
+        },
+        "status": {"phase": "RUNNING"}
+    }))
+    .unwrap();
+    for shown in [
+        format!("{statement:?}"),
+        format!("{statement:#?}"),
+        format!("{:?}", statement.spec),
+    ] {
+        assert!(!shown.contains(secret), "{shown}");
+        assert!(shown.contains("sql.secrets.openai"), "{shown}");
+        assert!(shown.contains("default"), "{shown}");
+    }
+    let body: confluent_flink_sql::types::CreateSqlv1StatementBodySpec =
+        serde_json::from_value(serde_json::to_value(&statement.spec).unwrap()).unwrap();
+    assert!(!format!("{body:?}").contains(secret));
+    assert!(serde_json::to_string(&statement).unwrap().contains(secret));
+}

@@ -143,7 +143,7 @@ impl std::fmt::Debug for Submit {
             .properties
             .iter()
             .map(|(k, v)| {
-                let shown = if is_secret_property(k) {
+                let shown = if crate::properties::is_secret_property(k) {
                     Value::String("<redacted>".into())
                 } else {
                     v.clone()
@@ -158,12 +158,6 @@ impl std::fmt::Debug for Submit {
             .field("properties", &properties)
             .finish_non_exhaustive()
     }
-}
-
-/// Statement properties that hold secrets (`sql.secrets.*`, which Confluent's
-/// Terraform provider never stores either).
-pub(crate) fn is_secret_property(key: &str) -> bool {
-    key.starts_with("sql.secrets")
 }
 
 impl IntoFuture for Submit {
