@@ -7,36 +7,36 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use progenitor_client::{Error, ResponseValue};
 use serde::de::DeserializeOwned;
 
-/// What a path segment must not hold as it is: the WHATWG URL standard's path
-/// percent-encode set (C0 controls, space, `"`, `#`, `<`, `>`, `?`, `` ` ``, `{`, `}`)
-/// plus `/`, which would start another segment, and `%`, which would start an escape
-/// (non-ASCII is always encoded). The same set progenitor's `encode_path` uses.
-const SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'/')
-    .add(b'%');
+/// What a path segment must not hold as it is, besides controls and non-ASCII: the
+/// WHATWG URL standard's path percent-encode set (space, `"`, `#`, `<`, `>`, `?`,
+/// `` ` ``, `{`, `}`) plus `/`, which would start another segment, and `%`, which
+/// would start an escape. The same set progenitor's `encode_path` uses.
+const SPECIAL: &[u8] = b" \"#<>?`{}/%";
 
-/// The ASCII bytes `SEGMENT` encodes, one bit each (non-ASCII is always encoded).
+/// [`SPECIAL`] and the controls, for `percent_encoding`.
+const SEGMENT: &AsciiSet = &{
+    let mut set = CONTROLS.add(SPECIAL[0]);
+    let mut i = 1;
+    while i < SPECIAL.len() {
+        set = set.add(SPECIAL[i]);
+        i += 1;
+    }
+    set
+};
+
+/// The same set, one bit per ASCII byte: checking a byte is a shift, not a search.
 const ENCODED: u128 = {
     let mut bits = 0u128;
     let mut b = 0;
-    while b < 128 {
-        let special = matches!(
-            b as u8,
-            b' ' | b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'/' | b'%'
-        );
-        if b < 0x20 || b == 0x7F || special {
-            bits |= 1 << b;
-        }
+    while b < 0x20 {
+        bits |= 1 << b;
         b += 1;
+    }
+    bits |= 1 << 0x7F;
+    let mut i = 0;
+    while i < SPECIAL.len() {
+        bits |= 1 << SPECIAL[i];
+        i += 1;
     }
     bits
 };

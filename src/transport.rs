@@ -81,6 +81,9 @@ impl ClientHooks<Transport> for generated::Client {
         _info: &OperationInfo,
     ) -> Result<(), GenError<E>> {
         let Ok(response) = result else { return Ok(()) };
+        if !is_error(response) {
+            return Ok(());
+        }
         let Some(ErrorBody(body)) = response.extensions().get::<ErrorBody>() else {
             return Ok(());
         };
