@@ -39,3 +39,16 @@ mod submit;
 pub use results::ResultsRequest;
 pub use run::{FailedStatement, StatementRun, Wait};
 pub use submit::Submit;
+
+/// A client for the unit tests of this module, pointed at a port nothing listens on.
+#[cfg(test)]
+fn test_client() -> crate::Client {
+    crate::Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .organization_id(uuid::Uuid::nil().to_string())
+        .environment_id("env-1")
+        .credentials(crate::Credentials::basic("k", "s"))
+        .allow_insecure_http(true)
+        .build()
+        .expect("a client")
+}

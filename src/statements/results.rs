@@ -200,14 +200,7 @@ mod tests {
                 "schema": {"columns": [{"name": "x", "type": {"type": "DOUBLE", "nullable": false}}]}}}
         }))
         .expect("null is absent");
-        let client = crate::Client::builder()
-            .base_url("http://127.0.0.1:9")
-            .organization_id(uuid::Uuid::nil().to_string())
-            .environment_id("env-1")
-            .credentials(crate::Credentials::basic("k", "s"))
-            .allow_insecure_http(true)
-            .build()
-            .unwrap();
+        let client = super::super::test_client();
         let run = StatementRun::new(client.statements(), "s".into(), statement);
         assert_eq!(run.upsert_columns(), None);
         assert_eq!(run.is_bounded(), Some(false));

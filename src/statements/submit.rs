@@ -196,14 +196,7 @@ mod tests {
 
     #[test]
     fn secret_properties_are_not_shown() {
-        let client = crate::Client::builder()
-            .base_url("http://127.0.0.1:9")
-            .organization_id(uuid::Uuid::nil().to_string())
-            .environment_id("env-1")
-            .credentials(crate::Credentials::basic("k", "s"))
-            .allow_insecure_http(true)
-            .build()
-            .unwrap();
+        let client = super::super::test_client();
         let submit = client
             .statements()
             .submit("SELECT 1")
