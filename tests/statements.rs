@@ -436,3 +436,40 @@ fn secret_properties_are_not_in_debug_output_of_the_generated_types() {
     assert!(!format!("{body:?}").contains(secret));
     assert!(serde_json::to_string(&statement).unwrap().contains(secret));
 }
+
+/// A page's items are read into a buffer of the spec's largest page (not grown, and
+/// copied, as they come), and a recursive type's absent optional members allocate
+/// nothing (`Option<Box<DataType>>`, not a box holding `None`).
+#[test]
+fn a_page_is_read_into_a_buffer_of_the_largest_page_and_absent_members_are_not_boxed() {
+    use confluent_flink_sql::types::{DataType, StatementList};
+    let most = confluent_flink_sql::limits::LIST_SQLV1_STATEMENTS_PAGE_SIZE_MAXIMUM
+        .expect("the spec sets a maximum page size") as usize;
+    let one =
+        json!({"name": "s", "spec": {"statement": "SELECT 1"}, "status": {"phase": "RUNNING"}});
+    // Read from bytes, as an answer is (which does not say how many items follow).
+    let body = json!({
+        "api_version": "sql/v1", "kind": "StatementList", "metadata": {},
+        "data": [one.clone(), one.clone(), one]
+    });
+    let page: StatementList = serde_json::from_slice(body.to_string().as_bytes()).unwrap();
+    assert_eq!(page.data.len(), 3);
+    assert!(
+        page.data.capacity() >= most,
+        "{} < {most}",
+        page.data.capacity()
+    );
+
+    let array: DataType = serde_json::from_value(json!({
+        "type": "ARRAY", "nullable": true, "element_type": {"type": "INTEGER", "nullable": false}
+    }))
+    .unwrap();
+    let element: Option<&DataType> = array.element_type.as_deref();
+    assert_eq!(element.and_then(|e| e.type_.as_deref()), Some("INTEGER"));
+    assert!(array.key_type.is_none() && array.value_type.is_none());
+    let written = serde_json::to_value(&array).unwrap();
+    assert!(
+        written.get("key_type").is_none(),
+        "absent stays absent: {written}"
+    );
+}
