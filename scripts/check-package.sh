@@ -23,7 +23,12 @@ fail() {
 step() { echo "==> $*"; }
 
 scratch="$(mktemp -d)"
-trap 'rm -rf "$scratch"' EXIT
+read -r version target < <(cargo metadata --format-version 1 --no-deps --locked |
+    python3 -c 'import json, sys; m = json.load(sys.stdin); print(m["packages"][0]["version"], m["target_directory"])')
+# The package is built in target/ (the dependencies are reused), as a copy of the crate.
+# shellcheck source=scripts/lib/copy-crate.sh
+. "$root/scripts/lib/copy-crate.sh"
+trap 'rm -rf "$scratch"; forget_copy_builds "$target"' EXIT
 
 step "1/3 the packaged files are the ones in $expected"
 # A clean checkout is packaged as it is. With uncommitted changes to files of the package
@@ -50,8 +55,6 @@ step "2/3 cargo package --locked (verification: the unpacked package builds alon
 if ! cargo package --locked "${dirty[@]}" 2>&1 | sed 's/^/    /'; then
     fail "cargo package failed (see above)"
 fi
-read -r version target < <(cargo metadata --format-version 1 --no-deps --locked |
-    python3 -c 'import json, sys; m = json.load(sys.stdin); print(m["packages"][0]["version"], m["target_directory"])')
 crate="$target/package/confluent-flink-sql-$version.crate"
 [ -f "$crate" ] || fail "cargo package made no $crate"
 

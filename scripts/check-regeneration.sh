@@ -101,6 +101,7 @@ started=$SECONDS
 step "copying the crate to $copy"
 # shellcheck source=scripts/lib/copy-crate.sh
 . "$root/scripts/lib/copy-crate.sh"
+trap 'forget_copy_builds "$target"' EXIT
 copy_crate "$root" "$copy" || exit 1
 orig="$regen/spec.orig.yaml"
 cp -p "$spec" "$orig"

@@ -93,6 +93,7 @@ rm -rf "$saved"
 restore_figures() {
     rm -rf "$figures"
     if [ -d "$saved" ]; then mv "$saved" "$figures"; fi
+    forget_copy_builds "$target"
 }
 trap restore_figures EXIT
 

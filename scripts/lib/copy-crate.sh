@@ -1,5 +1,6 @@
-# Sourced by scripts/check-regeneration.sh and scripts/check-spec-versions.sh: copies
-# the crate to another directory, for a build against a changed spec.
+# Sourced by scripts/check-regeneration.sh, scripts/check-spec-versions.sh and
+# scripts/check-package.sh: copies the crate to another directory, for a build against
+# a changed spec, and makes the crate's next build its own again.
 #
 #   copy_crate ROOT COPY [SKIP]
 #
@@ -39,4 +40,17 @@ copy_crate() {
         return 1
     }
     spec="${specs[0]}"
+}
+
+#   forget_copy_builds TARGET
+#
+# A copy of the crate built in the crate's target directory TARGET shares the crate's
+# own build directories: cargo hashes a path package by its path relative to its
+# workspace root, the same for the copy and the crate. Afterwards the fingerprints name
+# the copy's files, which no longer change, so a build of the crate after an edit of its
+# build/ or openapi/ would take the copy's build script and generated code as fresh.
+# Forgetting the crate's fingerprints (a few kilobytes; the dependencies keep theirs)
+# makes its next build compile and run its own build script.
+forget_copy_builds() {
+    rm -rf "$1"/*/.fingerprint/confluent-flink-sql-*
 }
