@@ -72,12 +72,17 @@ pub fn module(doc: &Value, code: &str) -> Result<String, String> {
             continue;
         };
         let (meta_ty, meta_optional) = unwrap_option(meta);
-        if !type_name(&meta_ty)
+        let Some(meta_fields) = type_name(&meta_ty)
             .and_then(|n| structs.get(&n))
-            .is_some_and(|f| f.contains_key("next"))
-        {
+            .filter(|f| f.contains_key("next"))
+        else {
             continue;
-        }
+        };
+        let meta = ListMeta {
+            ty: qualify(&meta_ty),
+            optional: meta_optional,
+            total_size: meta_fields.get("total_size").map(unwrap_option),
+        };
         let base = resource_name(&m.id, &prefix);
         let ident = format_ident!("{}List", base);
         let filters_ident = format_ident!("{}ListFilters", base);
@@ -93,8 +98,7 @@ pub fn module(doc: &Value, code: &str) -> Result<String, String> {
             &ident,
             &filters_ident,
             &qualify(&item),
-            &qualify(&meta_ty),
-            meta_optional,
+            &meta,
             optional(data),
             &scope,
             &filters,
@@ -191,6 +195,19 @@ pub fn module(doc: &Value, code: &str) -> Result<String, String> {
     Ok(prettyplease::unparse(&file))
 }
 
+/// A list answer's `metadata`: its type, whether it is optional, and the type of its
+/// `total_size` (and whether that is optional), when it has one.
+struct ListMeta {
+    ty: syn::Type,
+    optional: bool,
+    total_size: Option<(syn::Type, bool)>,
+}
+
+/// The integer types a spec's `integer` can be generated as.
+const INTEGERS: &[&str] = &[
+    "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "isize", "usize",
+];
+
 #[allow(clippy::too_many_arguments)]
 fn listing_code(
     m: &Method,
@@ -199,8 +216,7 @@ fn listing_code(
     ident: &syn::Ident,
     filters_ident: &syn::Ident,
     item: &syn::Type,
-    meta: &syn::Type,
-    meta_optional: bool,
+    meta: &ListMeta,
     data_optional: bool,
     scope: &[syn::Ident],
     filters: &[(syn::Ident, syn::Type, String, String)],
@@ -281,7 +297,22 @@ fn listing_code(
         },
         None => quote!(let _ = page_size;),
     };
-    let meta_read = if meta_optional {
+    // `metadata.total_size` read from its field: an integer of the spec's type, or
+    // (another type) through its JSON; a list without one has no total.
+    let total_read = match &meta.total_size {
+        Some((ty, optional)) if type_name(ty).is_some_and(|n| INTEGERS.contains(&n.as_str())) => {
+            let value = if *optional {
+                quote!(m.total_size?)
+            } else {
+                quote!(m.total_size)
+            };
+            quote!(metadata.and_then(|m| u32::try_from(#value).ok()))
+        }
+        Some(_) => quote!(metadata.and_then(crate::list::total_size_of)),
+        None => quote!(::std::option::Option::None),
+    };
+    let meta_ty = &meta.ty;
+    let meta_read = if meta.optional {
         quote!(list.metadata.as_ref())
     } else {
         quote!(::std::option::Option::Some(&list.metadata))
@@ -381,11 +412,11 @@ fn listing_code(
                         api.#method(#(#args),*)
                     })
                     .await?;
-                    let metadata: ::std::option::Option<&#meta> = #meta_read;
+                    let metadata: ::std::option::Option<&#meta_ty> = #meta_read;
                     let next = metadata
                         .and_then(|m| crate::connections::field::text(&m.next))
                         .map(::std::string::String::from);
-                    let total_size = metadata.and_then(crate::list::total_size_of);
+                    let total_size = #total_read;
                     let items = #data;
                     #name_check
                     ::std::result::Result::Ok(crate::list::RawPage {

@@ -215,20 +215,24 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
                         }
                     }
                 });
-                quote!(map.next_value::<#wrapper>()?.0)
+                cold_err(quote!(map.next_value::<#wrapper>()), quote!(.0))
             }
-            None => quote!(map.next_value::<#ty>()?),
+            None => cold_err(quote!(map.next_value::<#ty>()), quote!()),
         };
         // An optional property written `null` is absent (the service writes an empty
         // `upsert_columns` as `null`): a field with a default takes it.
         let null_is_absent = f.deserialize_with.is_none() && !is_option(ty) && f.absent().is_some();
+        let read_or_null = cold_err(
+            quote!(map.next_value::<::std::option::Option<#ty>>()),
+            quote!(),
+        );
         reads.push(if null_is_absent {
             quote! {
                 __Field::#variant => {
                     if #slot.is_some() {
                         return ::std::result::Result::Err(crate::visit::duplicate(#wire));
                     }
-                    #slot = map.next_value::<::std::option::Option<#ty>>()?;
+                    #slot = #read_or_null;
                 }
             }
         } else {
@@ -243,7 +247,7 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
         });
         let missing = f.absent().unwrap_or_else(|| {
             quote!(
-                return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::missing_field(#wire))
+                return ::std::result::Result::Err(crate::visit::missing(#wire))
             )
         });
         let ident = &f.ident;
@@ -257,24 +261,20 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
     let (unknown_read, unknown_init, unknown_field) = match &plan.unknown {
         Some(u) => (
             quote! {
-                __Field::Unknown(key) => {
-                    let value = map.next_value::<::serde_json::Value>()?;
-                    unknown.insert(key, value);
-                }
+                __Field::Unknown(key) => crate::visit::unknown(&mut map, &mut unknown, key)?,
             },
             quote!(let mut unknown = crate::UnknownFields::new();),
             quote!(#u: unknown,),
         ),
         None => (
             quote! {
-                __Field::Unknown(_) => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                __Field::Unknown(_) => crate::visit::ignore(&mut map)?,
             },
             quote!(),
             quote!(),
         ),
     };
+    let next_key = cold_err(quote!(map.next_key::<__Field>()), quote!());
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -321,7 +321,7 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
                         #(let mut #slots: #slot_types = ::std::option::Option::None;)*
                         #unknown_init
-                        while let ::std::option::Option::Some(key) = map.next_key::<__Field>()? {
+                        while let ::std::option::Option::Some(key) = #next_key {
                             match key {
                                 #(#reads)*
                                 #unknown_read
@@ -332,6 +332,18 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
                 }
                 deserializer.deserialize_map(__Visitor)
             }
+        }
+    }
+}
+
+/// `result` unwrapped (then `then` applied), its error returned through
+/// `crate::visit::failed`: a cold call, so that the compiler lays every error path of a
+/// visitor (the slots read so far dropped) out of the way of the members' reads.
+fn cold_err(result: TokenStream, then: TokenStream) -> TokenStream {
+    quote! {
+        match #result {
+            ::std::result::Result::Ok(v) => v #then,
+            ::std::result::Result::Err(e) => return ::std::result::Result::Err(crate::visit::failed(e)),
         }
     }
 }
