@@ -132,8 +132,12 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
     }
     stats.push_str(&format!("open_enums={}\n", shaped.open_enums.join(",")));
     stats.push_str(&format!(
-        "requests.path_segments={}\nrequests.version_headers={}\nrequests.header_maps={}\nrequests.answers={}\n",
-        rewritten.path_segments, rewritten.version_headers, rewritten.header_maps, rewritten.answers
+        "requests.path_segments={}\nrequests.version_headers={}\nrequests.header_maps={}\nrequests.default_accepts={}\nrequests.answers={}\n",
+        rewritten.path_segments,
+        rewritten.version_headers,
+        rewritten.header_maps,
+        rewritten.default_accepts,
+        rewritten.answers
     ));
     stats.push_str(&format!("keep_unknown={}\n", shaped.keep_unknown.join(",")));
     stats.push_str(&format!(

@@ -41,12 +41,17 @@ const PROGENITOR_VERSION_HEADER: &str = "api-version";
 /// replaces rather than adds.
 const SET_BY_BUILDER: &[&str] = &["accept", "content-type"];
 
+/// The `Accept` value the client sends with every request (its default header,
+/// `crate::request::JSON`): a request's own `Accept` of this value is not set again.
+const DEFAULT_ACCEPT: &str = "application/json";
+
 /// What was rewritten, for `generation-stats.txt`.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Rewritten {
     pub path_segments: usize,
     pub version_headers: usize,
     pub header_maps: usize,
+    pub default_accepts: usize,
     pub answers: usize,
 }
 
@@ -71,6 +76,7 @@ pub fn rewrite(code: &str) -> Result<(String, Rewritten), String> {
             done.path_segments += path_segments(stmts);
             done.version_headers += version_header(stmts);
             done.header_maps += usize::from(header_map(stmts));
+            done.default_accepts += default_accept(stmts);
             done.answers += answers(stmts);
         }
     }
@@ -210,6 +216,45 @@ fn header_map(stmts: &mut Vec<Stmt>) -> bool {
         stmts.remove(i);
     }
     true
+}
+
+/// Removes `.header(ACCEPT, HeaderValue::from_static("application/json"))` from the
+/// builder chains of the method's `let` statements (the client's default headers send
+/// it); how many.
+fn default_accept(stmts: &mut [Stmt]) -> usize {
+    fn is_default_accept(call: &syn::ExprMethodCall) -> bool {
+        let last = |e: &Expr| match e {
+            Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        };
+        call.method == "header"
+            && call.args.len() == 2
+            && last(&call.args[0]).as_deref() == Some("ACCEPT")
+            && matches!(&call.args[1], Expr::Call(c)
+                if last(&c.func).as_deref() == Some("from_static")
+                    && matches!(c.args.first(), Some(Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(v), .. }))
+                        if v.value() == DEFAULT_ACCEPT))
+    }
+    fn strip(expr: &mut Expr) -> usize {
+        match expr {
+            Expr::Try(t) => strip(&mut t.expr),
+            Expr::MethodCall(m) if is_default_accept(m) => {
+                *expr = (*m.receiver).clone();
+                1 + strip(expr)
+            }
+            Expr::MethodCall(m) => strip(&mut m.receiver),
+            _ => 0,
+        }
+    }
+    stmts
+        .iter_mut()
+        .map(|stmt| match stmt {
+            Stmt::Local(syn::Local {
+                init: Some(init), ..
+            }) => strip(&mut init.expr),
+            _ => 0,
+        })
+        .sum()
 }
 
 fn flatten(t: proc_macro2::TokenTree) -> Vec<proc_macro2::TokenTree> {
@@ -352,6 +397,7 @@ mod tests {
                 path_segments: 2,
                 version_headers: 1,
                 header_maps: 1,
+                default_accepts: 1,
                 answers: 2
             }
         );
@@ -363,7 +409,7 @@ mod tests {
         assert!(!flat.contains("header_map"), "{code}");
         assert!(!flat.contains("api-version"), "{code}");
         assert!(
-            flat.contains(r#"HeaderValue::from_static("application/json"),).build()?"#),
+            flat.contains("self.client.get(url).build()?") && !flat.contains("ACCEPT"),
             "{code}"
         );
         assert!(
@@ -391,9 +437,23 @@ mod tests {
         let (out, done) = rewrite(&code).expect("rewrites");
         assert_eq!((done.version_headers, done.header_maps), (1, 1));
         let flat = squash(&out);
-        assert!(flat.contains(r#".header(::reqwest::header::HeaderName::from_static("x-extra"),::reqwest::header::HeaderValue::from_static("1"),).build()?"#), "{out}");
+        assert!(flat.contains(r#".get(url).header(::reqwest::header::HeaderName::from_static("x-extra"),::reqwest::header::HeaderValue::from_static("1"),).build()?"#), "{out}");
         assert!(
             !flat.contains("header_map") && !flat.contains("api-version"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn an_accept_other_than_the_clients_default_stays() {
+        let code = GENERATED.replace(
+            r#"from_static("application/json")).headers"#,
+            r#"from_static("text/plain")).headers"#,
+        );
+        let (out, done) = rewrite(&code).expect("rewrites");
+        assert_eq!(done.default_accepts, 0);
+        assert!(
+            squash(&out).contains(r#".header(::reqwest::header::ACCEPT,::reqwest::header::HeaderValue::from_static("text/plain"),).build()?"#),
             "{out}"
         );
     }

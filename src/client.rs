@@ -386,6 +386,13 @@ impl ClientBuilder {
                 problems.join("; ")
             )));
         }
+        let mut headers = headers;
+        // Every answer the crate reads is JSON: said once here, not by each request
+        // (`build/requests.rs` drops the generated `Accept: application/json`).
+        headers.insert(
+            reqwest::header::ACCEPT,
+            reqwest::header::HeaderValue::from_static(crate::request::JSON),
+        );
         let http = reqwest::Client::builder()
             .default_headers(headers)
             .user_agent(self.user_agent)

@@ -7,6 +7,11 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use progenitor_client::{Error, ResponseValue};
 use serde::de::DeserializeOwned;
 
+/// The media type of every answer the crate reads: the client's default `Accept`
+/// header (`crate::client`), which `build/requests.rs` therefore drops from the
+/// generated requests.
+pub(crate) const JSON: &str = "application/json";
+
 /// What a path segment must not hold as it is, besides controls and non-ASCII: the
 /// WHATWG URL standard's path percent-encode set (space, `"`, `#`, `<`, `>`, `?`,
 /// `` ` ``, `{`, `}`) plus `/`, which would start another segment, and `%`, which

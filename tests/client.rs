@@ -111,6 +111,11 @@ async fn get_create_update_delete_send_what_the_spec_says() {
     assert_eq!(methods, ["GET", "POST", "GET", "PUT", "DELETE"]);
     for r in &reqs {
         assert_eq!(r.header("authorization"), Some("Basic a2V5OnNlY3JldA=="));
+        let accepts: Vec<&str> = (r.headers.iter())
+            .filter(|(k, _)| k.eq_ignore_ascii_case("accept"))
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(accepts, ["application/json"], "{} {}", r.method, r.target);
         assert!(r
             .header("user-agent")
             .unwrap()
