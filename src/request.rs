@@ -29,26 +29,26 @@ const SEGMENT: &AsciiSet = &{
     set
 };
 
-/// The same set, one bit per ASCII byte: checking a byte is a shift, not a search.
-const ENCODED: u128 = {
-    let mut bits = 0u128;
-    let mut b = 0;
-    while b < 0x20 {
-        bits |= 1 << b;
+/// The bytes `SEGMENT` leaves as they are, one entry per byte: checking a byte is one
+/// load, not a search.
+static PLAIN: [bool; 256] = {
+    let mut plain = [false; 256];
+    let mut b = 0x20;
+    while b < 0x7F {
+        plain[b] = true;
         b += 1;
     }
-    bits |= 1 << 0x7F;
     let mut i = 0;
     while i < SPECIAL.len() {
-        bits |= 1 << SPECIAL[i];
+        plain[SPECIAL[i] as usize] = false;
         i += 1;
     }
-    bits
+    plain
 };
 
 /// True when `SEGMENT` leaves the byte as it is.
 fn plain(b: u8) -> bool {
-    b < 128 && ENCODED & (1 << b) == 0
+    PLAIN[usize::from(b)]
 }
 
 /// A path parameter, percent-encoded as it is written into the URL (no `String` of
