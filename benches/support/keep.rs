@@ -1,8 +1,9 @@
 //! The hand-written structs of `data.rs` once more, keeping unknown properties in the
 //! crate's `UnknownFields` as its generated structs do, but without serde's
 //! `#[serde(flatten)]`: each struct's `Deserialize` is written out (by
-//! [`keep_unknown!`]) as serde derives it for a struct without `flatten`, with one more
-//! arm that puts a key it does not know, and its value, into the map.
+//! [`keep_unknown!`]) as `build/serde_impls.rs` writes it: serde's derive for a struct
+//! without `flatten`, with one more arm that puts a key it does not know, and its value,
+//! into the map, and every error path through a cold function.
 //!
 //! Not the crate's code: a measurement of what `build/model.rs` could generate instead
 //! of `flatten` (BENCHMARKS.md, "Unknown properties"). `flatten` makes serde read every
@@ -20,10 +21,53 @@ fn owned(key: &str) -> String {
     key.to_owned()
 }
 
+/// What the generated visitors call off the path of a well-formed answer (the crate's
+/// `visit.rs`), each cold and out of line: the compiler lays the error paths after the
+/// members' reads.
+#[cold]
+#[inline(never)]
+fn failed<E>(e: E) -> E {
+    e
+}
+
+#[cold]
+#[inline(never)]
+fn missing<E: serde::de::Error>(wire: &'static str) -> E {
+    E::missing_field(wire)
+}
+
+#[cold]
+#[inline(never)]
+fn duplicate<E: serde::de::Error>(wire: &'static str) -> E {
+    E::duplicate_field(wire)
+}
+
+#[cold]
+#[inline(never)]
+fn unknown<'de, A: serde::de::MapAccess<'de>>(
+    map: &mut A,
+    unknown: &mut UnknownFields,
+    key: String,
+) -> Result<(), A::Error> {
+    let value: Value = map.next_value()?;
+    unknown.insert(key, value);
+    Ok(())
+}
+
+/// `$result`'s value, its error returned through the cold [`failed`].
+macro_rules! cold_err {
+    ($result:expr) => {
+        match $result {
+            Ok(v) => v,
+            Err(e) => return Err(failed(e)),
+        }
+    };
+}
+
 /// The value of an absent field: `required` is serde's missing-field error.
 macro_rules! absent {
     ($error:ty, $wire:literal, required) => {
-        return Err(<$error as serde::de::Error>::missing_field($wire))
+        return Err(missing::<$error>($wire))
     };
     ($error:ty, $wire:literal, $value:expr) => {
         $value
@@ -77,18 +121,15 @@ macro_rules! keep_unknown {
                     ) -> Result<$name, A::Error> {
                         $( let mut $field: Option<$ty> = None; )*
                         let mut unknown_fields = UnknownFields::new();
-                        while let Some(key) = map.next_key::<Field>()? {
+                        while let Some(key) = cold_err!(map.next_key::<Field>()) {
                             match key {
                                 $( Field::$field => {
                                     if $field.is_some() {
-                                        return Err(<A::Error as serde::de::Error>::duplicate_field($wire));
+                                        return Err(duplicate($wire));
                                     }
-                                    $field = Some(map.next_value()?);
+                                    $field = Some(cold_err!(map.next_value()));
                                 } )*
-                                Field::Other(name) => {
-                                    let value: Value = map.next_value()?;
-                                    unknown_fields.insert(name, value);
-                                }
+                                Field::Other(name) => unknown(&mut map, &mut unknown_fields, name)?,
                             }
                         }
                         Ok($name {
