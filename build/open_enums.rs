@@ -130,7 +130,8 @@ pub fn write(
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                crate::timestamp::with_str(d, |s| ::std::result::Result::Ok(Self::parse(s)))
+                let text = <crate::visit::Text<'de> as ::serde::Deserialize<'de>>::deserialize(d)?;
+                ::std::result::Result::Ok(Self::parse(&text))
             }
         }
 

@@ -1,4 +1,4 @@
-//! Reading the service's date-times and strings without needless work.
+//! Reading the service's date-times without needless work.
 //!
 //! Every generated date-time field is read by [`optional`] or [`required`]
 //! (`build/model.rs` sets `deserialize_with`): the form the service writes
@@ -9,26 +9,25 @@
 //! the time of decoding a page; its RFC 3339 parser still took a twentieth of a
 //! Connections list's time (BENCHMARKS.md).
 
-use std::fmt;
-
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
-use serde::de::Visitor;
+use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
+
+use crate::visit::Text;
 
 /// One date-time, as chrono's `Deserialize` would read it.
 struct Timestamp(DateTime<Utc>);
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        with_str(d, |text| {
-            if let Some(t) = strict_rfc3339(text.as_bytes()) {
-                return Ok(Timestamp(t));
-            }
-            match DateTime::parse_from_rfc3339(text) {
-                Ok(t) => Ok(Timestamp(t.with_timezone(&Utc))),
-                Err(_) => text.parse().map(Timestamp).map_err(|e| e.to_string()),
-            }
-        })
+        let text = Text::deserialize(d)?;
+        if let Some(t) = strict_rfc3339(text.as_bytes()) {
+            return Ok(Timestamp(t));
+        }
+        match DateTime::parse_from_rfc3339(&text) {
+            Ok(t) => Ok(Timestamp(t.with_timezone(&Utc))),
+            Err(_) => text.parse().map(Timestamp).map_err(D::Error::custom),
+        }
     }
 }
 
@@ -119,26 +118,6 @@ pub(crate) fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTim
 #[allow(dead_code)] // used by the generated code when the spec requires a date-time
 pub(crate) fn required<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
     Ok(Timestamp::deserialize(d)?.0)
-}
-
-/// Reads a string and gives it to `read`, without copying it when the JSON holds it
-/// unescaped (serde's `Cow<str>` always copies).
-pub(crate) fn with_str<'de, D, T, F>(d: D, read: F) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    F: FnOnce(&str) -> Result<T, String>,
-{
-    struct Text<F>(F);
-    impl<'de, T, F: FnOnce(&str) -> Result<T, String>> Visitor<'de> for Text<F> {
-        type Value = T;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
-            (self.0)(v).map_err(E::custom)
-        }
-    }
-    d.deserialize_str(Text(read))
 }
 
 #[cfg(test)]
