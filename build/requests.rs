@@ -72,8 +72,9 @@ pub fn rewrite(code: &str) -> Result<(String, Rewritten), String> {
             if f.sig.asyncness.is_none() {
                 continue;
             }
+            let verbatim = url_safe_params(&f.sig);
             let stmts = &mut f.block.stmts;
-            done.path_segments += path_segments(stmts);
+            done.path_segments += path_segments(stmts, &verbatim);
             done.version_headers += version_header(stmts);
             done.header_maps += usize::from(header_map(stmts));
             done.default_accepts += default_accept(stmts);
@@ -83,9 +84,38 @@ pub fn rewrite(code: &str) -> Result<(String, Rewritten), String> {
     Ok((prettyplease::unparse(&file), done))
 }
 
+/// The parameters of `sig` whose text never needs percent-encoding in a path: a
+/// `Uuid` (hex digits and hyphens) or an integer.
+fn url_safe_params(sig: &syn::Signature) -> Vec<syn::Ident> {
+    fn url_safe(ty: &syn::Type) -> bool {
+        match ty {
+            syn::Type::Reference(r) => url_safe(&r.elem),
+            syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| {
+                s.arguments.is_empty()
+                    && matches!(
+                        s.ident.to_string().as_str(),
+                        "Uuid" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64"
+                    )
+            }),
+            _ => false,
+        }
+    }
+    sig.inputs
+        .iter()
+        .filter_map(|arg| match arg {
+            syn::FnArg::Typed(t) if url_safe(&t.ty) => match &*t.pat {
+                syn::Pat::Ident(i) => Some(i.ident.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
 /// `format!(.., encode_path(&x.to_string()), ..)` -> `format!(.., crate::request::Segment(&x), ..)`
-/// in the method's `let` statements; how many arguments were rewritten.
-fn path_segments(stmts: &mut [Stmt]) -> usize {
+/// in the method's `let` statements, or `format!(.., x, ..)` when `x` is one of
+/// `verbatim` (its text needs no encoding); how many arguments were rewritten.
+fn path_segments(stmts: &mut [Stmt], verbatim: &[syn::Ident]) -> usize {
     let mut count = 0;
     for stmt in stmts {
         let Stmt::Local(local) = stmt else { continue };
@@ -107,7 +137,13 @@ fn path_segments(stmts: &mut [Stmt]) -> usize {
         let mut changed = 0;
         for arg in args.iter_mut() {
             if let Some(value) = encoded_to_string(arg) {
-                *arg = syn::parse_quote!(crate::request::Segment(&#value));
+                let plain = matches!(&value, Expr::Path(p)
+                    if verbatim.iter().any(|v| p.path.is_ident(v)));
+                *arg = if plain {
+                    value
+                } else {
+                    syn::parse_quote!(crate::request::Segment(&#value))
+                };
                 changed += 1;
             }
         }
@@ -402,8 +438,9 @@ mod tests {
             }
         );
         let flat = squash(&code);
+        // A Uuid is written as it is (hex digits and hyphens); a string is encoded.
         assert!(
-            flat.contains("crate::request::Segment(&org),crate::request::Segment(&name)"),
+            flat.contains("self.baseurl,org,crate::request::Segment(&name)"),
             "{code}"
         );
         assert!(!flat.contains("header_map"), "{code}");
