@@ -261,25 +261,31 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
     let (unknown_read, unknown_init, unknown_field) = match &plan.unknown {
         Some(u) => (
             quote! {
-                __Field::Unknown(key) => crate::visit::unknown(&mut map, &mut unknown, key)?,
+                __Field::Unknown => crate::visit::unknown(&mut map, &mut unknown, __name.take())?,
             },
             quote!(let mut unknown = crate::UnknownFields::new();),
             quote!(#u: unknown,),
         ),
         None => (
             quote! {
-                __Field::Unknown(_) => crate::visit::ignore(&mut map)?,
+                __Field::Unknown => crate::visit::ignore(&mut map)?,
             },
             quote!(),
             quote!(),
         ),
     };
-    let next_key = cold_err(quote!(map.next_key::<__Field>()), quote!());
+    let next_key = cold_err(
+        quote!(map.next_key_seed(__FieldSeed(&mut __name))),
+        quote!(),
+    );
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 #[allow(non_camel_case_types)]
-                enum __Field { #(#variants,)* Unknown(::std::string::String) }
+                // A member's key: one byte. An unknown member's name is written aside
+                // (into the visitor's `__name`), so that the declared members' keys
+                // are not carried as a `String`-sized value.
+                enum __Field { #(#variants,)* Unknown }
                 /// An unknown member's name, copied out of line: the declared
                 /// members' path stays small.
                 #[cold]
@@ -287,8 +293,8 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
                 fn __owned(name: &str) -> ::std::string::String {
                     ::std::borrow::ToOwned::to_owned(name)
                 }
-                struct __FieldVisitor;
-                impl<'de> ::serde::de::Visitor<'de> for __FieldVisitor {
+                struct __FieldVisitor<'a>(&'a mut ::std::option::Option<::std::string::String>);
+                impl<'de> ::serde::de::Visitor<'de> for __FieldVisitor<'_> {
                     type Value = __Field;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str("a member name")
@@ -296,19 +302,27 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
                     fn visit_str<E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<__Field, E> {
                         ::std::result::Result::Ok(match v {
                             #(#wires => __Field::#variants,)*
-                            other => __Field::Unknown(__owned(other)),
+                            other => {
+                                *self.0 = ::std::option::Option::Some(__owned(other));
+                                __Field::Unknown
+                            }
                         })
                     }
                     fn visit_string<E: ::serde::de::Error>(self, v: ::std::string::String) -> ::std::result::Result<__Field, E> {
                         ::std::result::Result::Ok(match v.as_str() {
                             #(#wires => __Field::#variants,)*
-                            _ => __Field::Unknown(v),
+                            _ => {
+                                *self.0 = ::std::option::Option::Some(v);
+                                __Field::Unknown
+                            }
                         })
                     }
                 }
-                impl<'de> ::serde::Deserialize<'de> for __Field {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                        d.deserialize_identifier(__FieldVisitor)
+                struct __FieldSeed<'a>(&'a mut ::std::option::Option<::std::string::String>);
+                impl<'de> ::serde::de::DeserializeSeed<'de> for __FieldSeed<'_> {
+                    type Value = __Field;
+                    fn deserialize<D: ::serde::Deserializer<'de>>(self, d: D) -> ::std::result::Result<__Field, D::Error> {
+                        d.deserialize_identifier(__FieldVisitor(self.0))
                     }
                 }
                 #(#wrappers)*
@@ -321,6 +335,7 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
                         #(let mut #slots: #slot_types = ::std::option::Option::None;)*
                         #unknown_init
+                        let mut __name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                         while let ::std::option::Option::Some(key) = #next_key {
                             match key {
                                 #(#reads)*

@@ -30,16 +30,17 @@ pub(crate) fn failed<E>(e: E) -> E {
     e
 }
 
-/// A member the type does not declare, kept with its value.
+/// A member the type does not declare, kept with its value under `key`, the name its
+/// key visitor wrote aside (always there: an unknown key's visitor writes it).
 #[cold]
 #[inline(never)]
 pub(crate) fn unknown<'de, A: MapAccess<'de>>(
     map: &mut A,
     unknown: &mut crate::UnknownFields,
-    key: String,
+    key: Option<String>,
 ) -> Result<(), A::Error> {
     let value = map.next_value::<serde_json::Value>()?;
-    unknown.insert(key, value);
+    unknown.insert(key.unwrap_or_default(), value);
     Ok(())
 }
 

@@ -47,10 +47,10 @@ fn duplicate<E: serde::de::Error>(wire: &'static str) -> E {
 fn unknown<'de, A: serde::de::MapAccess<'de>>(
     map: &mut A,
     unknown: &mut UnknownFields,
-    key: String,
+    key: Option<String>,
 ) -> Result<(), A::Error> {
     let value: Value = map.next_value()?;
-    unknown.insert(key, value);
+    unknown.insert(key.unwrap_or_default(), value);
     Ok(())
 }
 
@@ -89,10 +89,11 @@ macro_rules! keep_unknown {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                // One byte; an unknown member's name is written aside.
                 #[allow(non_camel_case_types)]
-                enum Field { $( $field, )* Other(String) }
-                struct FieldVisitor;
-                impl<'de> serde::de::Visitor<'de> for FieldVisitor {
+                enum Field { $( $field, )* Other }
+                struct FieldVisitor<'a>(&'a mut Option<String>);
+                impl<'de> serde::de::Visitor<'de> for FieldVisitor<'_> {
                     type Value = Field;
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str("a field name")
@@ -100,13 +101,18 @@ macro_rules! keep_unknown {
                     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Field, E> {
                         Ok(match v {
                             $( $wire => Field::$field, )*
-                            other => Field::Other(owned(other)),
+                            other => {
+                                *self.0 = Some(owned(other));
+                                Field::Other
+                            }
                         })
                     }
                 }
-                impl<'de> serde::Deserialize<'de> for Field {
-                    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                        d.deserialize_identifier(FieldVisitor)
+                struct FieldSeed<'a>(&'a mut Option<String>);
+                impl<'de> serde::de::DeserializeSeed<'de> for FieldSeed<'_> {
+                    type Value = Field;
+                    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Field, D::Error> {
+                        d.deserialize_identifier(FieldVisitor(self.0))
                     }
                 }
                 struct StructVisitor;
@@ -121,7 +127,8 @@ macro_rules! keep_unknown {
                     ) -> Result<$name, A::Error> {
                         $( let mut $field: Option<$ty> = None; )*
                         let mut unknown_fields = UnknownFields::new();
-                        while let Some(key) = cold_err!(map.next_key::<Field>()) {
+                        let mut name: Option<String> = None;
+                        while let Some(key) = cold_err!(map.next_key_seed(FieldSeed(&mut name))) {
                             match key {
                                 $( Field::$field => {
                                     if $field.is_some() {
@@ -129,7 +136,7 @@ macro_rules! keep_unknown {
                                     }
                                     $field = Some(cold_err!(map.next_value()));
                                 } )*
-                                Field::Other(name) => unknown(&mut map, &mut unknown_fields, name)?,
+                                Field::Other => unknown(&mut map, &mut unknown_fields, name.take())?,
                             }
                         }
                         Ok($name {
