@@ -12,6 +12,16 @@
 //! then the unknown ones (never one that has a declared member's name, so no key is
 //! written twice).
 //!
+//! How they are laid out is measured (BENCHMARKS.md, issue 17): the visitor's loop and
+//! its key read are inlined into the deserializer's `deserialize_map` (`#[inline(always)]`),
+//! and a key borrowed from the JSON (every name without an escape) is matched there, so
+//! that one switch on the name's text goes straight to the member's read, as in
+//! serde's derive once inlined. A name that had to be copied out of its escapes, or
+//! arrives owned, is matched out of line (`#[cold]`): the code of every visitor holds
+//! one copy of its name match. Against serde's derive of the same structs without the
+//! unknown-property map, reading a page of connections this way costs +0.5%
+//! instructions (+1.9% with the key read out of line) and no more time.
+//!
 //! The impls follow the serde attributes the generator and `build/model.rs` put on the
 //! fields (`rename`, `default`, `skip_serializing_if`, `skip_serializing`,
 //! `deserialize_with`, `flatten` on the unknown-property map); the attributes stay on
@@ -299,6 +309,18 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str("a member name")
                     }
+                    #[inline(always)]
+                    fn visit_borrowed_str<E: ::serde::de::Error>(self, v: &'de str) -> ::std::result::Result<__Field, E> {
+                        ::std::result::Result::Ok(match v {
+                            #(#wires => __Field::#variants,)*
+                            other => {
+                                *self.0 = ::std::option::Option::Some(__owned(other));
+                                __Field::Unknown
+                            }
+                        })
+                    }
+                    #[cold]
+                    #[inline(never)]
                     fn visit_str<E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<__Field, E> {
                         ::std::result::Result::Ok(match v {
                             #(#wires => __Field::#variants,)*
@@ -321,6 +343,7 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
                 struct __FieldSeed<'a>(&'a mut ::std::option::Option<::std::string::String>);
                 impl<'de> ::serde::de::DeserializeSeed<'de> for __FieldSeed<'_> {
                     type Value = __Field;
+                    #[inline(always)]
                     fn deserialize<D: ::serde::Deserializer<'de>>(self, d: D) -> ::std::result::Result<__Field, D::Error> {
                         d.deserialize_identifier(__FieldVisitor(self.0))
                     }
@@ -332,6 +355,7 @@ fn deserialize_impl(plan: &StructPlan) -> TokenStream {
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(#expecting)
                     }
+                    #[inline(always)]
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
                         #(let mut #slots: #slot_types = ::std::option::Option::None;)*
                         #unknown_init

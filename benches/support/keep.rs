@@ -3,7 +3,9 @@
 //! `#[serde(flatten)]`: each struct's `Deserialize` is written out (by
 //! [`keep_unknown!`]) as `build/serde_impls.rs` writes it: serde's derive for a struct
 //! without `flatten`, with one more arm that puts a key it does not know, and its value,
-//! into the map, and every error path through a cold function.
+//! into the map, every error path through a cold function, the loop and its key read
+//! inlined into the deserializer, a borrowed key matched there and any other out of
+//! line.
 //!
 //! Not the crate's code: a measurement of what `build/model.rs` could generate instead
 //! of `flatten` (BENCHMARKS.md, "Unknown properties"). `flatten` makes serde read every
@@ -98,6 +100,18 @@ macro_rules! keep_unknown {
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str("a field name")
                     }
+                    #[inline(always)]
+                    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Field, E> {
+                        Ok(match v {
+                            $( $wire => Field::$field, )*
+                            other => {
+                                *self.0 = Some(owned(other));
+                                Field::Other
+                            }
+                        })
+                    }
+                    #[cold]
+                    #[inline(never)]
                     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Field, E> {
                         Ok(match v {
                             $( $wire => Field::$field, )*
@@ -111,6 +125,7 @@ macro_rules! keep_unknown {
                 struct FieldSeed<'a>(&'a mut Option<String>);
                 impl<'de> serde::de::DeserializeSeed<'de> for FieldSeed<'_> {
                     type Value = Field;
+                    #[inline(always)]
                     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Field, D::Error> {
                         d.deserialize_identifier(FieldVisitor(self.0))
                     }
@@ -121,6 +136,7 @@ macro_rules! keep_unknown {
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(concat!("struct ", stringify!($name)))
                     }
+                    #[inline(always)]
                     fn visit_map<A: serde::de::MapAccess<'de>>(
                         self,
                         mut map: A,

@@ -846,6 +846,47 @@ fn a_list_with_unknown_values_and_fields_deserialises() {
     assert!(c.auth_data().is_some());
 }
 
+/// A member's name reaches a generated visitor borrowed from the JSON (the common case,
+/// read inline), copied out of escapes (read out of line), or owned (from a `Value`):
+/// each way reads the same members and keeps the same unknown ones, by their unescaped
+/// names.
+#[test]
+fn member_names_read_the_same_plain_escaped_and_owned() {
+    let plain = r#"{"name": "c", "spec": {"connection_type": "OPENAI", "endpoint": "https://e.test"},
+        "status": {"phase": "FAILED", "detail": "d"}, "added": {"x": 1}}"#;
+    // Every name with an escape: `\u0061` is `a`, `\u00e9` is `é`.
+    let escaped = r#"{"n\u0061me": "c", "sp\u0065c": {"connection_typ\u0065": "OPENAI", "\u0065ndpoint": "https://e.test"},
+        "st\u0061tus": {"ph\u0061se": "FAILED", "det\u0061il": "d"}, "\u0061dded": {"x": 1}, "caf\u00e9": 2}"#;
+    let from_plain: Connection = serde_json::from_str(plain).expect("plain names");
+    let from_escaped: Connection = serde_json::from_str(escaped).expect("escaped names");
+    let json = |c: &Connection| serde_json::to_value(c).expect("serialises");
+    for c in [&from_plain, &from_escaped] {
+        // As written back: which members are optional and which enum values are
+        // named is the spec's business.
+        let written = json(c);
+        assert_eq!(written["name"], "c");
+        assert_eq!(written["spec"]["endpoint"], "https://e.test");
+        assert_eq!(written["spec"]["connection_type"], "OPENAI");
+        assert_eq!(written["status"], json!({"phase": "FAILED", "detail": "d"}));
+        assert_eq!(c.unknown_fields["added"], json!({"x": 1}));
+    }
+    assert_eq!(from_plain.unknown_fields.len(), 1);
+    assert_eq!(from_escaped.unknown_fields.len(), 2);
+    assert_eq!(from_escaped.unknown_fields["café"], 2);
+    // Owned names (a `Value`) and names borrowed from one.
+    let value: Value = serde_json::from_str(escaped).expect("json");
+    let from_ref =
+        <Connection as serde::Deserialize>::deserialize(&value).expect("borrowed from a Value");
+    let from_value: Connection = serde_json::from_value(value).expect("owned by a Value");
+    assert_eq!(json(&from_ref), json(&from_escaped));
+    assert_eq!(json(&from_value), json(&from_escaped));
+    assert_eq!(json(&from_escaped)["café"], 2);
+    // A member twice is an error whichever way its name was written.
+    let twice = r#"{"name": "c", "n\u0061me": "d", "spec": {"connection_type": "OPENAI", "endpoint": "e"}}"#;
+    let err = serde_json::from_str::<Connection>(twice).expect_err("a duplicate member");
+    assert!(err.to_string().contains("duplicate field `name`"), "{err}");
+}
+
 #[test]
 fn an_error_body_with_unknown_fields_deserialises() {
     let failure = json!({"errors": [{"status": "409", "error_code": 7, "source": {"pointer": "/spec", "added": 1}}], "added": 2});
