@@ -108,11 +108,14 @@ async fn sixty_four_tasks_sharing_one_client_under_throttling() {
                 && running.load(Ordering::SeqCst) >= TASKS / 4
                 && queued < 600
             {
-                if server.pending_faults() < 8 {
-                    server.inject(Fault::rate_limited(0), 3);
+                // Topped up every 2 ms: enough at a time that a fast client still
+                // meets well over a hundred faults before the tasks thin out.
+                if server.pending_faults() < 16 {
+                    server.inject(Fault::rate_limited(0), 6);
                     server.inject_for(others[round % 4], Fault::Status(503), 1);
-                    queued += 4;
-                    round += 1;
+                    server.inject_for(others[(round + 1) % 4], Fault::Status(503), 1);
+                    queued += 8;
+                    round += 2;
                 }
                 tokio::time::sleep(Duration::from_millis(2)).await;
             }
