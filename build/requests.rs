@@ -84,6 +84,12 @@ pub fn rewrite(code: &str) -> Result<(String, Rewritten), String> {
     Ok((prettyplease::unparse(&file), done))
 }
 
+/// The Rust types a spec's `integer` can be generated as (here, and for a list's
+/// `total_size` in `build/resources.rs`).
+pub const INTEGERS: &[&str] = &[
+    "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "isize", "usize",
+];
+
 /// The parameters of `sig` whose text never needs percent-encoding in a path: a
 /// `Uuid` (hex digits and hyphens) or an integer.
 fn url_safe_params(sig: &syn::Signature) -> Vec<syn::Ident> {
@@ -91,11 +97,8 @@ fn url_safe_params(sig: &syn::Signature) -> Vec<syn::Ident> {
         match ty {
             syn::Type::Reference(r) => url_safe(&r.elem),
             syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| {
-                s.arguments.is_empty()
-                    && matches!(
-                        s.ident.to_string().as_str(),
-                        "Uuid" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64"
-                    )
+                let name = s.ident.to_string();
+                s.arguments.is_empty() && (name == "Uuid" || INTEGERS.contains(&name.as_str()))
             }),
             _ => false,
         }

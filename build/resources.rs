@@ -23,6 +23,8 @@ use quote::{format_ident, quote, ToTokens};
 use serde_json::Value;
 use syn::{FnArg, Item, Pat};
 
+use crate::requests::INTEGERS;
+
 /// `Client` accessors the hand-written layer has: not generated.
 pub const HAND_WRITTEN: &[&str] = &["connections"];
 
@@ -202,11 +204,6 @@ struct ListMeta {
     optional: bool,
     total_size: Option<(syn::Type, bool)>,
 }
-
-/// The integer types a spec's `integer` can be generated as.
-const INTEGERS: &[&str] = &[
-    "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "isize", "usize",
-];
 
 #[allow(clippy::too_many_arguments)]
 fn listing_code(
