@@ -81,10 +81,10 @@ fn strict_rfc3339(b: &[u8]) -> Option<DateTime<Utc>> {
             nanos = nanos * 10 + u32::from(d - b'0');
             i += 1;
         }
-        nanos *= SCALE[i - start];
-        if nanos == 0 && i == start {
+        if i == start {
             return None; // no digit: chrono's to judge
         }
+        nanos *= SCALE[i - start];
     }
     let time = NaiveTime::from_hms_nano_opt(two(11), two(14), two(17), nanos)?;
     let local = date.and_time(time);
