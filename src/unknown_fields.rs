@@ -3,9 +3,11 @@
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::ops::{Deref, DerefMut};
+use std::sync::LazyLock;
 
 use serde::de::{Deserialize, Deserializer};
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde::ser::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 /// The properties the service sent that this version of the spec does not declare,
@@ -16,10 +18,10 @@ use serde_json::{Map, Value};
 /// allocates nothing while it is empty, which is almost always: a list of a thousand
 /// resources costs nothing for the maps that no object fills.
 ///
-/// It reads like a `serde_json::Map`: look members up with [`get`](Self::get) or by
-/// index (a member it does not hold reads as `null`, as indexing a
-/// [`serde_json::Value`] does), walk them with [`iter`](Self::iter), add with
-/// [`insert`](Self::insert).
+/// It is a `serde_json::Map` to read and change (it dereferences to one: `get`, `len`,
+/// `iter`, `insert`, `remove`, ...; a change allocates the map if there is none yet),
+/// except that indexing it with a member it does not hold reads `null`, as indexing a
+/// [`serde_json::Value`] does.
 ///
 /// ```
 /// use confluent_flink_sql::types::Connection;
@@ -38,60 +40,13 @@ use serde_json::{Map, Value};
 #[derive(Clone, Default)]
 pub struct UnknownFields(Option<Box<Map<String, Value>>>);
 
+/// What an `UnknownFields` without a map reads as.
+static EMPTY: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
+
 impl UnknownFields {
     /// No members; allocates nothing.
     pub const fn new() -> Self {
         UnknownFields(None)
-    }
-
-    /// True when it holds no member.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// How many members it holds.
-    pub fn len(&self) -> usize {
-        self.0.as_ref().map_or(0, |m| m.len())
-    }
-
-    /// The member `key`, if it holds one.
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.0.as_ref()?.get(key)
-    }
-
-    /// The member `key`, to change it in place.
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.0.as_mut()?.get_mut(key)
-    }
-
-    /// True when it holds the member `key`.
-    pub fn contains_key(&self, key: &str) -> bool {
-        self.get(key).is_some()
-    }
-
-    /// Adds or replaces the member `key`; the value it replaced, if any.
-    pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
-        self.map_mut().insert(key, value)
-    }
-
-    /// Takes the member `key` out.
-    pub fn remove(&mut self, key: &str) -> Option<Value> {
-        self.0.as_mut()?.remove(key)
-    }
-
-    /// The members, in their order.
-    pub fn iter(&self) -> Iter<'_> {
-        Iter(self.0.as_ref().map(|m| m.iter()))
-    }
-
-    /// The members as a map, `None` when there are none.
-    pub fn as_map(&self) -> Option<&Map<String, Value>> {
-        self.0.as_deref().filter(|m| !m.is_empty())
-    }
-
-    /// The members as a map, to change them (allocates it when there are none yet).
-    pub fn map_mut(&mut self) -> &mut Map<String, Value> {
-        self.0.get_or_insert_with(Box::default)
     }
 
     /// The members as a map.
@@ -100,27 +55,26 @@ impl UnknownFields {
     }
 }
 
-/// The members of an [`UnknownFields`], in their order ([`UnknownFields::iter`]).
-#[derive(Debug, Clone)]
-pub struct Iter<'a>(Option<serde_json::map::Iter<'a>>);
+impl Deref for UnknownFields {
+    type Target = Map<String, Value>;
 
-impl<'a> Iterator for Iter<'a> {
-    type Item = (&'a String, &'a Value);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        self.0.as_mut()?.next()
+    fn deref(&self) -> &Map<String, Value> {
+        self.0.as_deref().unwrap_or(&EMPTY)
     }
+}
 
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.0.as_ref().map_or((0, Some(0)), |i| i.size_hint())
+/// Allocates the map if there is none yet.
+impl DerefMut for UnknownFields {
+    fn deref_mut(&mut self) -> &mut Map<String, Value> {
+        self.0.get_or_insert_with(Box::default)
     }
 }
 
 impl<'a> IntoIterator for &'a UnknownFields {
     type Item = (&'a String, &'a Value);
-    type IntoIter = Iter<'a>;
+    type IntoIter = serde_json::map::Iter<'a>;
 
-    fn into_iter(self) -> Iter<'a> {
+    fn into_iter(self) -> Self::IntoIter {
         self.iter()
     }
 }
@@ -140,22 +94,9 @@ impl FromIterator<(String, Value)> for UnknownFields {
     }
 }
 
-impl Extend<(String, Value)> for UnknownFields {
-    fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, iter: I) {
-        let mut iter = iter.into_iter().peekable();
-        if iter.peek().is_some() {
-            self.map_mut().extend(iter);
-        }
-    }
-}
-
 impl From<Map<String, Value>> for UnknownFields {
     fn from(map: Map<String, Value>) -> Self {
-        if map.is_empty() {
-            UnknownFields(None)
-        } else {
-            UnknownFields(Some(Box::new(map)))
-        }
+        UnknownFields((!map.is_empty()).then(|| Box::new(map)))
     }
 }
 
@@ -170,18 +111,14 @@ impl std::ops::Index<&str> for UnknownFields {
     type Output = Value;
 
     fn index(&self, key: &str) -> &Value {
-        static NULL: Value = Value::Null;
-        self.get(key).unwrap_or(&NULL)
+        self.get(key).unwrap_or(&Value::Null)
     }
 }
 
 /// Equal when they hold the same members (empty, whether or not a map was ever made).
 impl PartialEq for UnknownFields {
     fn eq(&self, other: &Self) -> bool {
-        match (self.as_map(), other.as_map()) {
-            (Some(a), Some(b)) => a == b,
-            (a, b) => a.is_none() && b.is_none(),
-        }
+        **self == **other
     }
 }
 
@@ -189,27 +126,20 @@ impl Eq for UnknownFields {}
 
 impl Hash for UnknownFields {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        match self.as_map() {
-            Some(map) => map.hash(state),
-            None => Map::new().hash(state),
-        }
+        (**self).hash(state)
     }
 }
 
 impl fmt::Debug for UnknownFields {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
+        (**self).fmt(f)
     }
 }
 
 /// Written as a JSON object of its members.
 impl Serialize for UnknownFields {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.len()))?;
-        for (key, value) in self {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        (**self).serialize(serializer)
     }
 }
 
@@ -248,10 +178,11 @@ mod tests {
             std::mem::size_of::<usize>()
         );
         let mut u = UnknownFields::new();
-        assert!(u.is_empty() && u.as_map().is_none() && u.iter().next().is_none());
+        assert!(u.is_empty() && u.iter().next().is_none() && u.get("x").is_none());
+        assert_eq!(u["x"], Value::Null);
+        assert!(u.0.is_none(), "reading made a map");
         assert_eq!(u.remove("x"), None);
-        u.extend(std::iter::empty());
-        assert!(u.0.is_none(), "extending with nothing made a map");
+        assert_eq!(u, UnknownFields::new(), "a map made empty is still empty");
     }
 
     #[test]
