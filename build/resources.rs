@@ -539,7 +539,7 @@ fn resource_code(
                 #op
                 let (api, organization_id, environment_id) = self.client.parts();
                 let what = || format!("{} `{}`", #what, shown);
-                crate::resource::answer(&self.client, OPERATION, &what, || #c).await
+                crate::resource::answer(&self.client, OPERATION, &what, None, || #c).await
             }
         });
     }
@@ -575,12 +575,12 @@ fn resource_code(
                 let answer = qualify(answer);
                 (
                     quote!(#answer),
-                    quote!(crate::resource::answer(&self.client, OPERATION, &what, || #c).await),
+                    quote!(crate::resource::answer(&self.client, OPERATION, &what, None, || #c).await),
                 )
             }
             None => (
                 quote!(()),
-                quote!(crate::resource::done(&self.client, OPERATION, &what, || #c).await),
+                quote!(crate::resource::done(&self.client, OPERATION, &what, None, || #c).await),
             ),
         };
         methods.push(quote! {

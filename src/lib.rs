@@ -33,6 +33,7 @@ mod client;
 pub mod connections;
 mod endpoint;
 mod error;
+mod forward;
 #[cfg(feature = "fake")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;

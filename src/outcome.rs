@@ -212,6 +212,12 @@ impl std::fmt::Display for DecodeFailure {
 
 impl std::error::Error for DecodeFailure {}
 
+/// The answer's `X-Request-Id`, to quote to Confluent support.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    let id = headers.get("x-request-id")?.to_str().ok()?;
+    Some(id.to_owned())
+}
+
 /// `reason`, when given, says why the answer failed the call (a redirect not followed).
 fn api_error(
     what: &str,
@@ -220,10 +226,7 @@ fn api_error(
     earlier_unknown: bool,
     reason: Option<String>,
 ) -> Error {
-    let request_id = headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(String::from);
+    let request_id = request_id(headers);
     let mut message = format!("{what} failed");
     if let Some(reason) = reason {
         message.push_str(": ");

@@ -10,18 +10,21 @@ use serde::de::DeserializeOwned;
 
 use crate::client::Client;
 use crate::generated::types::Failure;
-use crate::outcome;
+use crate::outcome::{self, request_id};
+use crate::redact::Secrets;
 use crate::transport::{Failed, Operation};
 use crate::Error;
 
 type Attempt<T> = Result<ResponseValue<T>, GenError<Failure>>;
 
 /// Runs `attempt` as operation `op` and gives the answer's body. A 2xx answer the spec
-/// does not declare for the operation (a 200 for a 201) is read as the body too.
+/// does not declare for the operation (a 200 for a 201) is read as the body too. No
+/// error shows the client's credentials nor `sent`, the secrets the call carries.
 pub(crate) async fn answer<T, F, Fut>(
     client: &Client,
     op: Operation,
     what: &(dyn Fn() -> String + Sync),
+    sent: Option<Secrets>,
     attempt: F,
 ) -> Result<T, Error>
 where
@@ -35,18 +38,14 @@ where
             error: GenError::UnexpectedResponse(r),
             ..
         }) if r.status().is_success() => {
-            let request_id = r
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .map(String::from);
+            let request_id = request_id(r.headers());
             let body = r.bytes().await.unwrap_or_default();
             serde_json::from_slice(&body).map_err(|e| {
                 let e = outcome::undecodable(&what(), &e, &body).with_request_id(request_id);
-                outcome::scrubbed(client, e, None)
+                outcome::scrubbed(client, e, sent)
             })
         }
-        Err(failed) => Err(Box::pin(outcome::failed(client, failed, what, None)).await),
+        Err(failed) => Err(Box::pin(outcome::failed(client, failed, what, sent)).await),
     }
 }
 
@@ -64,11 +63,7 @@ where
 {
     match client.transport().run(op, attempt).await {
         Ok(answer) => {
-            let request_id = answer
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .map(String::from);
+            let request_id = request_id(answer.headers());
             Ok((answer.into_inner(), request_id))
         }
         Err(failed) => Err(Box::pin(outcome::failed(client, failed, what, None)).await),
@@ -76,11 +71,12 @@ where
 }
 
 /// Runs `attempt` as operation `op`, whose answer has no body the caller needs: any
-/// 2xx is success.
+/// 2xx is success. No error shows `sent`, as for [`answer`].
 pub(crate) async fn done<T, F, Fut>(
     client: &Client,
     op: Operation,
     what: &(dyn Fn() -> String + Sync),
+    sent: Option<Secrets>,
     attempt: F,
 ) -> Result<(), Error>
 where
@@ -93,7 +89,7 @@ where
             error: GenError::UnexpectedResponse(r),
             ..
         }) if r.status().is_success() => Ok(()),
-        Err(failed) => Err(Box::pin(outcome::failed(client, failed, what, None)).await),
+        Err(failed) => Err(Box::pin(outcome::failed(client, failed, what, sent)).await),
     }
 }
 
@@ -109,7 +105,7 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Attempt<T>>,
 {
-    match done(client, op, what, attempt).await {
+    match done(client, op, what, None, attempt).await {
         Err(e) if e.is_not_found() && e.outcome_unknown() => Ok(()),
         other => other,
     }
@@ -117,21 +113,30 @@ where
 
 /// The update body that sends `held` back (MUST FORWARD): what the body's type takes,
 /// and every member `Held` does not know, at every depth; what `Held` knows and the body
-/// does not take (read-only members) is left out
-/// ([`Forward`](crate::connections::forward::Forward)).
+/// does not take (read-only members) is left out ([`forward`](crate::forward)).
 pub(crate) fn update_body<Held, Body>(held: &Held) -> Result<Body, Error>
 where
     Held: serde::Serialize + schemars::JsonSchema,
     Body: DeserializeOwned + schemars::JsonSchema,
 {
+    request_body(forwarded::<Held, Body>(held)?)
+}
+
+/// [`update_body`] as JSON, for a caller that adds to it before it is read.
+pub(crate) fn forwarded<Held, Body>(held: &Held) -> Result<serde_json::Value, Error>
+where
+    Held: serde::Serialize + schemars::JsonSchema,
+    Body: schemars::JsonSchema,
+{
     let whole = serde_json::to_value(held)
         .map_err(|e| Error::validation(format!("the held resource cannot be written: {e}")))?;
-    let sent = crate::connections::forward::Forward::new::<Held, Body>().filter(whole);
-    serde_json::from_value(sent).map_err(|e| {
-        Error::validation(format!(
-            "the held resource does not make an update body: {e}"
-        ))
-    })
+    Ok(crate::forward::forward::<Held, Body>(whole))
+}
+
+/// A request body read from its JSON.
+pub(crate) fn request_body<T: DeserializeOwned>(json: serde_json::Value) -> Result<T, Error> {
+    serde_json::from_value(json)
+        .map_err(|e| Error::validation(format!("the request does not fit the spec: {e}")))
 }
 
 /// A name that addresses one resource: not empty (the collection), not `.` or `..`

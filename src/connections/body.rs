@@ -5,21 +5,18 @@
 //! here (a struct literal would stop compiling). The secret is set afterwards, directly
 //! into its `secrecy` type: it never passes through a `serde_json::Value`.
 
-use std::sync::OnceLock;
-
-use serde::de::DeserializeOwned;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::auth_data::AuthData;
-use super::forward::Forward;
 use super::model::Connection;
 use super::new::NewConnection;
 use crate::generated::types;
+use crate::resource::{forwarded, request_body};
 use crate::Error;
 
 /// The body of `createSqlv1Connection`.
 pub(crate) fn create(new: &NewConnection) -> Result<types::CreateSqlv1ConnectionBody, Error> {
-    let mut body: types::CreateSqlv1ConnectionBody = skeleton(json!({
+    let mut body: types::CreateSqlv1ConnectionBody = request_body(json!({
         "name": new.name(),
         "spec": {
             "connection_type": new.connection_type().as_str(),
@@ -35,7 +32,7 @@ pub(crate) fn create(new: &NewConnection) -> Result<types::CreateSqlv1Connection
 /// the new secret.
 ///
 /// Confluent's compatibility policy asks clients to send back what they do not
-/// recognise (MUST FORWARD): [`Forward`] keeps, at every depth, the members the
+/// recognise (MUST FORWARD): [`forwarded`] keeps, at every depth, the members the
 /// connection's type does not know, and leaves out those it knows and the request does
 /// not take (the spec's read-only ones: `status`, `kind`, `metadata.self`, ...), from
 /// the JSON Schemas of the two generated types.
@@ -43,25 +40,16 @@ pub(crate) fn update(
     current: &Connection,
     auth_data: &AuthData,
 ) -> Result<types::UpdateSqlv1ConnectionBody, Error> {
-    static FORWARD: OnceLock<Forward> = OnceLock::new();
     if current.resource_version().is_none() {
         return Err(Error::validation(
             "the connection has no resource_version to update from",
         ));
     }
     // The connection serialises without its secret.
-    let whole = serde_json::to_value(current)
-        .map_err(|e| Error::validation(format!("the connection cannot be written: {e}")))?;
-    let forward = FORWARD.get_or_init(Forward::new::<Connection, types::UpdateSqlv1ConnectionBody>);
-    let mut sent = forward.filter(whole);
+    let mut sent = forwarded::<Connection, types::UpdateSqlv1ConnectionBody>(current)?;
     // A placeholder: the secret is set below, straight into its secret type.
     sent["spec"]["auth_data"] = json!({});
-    let mut body: types::UpdateSqlv1ConnectionBody = skeleton(sent)?;
+    let mut body: types::UpdateSqlv1ConnectionBody = request_body(sent)?;
     body.spec.auth_data = auth_data.to_wire();
     Ok(body)
-}
-
-fn skeleton<T: DeserializeOwned>(value: Value) -> Result<T, Error> {
-    serde_json::from_value(value)
-        .map_err(|e| Error::validation(format!("the request does not fit the spec: {e}")))
 }

@@ -57,7 +57,6 @@
 mod auth_data;
 mod body;
 pub(crate) mod field;
-pub(crate) mod forward;
 mod list;
 mod model;
 mod new;
@@ -74,15 +73,12 @@ pub use model::{
 };
 pub use new::{NewConnection, MAX_ENDPOINT_LEN, MAX_NAME_LEN};
 
-use progenitor_client::Error as GenError;
-
 #[cfg(any(test, fuzzing))]
 pub(crate) use new::validate_name as validate_name_for_tests;
 
 use crate::client::Client;
-use crate::outcome;
 use crate::resource::{self, shorten};
-use crate::transport::{Failed, Operation};
+use crate::transport::Operation;
 use crate::Error;
 
 /// The connections of the client's environment. Cheap to clone.
@@ -94,35 +90,6 @@ pub struct Connections {
 impl Connections {
     pub(crate) fn new(client: Client) -> Self {
         Connections { client }
-    }
-
-    /// The error of an operation that did not succeed ([`outcome::failed`]), without
-    /// the client's credentials nor `sent` (the secret the call carries).
-    async fn failed(
-        &self,
-        failed: Failed,
-        what: &(dyn Fn() -> String + Sync),
-        sent: Option<&AuthData>,
-    ) -> Error {
-        outcome::failed(&self.client, failed, what, sent.map(AuthData::secrets)).await
-    }
-
-    /// For update and delete: any 2xx is success (the spec declares 200; test servers
-    /// answer 204); otherwise the operation's error.
-    async fn any_success<R>(
-        &self,
-        ended: Result<R, Failed>,
-        what: &(dyn Fn() -> String + Sync),
-        sent: Option<&AuthData>,
-    ) -> Result<(), Error> {
-        match ended {
-            Ok(_) => Ok(()),
-            Err(Failed::Attempt {
-                error: GenError::UnexpectedResponse(r),
-                ..
-            }) if r.status().is_success() => Ok(()),
-            Err(failed) => Err(Box::pin(self.failed(failed, what, sent)).await),
-        }
     }
 
     /// Lists the connections: see [`ListRequest`].
@@ -138,52 +105,22 @@ impl Connections {
         require_name(name)?;
         let (api, org, env) = self.client.parts();
         let attempt = || api.get_sqlv1_connection(org, env, name);
-        match self.client.transport().run(GET, attempt).await {
-            Ok(rv) => Ok(rv.into_inner().answered(name)),
-            Err(failed) => Err(Box::pin(self.failed(failed, &what, None)).await),
-        }
+        let answer = resource::answer(&self.client, GET, &what, None, attempt).await;
+        answer.map(|c: Connection| c.answered(name))
     }
 
     /// Creates a connection, after checking it ([`NewConnection::validate`]): an
-    /// invalid one sends no request.
+    /// invalid one sends no request. Any 2xx answer with the connection is the created
+    /// one (the spec says 201; the CLI's test server answers 200).
     pub async fn create(&self, connection: NewConnection) -> Result<Connection, Error> {
         let what = || format!("create connection `{}`", shorten(connection.name()));
         connection.validate()?;
         let body = body::create(&connection)?;
         let (api, org, env) = self.client.parts();
         let attempt = || api.create_sqlv1_connection(org, env, &body);
-        let sent = Some(connection.auth_data());
-        match self.client.transport().run(CREATE, attempt).await {
-            Ok(rv) => Ok(rv.into_inner().answered(connection.name())),
-            // The spec says 201; any 2xx with the connection is the created one (the
-            // CLI's test server answers 200): the caller must not create it again.
-            Err(Failed::Attempt {
-                error: GenError::UnexpectedResponse(r),
-                ..
-            }) if r.status().is_success() => {
-                let request_id = request_id(r.headers());
-                let body = r.bytes().await.unwrap_or_default();
-                match serde_json::from_slice::<Connection>(&body) {
-                    Ok(c) => Ok(c.answered(connection.name())),
-                    Err(e) => Err(self.failed_decode(&what(), &e, &body, request_id, sent)),
-                }
-            }
-            Err(failed) => Err(Box::pin(self.failed(failed, &what, sent)).await),
-        }
-    }
-
-    /// The error of a success answer whose body is not what the operation answers.
-    #[cold]
-    fn failed_decode(
-        &self,
-        what: &str,
-        e: &serde_json::Error,
-        body: &[u8],
-        request_id: Option<String>,
-        sent: Option<&AuthData>,
-    ) -> Error {
-        let e = outcome::undecodable(what, e, body).with_request_id(request_id);
-        outcome::scrubbed(&self.client, e, sent.map(AuthData::secrets))
+        let sent = Some(connection.auth_data().secrets());
+        let answer = resource::answer(&self.client, CREATE, &what, sent, attempt).await;
+        answer.map(|c: Connection| c.answered(connection.name()))
     }
 
     /// Replaces the secret of connection `name`. Reads the connection first for what
@@ -222,8 +159,8 @@ impl Connections {
         let body = body::update(current, &auth_data).map_err(|e| e.prefix(&what()))?;
         let (api, org, env) = self.client.parts();
         let attempt = || api.update_sqlv1_connection(org, env, name, &body);
-        let ended = self.client.transport().run(UPDATE, attempt).await;
-        self.any_success(ended, &what, Some(&auth_data)).await
+        let sent = Some(auth_data.secrets());
+        resource::done(&self.client, UPDATE, &what, sent, attempt).await
     }
 
     /// Deletes a connection. Any 2xx answer is success, and so is a 404 that answers
@@ -242,13 +179,6 @@ const GET: Operation = Operation::from_spec("getSqlv1Connection");
 const CREATE: Operation = Operation::from_spec("createSqlv1Connection");
 const UPDATE: Operation = Operation::from_spec("updateSqlv1Connection");
 const DELETE: Operation = Operation::from_spec("deleteSqlv1Connection");
-
-fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
-    headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(String::from)
-}
 
 /// Get and delete take any name the service may have, except those that would
 /// address another resource (`resource::require_name`).

@@ -90,11 +90,7 @@ pub(crate) async fn page(
         .run(OPERATION, attempt)
         .await
         .map_err(|e| e.prefix(&format!("results of statement `{name}`")))?;
-    let request_id = answer
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(String::from);
+    let request_id = crate::outcome::request_id(answer.headers());
     let body = answer.into_inner();
     decode_page(&body, schema).map_err(|e| {
         Error::decode(format!("results of statement `{name}`: {e}"))

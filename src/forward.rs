@@ -2,7 +2,7 @@
 //! update's request body.
 //!
 //! Confluent's compatibility policy asks clients to send back, in a read/modify/write
-//! update, the properties they do not recognise. [`Forward`] decides that from what
+//! update, the properties they do not recognise. [`forward`] decides that from what
 //! generation knows of the two types, their JSON Schemas (`schemars`, derived on every
 //! generated type), walking the held resource's JSON and both schemas together. At
 //! each object, a member
@@ -23,35 +23,18 @@ use schemars::gen::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::{Map, Value};
 
-/// The JSON Schemas of a held resource type and of an update's request body type,
-/// every subschema inlined (the generated types do not refer to themselves). Build it
-/// once (a `OnceLock`): each update then only walks its value.
-#[derive(Debug)]
-pub(crate) struct Forward {
-    held: Value,
-    body: Value,
-}
-
-impl Forward {
-    /// The schemas of `Held`, the type the caller holds, and `Body`, the request body.
-    pub(crate) fn new<Held: JsonSchema, Body: JsonSchema>() -> Self {
-        fn schema<T: JsonSchema>() -> Value {
-            let settings = SchemaSettings::draft07().with(|s| s.inline_subschemas = true);
-            let root = settings.into_generator().into_root_schema_for::<T>();
-            // A schemars schema is plain JSON; it always serialises.
-            serde_json::to_value(root.schema).unwrap_or(Value::Bool(true))
-        }
-        Forward {
-            held: schema::<Held>(),
-            body: schema::<Body>(),
-        }
+/// `held`, a held resource of type `Held` serialised, cut to what an update's request
+/// body of type `Body` sends back: the members the body takes and, at every depth,
+/// those `Held` does not know.
+pub(crate) fn forward<Held: JsonSchema, Body: JsonSchema>(held: Value) -> Value {
+    fn schema<T: JsonSchema>() -> Value {
+        // Every subschema inlined: the generated types do not refer to themselves.
+        let settings = SchemaSettings::draft07().with(|s| s.inline_subschemas = true);
+        let root = settings.into_generator().into_root_schema_for::<T>();
+        // A schemars schema is plain JSON; it always serialises.
+        serde_json::to_value(root.schema).unwrap_or(Value::Bool(true))
     }
-
-    /// `held`, the held resource serialised, cut to what the body sends back: the
-    /// members the body takes and, at every depth, those the held type does not know.
-    pub(crate) fn filter(&self, held: Value) -> Value {
-        keep(held, Some(&self.held), &self.body)
-    }
+    keep(held, Some(&schema::<Held>()), &schema::<Body>())
 }
 
 /// `value` as the body sends it, where `body` is the body's schema of the place and
@@ -277,8 +260,7 @@ mod tests {
 
     #[test]
     fn read_only_members_are_left_out_and_unknown_ones_kept_at_every_depth() {
-        let forward = Forward::new::<Held, Body>();
-        let sent = forward.filter(serde_json::to_value(held()).unwrap());
+        let sent = forward::<Held, Body>(serde_json::to_value(held()).unwrap());
         assert_eq!(
             sent,
             json!({
@@ -317,7 +299,7 @@ mod tests {
         }
         let value = json!({"name": "t", "kind": "Thing",
                            "routing": {"region": "eu", "resolved_at": "then"}});
-        let sent = Forward::new::<OldHeld, OldBody>().filter(value.clone());
+        let sent = forward::<OldHeld, OldBody>(value.clone());
         assert_eq!(sent, value);
     }
 
@@ -330,7 +312,7 @@ mod tests {
             unknown_fields: Unknown,
         }
         let value = json!({"labels": {"a": "1", "self": "2"}});
-        let sent = Forward::new::<WithLabels, WithLabels>().filter(value.clone());
+        let sent = forward::<WithLabels, WithLabels>(value.clone());
         assert_eq!(sent, value);
     }
 
@@ -349,8 +331,7 @@ mod tests {
             "owner": "me"
         }))
         .unwrap();
-        let forward = Forward::new::<Connection, UpdateSqlv1ConnectionBody>();
-        let sent = forward.filter(serde_json::to_value(&held).unwrap());
+        let sent = forward::<Connection, UpdateSqlv1ConnectionBody>(serde_json::to_value(&held).unwrap());
         assert_eq!(
             sent,
             json!({
