@@ -24,7 +24,7 @@
 //! This file is compiled by `build.rs` and by `tests/build_code.rs`, which runs the
 //! unit tests at the bottom.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use serde_json::Value;
@@ -63,6 +63,27 @@ pub fn module(doc: &Value) -> String {
     }
     out.push_str("}\n");
     out
+}
+
+/// The schema of every string place of `doc` (normalised), by the name [`type_key`]
+/// gives the type progenitor generates for it: a constrained string's newtype
+/// (`CreateSqlv1ConnectionBodyName`) shows its place's limits in its JSON Schema.
+pub fn string_places(doc: &Value) -> BTreeMap<String, Value> {
+    let mut used = BTreeSet::new();
+    let mut strings = BTreeMap::new();
+    for place in places(doc) {
+        // Named as `module` names the place's constants, `_2`... included.
+        let name = unique(&mut used, &screaming(&place.words));
+        if kind(&place.schema) == Some("string") {
+            strings.insert(name, place.schema);
+        }
+    }
+    strings
+}
+
+/// A generated type's name as [`string_places`] keys it (`CREATE_SQLV1_CONNECTION_BODY_NAME`).
+pub fn type_key(type_name: &str) -> String {
+    screaming(&[type_name.to_string()])
 }
 
 /// Every place of `doc`, in document order.

@@ -45,7 +45,7 @@ use quote::{format_ident, quote, ToTokens};
 use serde_json::Value;
 use syn::{Attribute, Fields, Item, ItemEnum, ItemStruct};
 
-use crate::{open_enums, serde_impls};
+use crate::{limits, open_enums, serde_impls};
 
 /// The name of the crate's replacement for the spec's secret holder (`auth_data` on
 /// the wire), which writes the secret: request bodies keep it.
@@ -55,6 +55,8 @@ pub const SECRET_TYPE: &str = "PlaintextProvider";
 /// form by [`SECRET_READER`], never written.
 pub const ANSWER_SECRET_TYPE: &str = "crate::connections::AuthData";
 pub const SECRET_READER: &str = "crate::connections::wire::read_auth_data";
+/// The JSON Schema of the secret in answers: the wire form, both members optional.
+pub const ANSWER_SECRET_SCHEMA: &str = "crate::connections::wire::WireIn";
 
 /// Readable Rust names for wire values whose generated name runs words together
 /// (`OPENAI` would be `Openai`). Only names: a value missing here still gets a variant,
@@ -99,6 +101,7 @@ pub fn shape(code: &str, doc: &Value) -> Result<Shaped, String> {
     let pages = page_buffers(&file, doc);
     let items = types_module(&mut file)?;
     let bodies = reachable_structs(items, body_roots);
+    let strings = limits::string_places(doc);
 
     let mut shaped = Shaped::default();
     let mut open = BTreeSet::new();
@@ -112,6 +115,9 @@ pub fn shape(code: &str, doc: &Value) -> Result<Shaped, String> {
                 written.extend(items);
             }
             Item::Struct(s) => {
+                if let Some(place) = strings.get(&limits::type_key(&s.ident.to_string())) {
+                    written.extend(schema_limits(s, place));
+                }
                 let is_body = bodies.contains(&s.ident.to_string());
                 let page = pages.get(&s.ident.to_string()).copied();
                 if shape_struct(s, is_body, page)? {
@@ -375,7 +381,7 @@ fn shape_struct(s: &mut ItemStruct, is_body: bool, page: Option<u64>) -> Result<
             set_serde(&mut field.attrs, "deserialize_with", Some(SECRET_READER))?;
             set_serde(&mut field.attrs, "default", None)?;
             // Its JSON Schema is the wire form's, which answers carry.
-            let wire = format!("::std::option::Option<crate::connections::wire::{SECRET_TYPE}>");
+            let wire = format!("::std::option::Option<{ANSWER_SECRET_SCHEMA}>");
             field
                 .attrs
                 .push(syn::parse_quote!(#[schemars(with = #wire)]));
@@ -406,6 +412,58 @@ fn shape_struct(s: &mut ItemStruct, is_body: bool, page: Option<u64>) -> Result<
         s.attrs.push(syn::parse_quote!(#[derive(Default)]));
     }
     Ok(keeps_unknown)
+}
+
+/// A constrained string's newtype (`struct Name(String)`, which checks its place's
+/// limits when read) shows them in its JSON Schema too (a derived one shows a plain
+/// string): `maxLength`, `minLength` and `pattern` of `place`, its schema in the spec.
+fn schema_limits(s: &mut ItemStruct, place: &Value) -> Option<Item> {
+    let Fields::Unnamed(fields) = &s.fields else {
+        return None;
+    };
+    let [field] = &fields.unnamed.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    if !serde_impls::derives(&s.attrs, "JsonSchema") || !outer_is(&field.ty, "String") {
+        return None;
+    }
+    serde_impls::remove_derives(&mut s.attrs, &["JsonSchema"]);
+    let count = |keyword: &str| match place.get(keyword).and_then(Value::as_u64) {
+        Some(n) => {
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            quote!(::std::option::Option::Some(#n))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let (max, min) = (count("maxLength"), count("minLength"));
+    let pattern = match place.get("pattern").and_then(Value::as_str) {
+        Some(p) => quote!(::std::option::Option::Some(#p.to_string())),
+        None => quote!(::std::option::Option::None),
+    };
+    let name = &s.ident;
+    Some(syn::parse_quote! {
+        impl ::schemars::JsonSchema for #name {
+            fn is_referenceable() -> bool {
+                false
+            }
+            fn schema_name() -> ::std::string::String {
+                "String".to_string()
+            }
+            fn json_schema(_: &mut ::schemars::gen::SchemaGenerator) -> ::schemars::schema::Schema {
+                use ::schemars::schema::{InstanceType, SchemaObject, StringValidation};
+                SchemaObject {
+                    instance_type: ::std::option::Option::Some(InstanceType::String.into()),
+                    string: ::std::option::Option::Some(::std::boxed::Box::new(StringValidation {
+                        max_length: #max,
+                        min_length: #min,
+                        pattern: #pattern,
+                    })),
+                    ..::std::default::Default::default()
+                }
+                .into()
+            }
+        }
+    })
 }
 
 /// typify holds an optional member of a recursive type (`DataType.element_type`) as

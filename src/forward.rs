@@ -331,7 +331,8 @@ mod tests {
             "owner": "me"
         }))
         .unwrap();
-        let sent = forward::<Connection, UpdateSqlv1ConnectionBody>(serde_json::to_value(&held).unwrap());
+        let sent =
+            forward::<Connection, UpdateSqlv1ConnectionBody>(serde_json::to_value(&held).unwrap());
         assert_eq!(
             sent,
             json!({

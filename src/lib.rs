@@ -33,10 +33,10 @@ mod client;
 pub mod connections;
 mod endpoint;
 mod error;
-mod forward;
 #[cfg(feature = "fake")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;
+mod forward;
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzzing;

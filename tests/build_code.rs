@@ -1044,3 +1044,78 @@ fn the_specs_limits_become_the_constants_the_checks_read() {
     // The module is Rust that compiles on its own.
     syn::parse_file(&changed).expect("the module parses");
 }
+
+/// Every constrained string of a request (a newtype whose `FromStr` checks the spec's
+/// limits) shows the same limits in its JSON Schema: its `JsonSchema` is written from
+/// its place in the spec, none is left derived (a derived one shows a plain string).
+#[test]
+fn every_constrained_string_shows_its_limits_in_its_json_schema() {
+    let (path, _) = the_spec();
+    let generated = generate::generate(&path, &options()).expect("the spec generates");
+    let shaped = model::shape(&generated.code, &generated.doc).expect("shapes");
+    let file = syn::parse_file(&shaped.code).unwrap();
+    let types = file
+        .items
+        .iter()
+        .find_map(|i| match i {
+            syn::Item::Mod(m) if m.ident == "types" => Some(&m.content.as_ref().unwrap().1),
+            _ => None,
+        })
+        .unwrap();
+    let impl_of =
+        |trait_name: &str, ty: &str| {
+            types.iter().find_map(|i| match i {
+                syn::Item::Impl(imp)
+                    if imp.trait_.as_ref().is_some_and(|(_, p, _)| {
+                        p.segments.last().unwrap().ident == trait_name
+                    }) && imp.self_ty.to_token_stream().to_string() == ty =>
+                {
+                    Some(
+                        imp.to_token_stream()
+                            .to_string()
+                            .split_whitespace()
+                            .collect::<String>(),
+                    )
+                }
+                _ => None,
+            })
+        };
+    let mut checked = 0;
+    for item in types {
+        let syn::Item::Struct(s) = item else { continue };
+        let name = s.ident.to_string();
+        let Some(from_str) = impl_of("FromStr", &name) else {
+            continue;
+        };
+        if !matches!(s.fields, syn::Fields::Unnamed(_)) || impl_of("Deserialize", &name).is_none() {
+            continue;
+        }
+        let derives: String = s
+            .attrs
+            .iter()
+            .map(|a| a.to_token_stream().to_string())
+            .collect();
+        assert!(
+            !derives.contains("JsonSchema"),
+            "{name} derives its JSON Schema"
+        );
+        let schema = impl_of("JsonSchema", &name)
+            .unwrap_or_else(|| panic!("{name} checks limits but has no JSON Schema"));
+        // The maximum its `FromStr` checks is the one its schema shows.
+        if let Some(max) = from_str
+            .split("chars().count()>")
+            .nth(1)
+            .and_then(|rest| rest.split("usize").next())
+        {
+            assert!(
+                schema.contains(&format!("max_length:::std::option::Option::Some({max}u32)")),
+                "{name}: {schema}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 2,
+        "the spec's connection name and endpoint at least"
+    );
+}

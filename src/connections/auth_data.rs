@@ -425,8 +425,8 @@ impl AuthData {
 }
 
 /// The JSON Schema of what an `AuthData` becomes in a request: `spec.auth_data`, the
-/// spec's `sql.v1.PlaintextProvider` object. `AuthData` itself has no `Serialize` (a secret
-/// is only ever written into a request body); this describes that body's member.
+/// spec's `PlaintextProvider` object ([`PlaintextProvider`]'s schema). `AuthData` itself
+/// has no `Serialize` (a secret is only ever written into a request body).
 impl JsonSchema for AuthData {
     fn schema_name() -> String {
         "AuthData".to_string()
@@ -437,31 +437,8 @@ impl JsonSchema for AuthData {
     }
 
     fn json_schema(gen: &mut SchemaGenerator) -> Schema {
-        PlaintextProviderShape::json_schema(gen)
+        PlaintextProvider::json_schema(gen)
     }
-}
-
-// The shape `AuthData`'s schema describes. Never built: it only carries the derive.
-#[derive(JsonSchema)]
-#[schemars(
-    description = "A connection's secret as a request carries it (`spec.auth_data`: the spec's sql.v1.PlaintextProvider)."
-)]
-#[allow(dead_code)]
-struct PlaintextProviderShape {
-    /// The secret provider; the service knows only `PlaintextProvider`.
-    kind: ProviderKind,
-    /// The JSON text of the secret map, e.g. `{"API_KEY":"sk-...","AUTH_TYPE":"API_KEY"}`:
-    /// plain text, not base64 (the spec says `format: byte`; the service takes plain JSON,
-    /// deviation `auth-data-plain-json` in `openapi/DEVIATIONS.md`).
-    #[schemars(length(min = 2))]
-    data: String,
-}
-
-// `spec.auth_data.kind`.
-#[derive(JsonSchema)]
-#[allow(dead_code)]
-enum ProviderKind {
-    PlaintextProvider,
 }
 
 impl PartialEq for AuthData {

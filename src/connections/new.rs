@@ -1,9 +1,7 @@
 //! [`NewConnection`]: what `create` sends, checked before any request.
 
-use std::marker::PhantomData;
-
 use schemars::gen::SchemaGenerator;
-use schemars::schema::{InstanceType, Schema, SchemaObject, StringValidation};
+use schemars::schema::Schema;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 
@@ -118,8 +116,9 @@ impl NewConnection {
 }
 
 /// The JSON Schema of the body [`Connections::create`](super::Connections::create) sends
-/// for a `NewConnection`: the spec's create request body without its read-only members.
-/// `NewConnection` has no `Serialize` (its secret is only ever written into that body).
+/// for a `NewConnection`: the generated create request body's (the spec's, without its
+/// read-only members, with its limits). `NewConnection` has no `Serialize` (its secret
+/// is only ever written into that body).
 impl JsonSchema for NewConnection {
     fn schema_name() -> String {
         "NewConnection".to_string()
@@ -130,91 +129,7 @@ impl JsonSchema for NewConnection {
     }
 
     fn json_schema(gen: &mut SchemaGenerator) -> Schema {
-        CreateBodyShape::json_schema(gen)
-    }
-}
-
-// The shape `NewConnection`'s schema describes. Never built: it only carries the derive.
-#[derive(JsonSchema)]
-#[schemars(
-    description = "A connection to create, as `create` sends it (the spec's create request body)."
-)]
-#[allow(dead_code)]
-struct CreateBodyShape {
-    /// The connection's name, unique within its environment.
-    #[schemars(with = "Limited<NameLimits>")]
-    name: String,
-    spec: NewConnectionSpec,
-}
-
-// `spec` of the create request body.
-#[derive(JsonSchema)]
-#[schemars(description = "What the connection points at and how it authenticates.")]
-#[allow(dead_code)]
-struct NewConnectionSpec {
-    /// The kind of service the connection points at.
-    connection_type: ConnectionType,
-    /// The URL of that service.
-    #[schemars(with = "Limited<EndpointLimits>")]
-    endpoint: String,
-    /// The secret.
-    auth_data: AuthData,
-}
-
-/// The spec's limits of one string of the create request body, for its JSON Schema.
-trait StringLimits {
-    const MAX_LENGTH: Option<usize>;
-    /// The spec's `minLength`, and at least 1: `validate` refuses an empty value.
-    const MIN_LENGTH: Option<usize>;
-    const PATTERN: Option<&'static str>;
-}
-
-const fn at_least_one(spec: Option<usize>) -> Option<usize> {
-    match spec {
-        Some(n) if n > 1 => Some(n),
-        _ => Some(1),
-    }
-}
-
-struct NameLimits;
-impl StringLimits for NameLimits {
-    const MAX_LENGTH: Option<usize> = limits::CREATE_SQLV1_CONNECTION_BODY_NAME_MAX_LENGTH;
-    const MIN_LENGTH: Option<usize> =
-        at_least_one(limits::CREATE_SQLV1_CONNECTION_BODY_NAME_MIN_LENGTH);
-    const PATTERN: Option<&'static str> = limits::CREATE_SQLV1_CONNECTION_BODY_NAME_PATTERN;
-}
-
-struct EndpointLimits;
-impl StringLimits for EndpointLimits {
-    const MAX_LENGTH: Option<usize> = limits::CREATE_SQLV1_CONNECTION_BODY_SPEC_ENDPOINT_MAX_LENGTH;
-    const MIN_LENGTH: Option<usize> =
-        at_least_one(limits::CREATE_SQLV1_CONNECTION_BODY_SPEC_ENDPOINT_MIN_LENGTH);
-    const PATTERN: Option<&'static str> =
-        limits::CREATE_SQLV1_CONNECTION_BODY_SPEC_ENDPOINT_PATTERN;
-}
-
-/// The JSON Schema of a string with the limits `L`.
-struct Limited<L>(PhantomData<L>);
-
-impl<L: StringLimits> JsonSchema for Limited<L> {
-    fn is_referenceable() -> bool {
-        false
-    }
-    fn schema_name() -> String {
-        "String".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        SchemaObject {
-            instance_type: Some(InstanceType::String.into()),
-            string: Some(Box::new(StringValidation {
-                max_length: L::MAX_LENGTH.map(to_u32),
-                min_length: L::MIN_LENGTH.map(to_u32),
-                pattern: L::PATTERN.map(str::to_string),
-            })),
-            ..Default::default()
-        }
-        .into()
+        types::CreateSqlv1ConnectionBody::json_schema(gen)
     }
 }
 
@@ -317,9 +232,13 @@ mod tests {
     #[test]
     fn the_schema_carries_the_specs_limits() {
         let schema = serde_json::to_value(schemars::schema_for!(NewConnection)).unwrap();
+        assert_eq!(schema["title"], "NewConnection");
         let name = &schema["properties"]["name"];
         assert_eq!(name["maxLength"], MAX_NAME_LEN);
-        assert_eq!(name["minLength"], 1);
+        assert_eq!(
+            name["minLength"].as_u64(),
+            limits::CREATE_SQLV1_CONNECTION_BODY_NAME_MIN_LENGTH.map(|n| n as u64)
+        );
         assert_eq!(
             name["pattern"].as_str(),
             limits::CREATE_SQLV1_CONNECTION_BODY_NAME_PATTERN
@@ -327,8 +246,16 @@ mod tests {
         assert!(name["description"]
             .as_str()
             .is_some_and(|d| d.contains("unique")));
-        let spec = &schema["definitions"]["NewConnectionSpec"]["properties"];
+        let spec_ref = schema["properties"]["spec"]["$ref"].as_str().unwrap();
+        let spec = &schema["definitions"][spec_ref.rsplit('/').next().unwrap()]["properties"];
         assert_eq!(spec["endpoint"]["maxLength"], MAX_ENDPOINT_LEN);
-        assert!(spec["endpoint"].get("pattern").is_none());
+        assert_eq!(
+            spec["endpoint"]["pattern"].as_str(),
+            limits::CREATE_SQLV1_CONNECTION_BODY_SPEC_ENDPOINT_PATTERN
+        );
+        assert_eq!(
+            spec["auth_data"]["allOf"][0]["$ref"],
+            "#/definitions/PlaintextProvider"
+        );
     }
 }

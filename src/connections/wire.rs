@@ -73,15 +73,39 @@ struct WireOut<'a> {
     data: Option<&'a str>,
 }
 
-/// The wire form, for reading and for its JSON Schema.
+/// `auth_data` as an answer may carry it (both members optional), for reading it and
+/// for the JSON Schema of answers.
 #[derive(Deserialize, JsonSchema)]
-#[schemars(rename = "PlaintextProvider")]
-struct WireIn {
-    // Both optional in the spec.
+#[schemars(rename = "PlaintextProviderAnswer")]
+pub(crate) struct WireIn {
+    /// The secret provider.
     #[serde(default)]
     kind: Option<String>,
+    /// The JSON text of the secret map.
     #[serde(default)]
     data: Option<String>,
+}
+
+/// The JSON Schema of `auth_data` as a request carries it, which [`PlaintextProvider`]
+/// writes: both members, always. Never built: it only carries the derive.
+#[derive(JsonSchema)]
+#[schemars(rename = "PlaintextProvider")]
+#[allow(dead_code)]
+struct Sent {
+    /// The secret provider; the service knows only `PlaintextProvider`.
+    kind: ProviderKind,
+    /// The JSON text of the secret map, e.g. `{"API_KEY":"sk-...","AUTH_TYPE":"API_KEY"}`:
+    /// plain text, not base64 (the spec says `format: byte`; the service takes plain
+    /// JSON, deviation `auth-data-plain-json` in `openapi/DEVIATIONS.md`).
+    #[schemars(length(min = 2))]
+    data: String,
+}
+
+/// `kind` of [`Sent`].
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+enum ProviderKind {
+    PlaintextProvider,
 }
 
 impl Serialize for PlaintextProvider {
@@ -109,7 +133,7 @@ impl JsonSchema for PlaintextProvider {
         "PlaintextProvider".into()
     }
     fn json_schema(g: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
-        WireIn::json_schema(g)
+        Sent::json_schema(g)
     }
 }
 
