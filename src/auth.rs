@@ -99,11 +99,7 @@ impl Credentials {
                         "the API key and its secret must not be empty",
                     ));
                 }
-                let raw = Zeroizing::new(format!("{key}:{}", secret.expose_secret()));
-                let encoded = Zeroizing::new(
-                    base64::engine::general_purpose::STANDARD.encode(raw.as_bytes()),
-                );
-                let text = Zeroizing::new(format!("Basic {}", encoded.as_str()));
+                let text = Zeroizing::new(format!("Basic {}", basic_token(key, secret).as_str()));
                 HeaderValue::from_str(&text)
             }
             Scheme::Bearer {
@@ -139,16 +135,18 @@ impl Credentials {
         match &self.scheme {
             Scheme::Basic { key, secret } => {
                 secrets.add(secret.expose_secret());
-                let raw = Zeroizing::new(format!("{key}:{}", secret.expose_secret()));
-                let encoded = Zeroizing::new(
-                    base64::engine::general_purpose::STANDARD.encode(raw.as_bytes()),
-                );
-                secrets.add(&encoded);
+                secrets.add(&basic_token(key, secret));
             }
             Scheme::Bearer { token, .. } => secrets.add(token.expose_secret()),
         }
         secrets
     }
+}
+
+/// The token of HTTP Basic: `key:secret` in base64.
+fn basic_token(key: &str, secret: &SecretString) -> Zeroizing<String> {
+    let raw = Zeroizing::new(format!("{key}:{}", secret.expose_secret()));
+    Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(raw.as_bytes()))
 }
 
 impl fmt::Debug for Credentials {

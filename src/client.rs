@@ -363,16 +363,18 @@ impl ClientBuilder {
         };
         let (
             Some(base_url),
-            Some(headers),
+            Some(mut headers),
             Some(credentials),
             Some(organization_id),
             Some(environment_id),
+            true,
         ) = (
             base_url,
             headers,
             self.credentials,
             organization_id,
             environment_id,
+            problems.is_empty(),
         )
         else {
             return Err(Error::config(format!(
@@ -380,13 +382,6 @@ impl ClientBuilder {
                 problems.join("; ")
             )));
         };
-        if !problems.is_empty() {
-            return Err(Error::config(format!(
-                "invalid client configuration: {}",
-                problems.join("; ")
-            )));
-        }
-        let mut headers = headers;
         // Every answer the crate reads is JSON: said once here, not by each request
         // (`build/requests.rs` drops the generated `Accept: application/json`).
         headers.insert(

@@ -39,9 +39,17 @@ impl Secrets {
             forms.push(text.chars().flat_map(char::escape_default).collect());
         }
         for form in forms {
-            if !self.forms.iter().any(|f| f.expose_secret() == form) {
-                self.forms.push(SecretString::from(form));
-            }
+            self.push(SecretString::from(form));
+        }
+    }
+
+    fn push(&mut self, form: SecretString) {
+        if !self
+            .forms
+            .iter()
+            .any(|f| f.expose_secret() == form.expose_secret())
+        {
+            self.forms.push(form);
         }
     }
 
@@ -69,13 +77,7 @@ impl Secrets {
     /// Adds every form of `other`.
     pub(crate) fn extend(&mut self, other: &Secrets) {
         for form in &other.forms {
-            if !self
-                .forms
-                .iter()
-                .any(|f| f.expose_secret() == form.expose_secret())
-            {
-                self.forms.push(form.clone());
-            }
+            self.push(form.clone());
         }
     }
 
@@ -116,9 +118,7 @@ impl Secrets {
         }
         Some(marker.to_string())
     }
-}
 
-impl Secrets {
     /// `text` without its end if that end is the start of a secret form (a text cut
     /// short in the middle of a secret); `None` if it is not.
     pub(crate) fn cut_partial(&self, text: &str) -> Option<String> {

@@ -33,25 +33,13 @@ use crate::resources::ConnectionsList;
 /// ```
 pub type ListRequest = crate::list::ListRequest<ConnectionsList>;
 
-/// The spec's `maximum` of the list's `page_size`, if it sets one.
-const PAGE_SIZE_MAXIMUM: Option<u32> =
-    to_u32(limits::LIST_SQLV1_CONNECTIONS_PAGE_SIZE_MAXIMUM, u32::MAX);
 /// The largest page the service serves: the spec's `maximum` of the list's
-/// `page_size` ([`limits`](crate::limits)); `u32::MAX` when the spec sets none.
-pub const MAX_PAGE_SIZE: u32 = match PAGE_SIZE_MAXIMUM {
-    Some(n) => n,
-    None => u32::MAX,
+/// `page_size` ([`limits`](crate::limits)); `u32::MAX` when the spec sets none (or one
+/// no `u32` holds).
+pub const MAX_PAGE_SIZE: u32 = match limits::LIST_SQLV1_CONNECTIONS_PAGE_SIZE_MAXIMUM {
+    Some(n) if n >= 0 && n <= u32::MAX as i64 => n as u32,
+    _ => u32::MAX,
 };
-
-/// A bound of the spec as a `u32`, `outside` when it does not fit one.
-const fn to_u32(bound: Option<i64>, outside: u32) -> Option<u32> {
-    match bound {
-        Some(n) if n < 0 => Some(0),
-        Some(n) if n > u32::MAX as i64 => Some(outside),
-        Some(n) => Some(n as u32),
-        None => None,
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -61,9 +49,5 @@ mod tests {
     fn the_page_size_maximum_is_the_specs() {
         let max = limits::LIST_SQLV1_CONNECTIONS_PAGE_SIZE_MAXIMUM.expect("the spec sets one");
         assert_eq!(i64::from(MAX_PAGE_SIZE), max);
-        // Bounds that do not fit a u32.
-        assert_eq!(to_u32(Some(-5), 7), Some(0));
-        assert_eq!(to_u32(Some(i64::MAX), 7), Some(7));
-        assert_eq!(to_u32(None, 7), None);
     }
 }

@@ -31,12 +31,23 @@ use super::auth_data::AuthData;
 /// assert_eq!(wire.kind.as_deref(), Some("PlaintextProvider"));
 /// assert!(!format!("{wire:?}").contains("sk-"));
 /// ```
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub struct PlaintextProvider {
     /// The provider kind; `PlaintextProvider` is the only one the service knows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// The secret, as the JSON text of a map (`{"API_KEY":"..."}`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "exposed"
+    )]
     pub data: Option<SecretString>,
+}
+
+/// The secret in clear: a request must carry it.
+fn exposed<S: Serializer>(data: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
+    data.as_ref().map(ExposeSecret::expose_secret).serialize(s)
 }
 
 /// The one provider kind the service accepts.
@@ -65,17 +76,9 @@ impl PartialEq for PlaintextProvider {
     }
 }
 
-#[derive(Serialize)]
-struct WireOut<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    kind: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<&'a str>,
-}
-
-/// `auth_data` as an answer may carry it (both members optional), for reading it and
-/// for the JSON Schema of answers.
-#[derive(Deserialize, JsonSchema)]
+/// The JSON Schema of `auth_data` as an answer may carry it: both members optional.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
 #[schemars(rename = "PlaintextProviderAnswer")]
 pub(crate) struct WireIn {
     /// The secret provider.
@@ -106,26 +109,6 @@ struct Sent {
 #[allow(dead_code)]
 enum ProviderKind {
     PlaintextProvider,
-}
-
-impl Serialize for PlaintextProvider {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        WireOut {
-            kind: self.kind.as_deref(),
-            data: self.data.as_ref().map(|d| d.expose_secret()),
-        }
-        .serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for PlaintextProvider {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let w = WireIn::deserialize(d)?;
-        Ok(PlaintextProvider {
-            kind: w.kind,
-            data: w.data.map(SecretString::from),
-        })
-    }
 }
 
 impl JsonSchema for PlaintextProvider {
