@@ -67,31 +67,22 @@ fn decide(attempt: Attempt<'_>) -> reqwest::redirect::Action {
         // The redirect answer becomes the operation's error (see `describe`).
         return attempt.stop();
     }
-    let status = attempt.status().as_u16();
-    let location = redacted(attempt.url());
     let write = WRITE.try_with(Method::clone).ok();
-    if let Some(method) = write.filter(|m| becomes_get(m, attempt.status())) {
-        return attempt.error(Refused {
-            status,
-            location,
-            why: Why::BecomesGet(method),
-        });
-    }
-    if attempt.previous().contains(attempt.url()) {
-        return attempt.error(Refused {
-            status,
-            location,
-            why: Why::Loop,
-        });
-    }
-    if attempt.previous().len() > MAX_REDIRECTS {
-        return attempt.error(Refused {
-            status,
-            location,
-            why: Why::TooMany,
-        });
-    }
-    attempt.follow()
+    let why = if let Some(method) = write.filter(|m| becomes_get(m, attempt.status())) {
+        Why::BecomesGet(method)
+    } else if attempt.previous().contains(attempt.url()) {
+        Why::Loop
+    } else if attempt.previous().len() > MAX_REDIRECTS {
+        Why::TooMany
+    } else {
+        return attempt.follow();
+    };
+    let (status, location) = (attempt.status().as_u16(), redacted(attempt.url()));
+    attempt.error(Refused {
+        status,
+        location,
+        why,
+    })
 }
 
 /// Same scheme, host and port (the port a scheme implies counts as given).
