@@ -113,6 +113,7 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
         code.push_str(&format!("    ({id:?}, {method:?}, {path:?}),\n"));
     }
     code.push_str("];\n");
+    code.push_str(&operations::operation_module(&table));
     code.push_str(&sent_media_types(&generated.doc));
     code.push_str(
         &resources::module(&generated.doc, &code)

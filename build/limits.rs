@@ -404,7 +404,7 @@ fn none() -> String {
 
 /// `words` as one SCREAMING_SNAKE_CASE identifier: each word split at its
 /// lower-to-upper case changes and at every character that is not a letter or digit.
-fn screaming(words: &[String]) -> String {
+pub fn screaming(words: &[String]) -> String {
     let mut parts: Vec<String> = Vec::new();
     for word in words {
         let mut current = String::new();

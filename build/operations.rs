@@ -115,6 +115,34 @@ pub fn client_operations(file: &syn::File) -> impl Iterator<Item = &syn::ImplIte
         })
 }
 
+/// The generated constant of operation `operation_id`, the retry loop's and the span's
+/// knowledge of it (`crate::generated::operation::GET_SQLV1_CONNECTION`).
+pub fn operation_const(operation_id: &str) -> TokenStream {
+    let name = format_ident!("{}", crate::limits::screaming(&[operation_id.to_string()]));
+    quote!(crate::generated::operation::#name)
+}
+
+/// `pub mod operation`: one `crate::transport::Operation` constant per operation of
+/// `table` (`(operationId, method, path template)`), named by [`operation_const`].
+pub fn operation_module(table: &[(String, String, String)]) -> String {
+    let consts = table.iter().map(|(id, method, path)| {
+        let name = format_ident!("{}", crate::limits::screaming(&[id.clone()]));
+        let doc = format!("`{id}`: `{method} {path}`.");
+        quote! {
+            #[doc = #doc]
+            pub const #name: crate::transport::Operation =
+                crate::transport::Operation { id: #id, method: #method, path: #path };
+        }
+    });
+    quote! {
+        /// Every operation of the spec, as the retry loop and its tracing span know it.
+        pub mod operation {
+            #(#consts)*
+        }
+    }
+    .to_string()
+}
+
 /// progenitor names a method after the snake case of its operationId.
 pub fn same_name(operation_id: &str, method: &str) -> bool {
     let squash = |s: &str| -> String {
@@ -181,14 +209,14 @@ fn wrapper(f: &syn::ImplItemFn, operation_id: &str) -> Result<TokenStream, Strin
         }
         _ => quote!(&self),
     };
+    let operation = operation_const(operation_id);
     Ok(quote! {
         #(#docs)*
         ///
         /// Sent with the client's credentials, retried by its retry policy, traced as
         /// one operation span; the organization and environment are the client's.
         pub async fn #name #generics (#receiver, #(#params),*) -> #output {
-            const OPERATION: crate::transport::Operation =
-                crate::transport::Operation::from_spec(#operation_id);
+            const OPERATION: crate::transport::Operation = #operation;
             let (api, #organization, #environment) = self.parts();
             self.run(OPERATION, || api.#name(#(#args),*)).await
         }

@@ -219,6 +219,7 @@ fn listing_code(
     filters: &[(syn::Ident, syn::Type, String, String)],
 ) -> Result<TokenStream, String> {
     let id = &m.id;
+    let operation = crate::operations::operation_const(id);
     let method = &m.name;
     let what = format!("list {}", words(base));
     let one = words(base).trim_end_matches('s').to_string();
@@ -402,7 +403,7 @@ fn listing_code(
                         ::std::option::Option::None => ::std::option::Option::None,
                     };
                     #page_size
-                    const OPERATION: crate::transport::Operation = crate::transport::Operation::from_spec(#id);
+                    const OPERATION: crate::transport::Operation = #operation;
                     let (api, organization_id, environment_id) = self.client.parts();
                     let what = || #what.to_string();
                     let (list, request_id) = crate::resource::page(&self.client, OPERATION, &what, || {
@@ -512,8 +513,8 @@ fn resource_code(
         quote!(api.#method(#(#args),*))
     };
     let op_const = |m: &Method| {
-        let id = &m.id;
-        quote!(const OPERATION: crate::transport::Operation = crate::transport::Operation::from_spec(#id);)
+        let operation = crate::operations::operation_const(&m.id);
+        quote!(const OPERATION: crate::transport::Operation = #operation;)
     };
     let summary = |m: &Method| -> String { m.op["summary"].as_str().unwrap_or(&m.id).to_string() };
     let body_type = |m: &Method| -> Option<syn::Type> {

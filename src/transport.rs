@@ -156,8 +156,8 @@ async fn read_whole(mut response: Response) -> reqwest::Result<Response> {
 }
 
 /// What the retry loop and the span need to know about an operation: its row of the
-/// spec's operation table (`operationId`, method, path template), found when the crate
-/// compiles.
+/// spec's operation table (`operationId`, method, path template), one generated
+/// constant per operation (`crate::generated::operation`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Operation {
     /// The spec's `operationId`.
@@ -169,19 +169,6 @@ pub(crate) struct Operation {
 }
 
 impl Operation {
-    /// The spec's operation `id`; an id the spec does not have fails the build.
-    pub(crate) const fn from_spec(id: &'static str) -> Operation {
-        let mut i = 0;
-        while i < generated::OPERATIONS.len() {
-            let (op, method, path) = generated::OPERATIONS[i];
-            if same(op, id) {
-                return Operation { id, method, path };
-            }
-            i += 1;
-        }
-        panic!("an operationId that openapi/ does not have");
-    }
-
     /// A create (`POST`): retried only when the service cannot have acted on it.
     fn creates(&self) -> bool {
         self.method == "POST"
@@ -192,22 +179,6 @@ impl Operation {
     fn writes(&self) -> bool {
         self.method != "GET"
     }
-}
-
-/// `a == b`, usable in a `const fn`.
-const fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 /// How an operation that did not succeed ended.

@@ -696,7 +696,7 @@ fn every_operation_with_the_specs_errors_gets_a_public_wrapper() {
     );
     assert!(!flat.contains("organization_id:&'a"), "{}", wrapped.code);
     assert!(flat.contains("Result<ResponseValue<types::ConnectionList>,crate::Error>"));
-    assert!(flat.contains(r#"Operation::from_spec("listSqlv1Connections""#));
+    assert!(flat.contains("crate::generated::operation::LIST_SQLV1_CONNECTIONS"));
     // The operation's own documentation comes along.
     assert!(
         wrapped

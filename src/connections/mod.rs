@@ -78,7 +78,11 @@ pub(crate) use new::validate_name as validate_name_for_tests;
 
 use crate::client::Client;
 use crate::resource::{self, shorten};
-use crate::transport::Operation;
+// The operations, as the spec names them (method and path come from the spec).
+use crate::generated::operation::{
+    CREATE_SQLV1_CONNECTION as CREATE, DELETE_SQLV1_CONNECTION as DELETE,
+    GET_SQLV1_CONNECTION as GET, UPDATE_SQLV1_CONNECTION as UPDATE,
+};
 use crate::Error;
 
 /// The connections of the client's environment. Cheap to clone.
@@ -173,12 +177,6 @@ impl Connections {
         resource::delete(&self.client, DELETE, &what, attempt).await
     }
 }
-
-/// The operations, as the spec names them (method and path come from the spec).
-const GET: Operation = Operation::from_spec("getSqlv1Connection");
-const CREATE: Operation = Operation::from_spec("createSqlv1Connection");
-const UPDATE: Operation = Operation::from_spec("updateSqlv1Connection");
-const DELETE: Operation = Operation::from_spec("deleteSqlv1Connection");
 
 /// Get and delete take any name the service may have, except those that would
 /// address another resource (`resource::require_name`).

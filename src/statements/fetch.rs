@@ -14,10 +14,9 @@ use reqwest::header::{HeaderValue, ACCEPT};
 use crate::client::Client;
 use crate::error::redacted_snippet;
 use crate::results::{decode_page, ResultPage, Schema};
-use crate::transport::Operation;
 use crate::Error;
 
-const OPERATION: Operation = Operation::from_spec("getSqlv1StatementResult");
+use crate::generated::operation::GET_SQLV1_STATEMENT_RESULT as OPERATION;
 
 /// The path of statement `name`'s results: the operation's template with the client's
 /// organization and environment, and the statement's name in the one parameter left.
