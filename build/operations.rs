@@ -118,15 +118,19 @@ pub fn client_operations(file: &syn::File) -> impl Iterator<Item = &syn::ImplIte
 /// The generated constant of operation `operation_id`, the retry loop's and the span's
 /// knowledge of it (`crate::generated::operation::GET_SQLV1_CONNECTION`).
 pub fn operation_const(operation_id: &str) -> TokenStream {
-    let name = format_ident!("{}", crate::limits::screaming(&[operation_id.to_string()]));
+    let name = const_name(operation_id);
     quote!(crate::generated::operation::#name)
+}
+
+fn const_name(operation_id: &str) -> syn::Ident {
+    format_ident!("{}", crate::limits::screaming(&[operation_id.to_string()]))
 }
 
 /// `pub mod operation`: one `crate::transport::Operation` constant per operation of
 /// `table` (`(operationId, method, path template)`), named by [`operation_const`].
 pub fn operation_module(table: &[(String, String, String)]) -> String {
     let consts = table.iter().map(|(id, method, path)| {
-        let name = format_ident!("{}", crate::limits::screaming(&[id.clone()]));
+        let name = const_name(id);
         let doc = format!("`{id}`: `{method} {path}`.");
         quote! {
             #[doc = #doc]
