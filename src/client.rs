@@ -272,37 +272,25 @@ impl ClientBuilder {
     /// Fills endpoint, credentials, organization and environment from the variables
     /// of [`Client::from_env`], read through `lookup`. The error names every missing
     /// variable.
-    pub fn from_lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
-        let values: Vec<Option<String>> = ENV_VARS
-            .iter()
-            .map(|name| lookup(name).filter(|v| !v.trim().is_empty()))
-            .collect();
-        let missing: Vec<&str> = ENV_VARS
-            .iter()
-            .zip(&values)
-            .filter(|(_, v)| v.is_none())
-            .map(|(n, _)| *n)
-            .collect();
-        if !missing.is_empty() {
+    pub fn from_lookup(self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let values = ENV_VARS.map(|name| lookup(name).filter(|v| !v.trim().is_empty()));
+        let [Some(key), Some(secret), Some(endpoint), Some(org), Some(env)] = values.clone() else {
+            let missing: Vec<&str> = ENV_VARS
+                .iter()
+                .zip(&values)
+                .filter(|(_, v)| v.is_none())
+                .map(|(n, _)| *n)
+                .collect();
             return Err(Error::config(format!(
                 "missing environment variable(s): {}",
                 missing.join(", ")
             )));
-        }
-        let mut v = values.into_iter().map(Option::unwrap_or_default);
-        let (key, secret, endpoint, org, env) = (
-            v.next().unwrap_or_default(),
-            v.next().unwrap_or_default(),
-            v.next().unwrap_or_default(),
-            v.next().unwrap_or_default(),
-            v.next().unwrap_or_default(),
-        );
-        self = self
+        };
+        Ok(self
             .credentials(Credentials::basic(key.trim(), secret))
             .endpoint(Endpoint::url(endpoint.trim()))
             .organization_id(org.trim())
-            .environment_id(env.trim());
-        Ok(self)
+            .environment_id(env.trim()))
     }
 
     /// Checks the configuration and builds the client.

@@ -359,7 +359,7 @@ impl AuthData {
     pub(crate) fn to_wire(&self) -> PlaintextProvider {
         PlaintextProvider {
             kind: Some(PLAINTEXT_PROVIDER.to_string()),
-            data: Some(self.data_text()),
+            data: Some(self.expose_data()),
         }
     }
 
@@ -371,8 +371,10 @@ impl AuthData {
         }
     }
 
-    /// The JSON text of the secret map, built in a buffer that is zeroised.
-    fn data_text(&self) -> SecretString {
+    /// The JSON text the service receives in `auth_data.data`, built in a buffer that is
+    /// zeroised. This exposes the secret: use it to inspect what would be sent, never to
+    /// log it.
+    pub fn expose_data(&self) -> SecretString {
         let fields = match &self.repr {
             Repr::Raw(text) => return text.clone(),
             Repr::Fields(g, fields) => (g, fields),
@@ -416,12 +418,6 @@ impl AuthData {
         let text = String::from_utf8(std::mem::take(&mut *buf)).unwrap_or_default();
         SecretString::from(text)
     }
-
-    /// The JSON text the service receives in `auth_data.data`. This exposes the
-    /// secret: use it to inspect what would be sent, never to log it.
-    pub fn expose_data(&self) -> SecretString {
-        self.data_text()
-    }
 }
 
 /// The JSON Schema of what an `AuthData` becomes in a request: `spec.auth_data`, the
@@ -443,7 +439,7 @@ impl JsonSchema for AuthData {
 
 impl PartialEq for AuthData {
     fn eq(&self, other: &Self) -> bool {
-        self.data_text().expose_secret() == other.data_text().expose_secret()
+        self.expose_data().expose_secret() == other.expose_data().expose_secret()
     }
 }
 
