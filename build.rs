@@ -133,8 +133,9 @@ fn run(manifest_dir: &Path, out_dir: &Path) -> Result<(), String> {
     }
     stats.push_str(&format!("open_enums={}\n", shaped.open_enums.join(",")));
     stats.push_str(&format!(
-        "requests.path_segments={}\nrequests.version_headers={}\nrequests.header_maps={}\nrequests.default_accepts={}\nrequests.answers={}\n",
+        "requests.path_segments={}\nrequests.base_urls={}\nrequests.version_headers={}\nrequests.header_maps={}\nrequests.default_accepts={}\nrequests.answers={}\n",
         rewritten.path_segments,
+        rewritten.base_urls,
         rewritten.version_headers,
         rewritten.header_maps,
         rewritten.default_accepts,

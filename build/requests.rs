@@ -8,6 +8,10 @@
 //! - **Path parameters** are percent-encoded as the URL is written
 //!   (`crate::request::Segment`), not turned into a `String` and encoded into a second
 //!   one: `encode_path(&x.to_string())` becomes `crate::request::Segment(&x)`.
+//! - **The base URL is parsed once.** `format!("{}/path/{}", self.baseurl, ..)`, a
+//!   text reqwest then parses whole (scheme, host with its IDNA processing, port, path)
+//!   for every request, becomes `crate::request::url(self, format_args!("/path/{}", ..))`:
+//!   the client's base URL, parsed at its first request, with the path set on a copy.
 //! - **No `api-version` header.** progenitor sends its own convention, `api-version:
 //!   <info.version>`, with every request; the spec declares no such header and
 //!   Confluent reads none (its CLI and SDKs do not send it): it is not sent, and each
@@ -49,6 +53,7 @@ const DEFAULT_ACCEPT: &str = "application/json";
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Rewritten {
     pub path_segments: usize,
+    pub base_urls: usize,
     pub version_headers: usize,
     pub header_maps: usize,
     pub default_accepts: usize,
@@ -75,6 +80,7 @@ pub fn rewrite(code: &str) -> Result<(String, Rewritten), String> {
             let verbatim = url_safe_params(&f.sig);
             let stmts = &mut f.block.stmts;
             done.path_segments += path_segments(stmts, &verbatim);
+            done.base_urls += base_url(stmts);
             done.version_headers += version_header(stmts);
             done.header_maps += usize::from(header_map(stmts));
             done.default_accepts += default_accept(stmts);
@@ -154,6 +160,48 @@ fn path_segments(stmts: &mut [Stmt], verbatim: &[syn::Ident]) -> usize {
             m.mac.tokens = args.to_token_stream();
             count += changed;
         }
+    }
+    count
+}
+
+/// `let url = format!("{}/path/{}", self.baseurl, ..);` ->
+/// `let url = crate::request::url(self, format_args!("/path/{}", ..))?;`; how many.
+fn base_url(stmts: &mut [Stmt]) -> usize {
+    let mut count = 0;
+    for stmt in stmts {
+        let Stmt::Local(local) = stmt else { continue };
+        let Some(init) = &mut local.init else {
+            continue;
+        };
+        let Expr::Macro(m) = &*init.expr else {
+            continue;
+        };
+        if !m.mac.path.is_ident("format") {
+            continue;
+        }
+        let Ok(args) = m
+            .mac
+            .parse_body_with(Punctuated::<Expr, syn::Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        let mut args = args.into_iter();
+        let (Some(Expr::Lit(template)), Some(base)) = (args.next(), args.next()) else {
+            continue;
+        };
+        let syn::Lit::Str(template) = &template.lit else {
+            continue;
+        };
+        let is_base = base.to_token_stream().to_string().replace(' ', "") == "self.baseurl";
+        let Some(path) = template.value().strip_prefix("{}").map(str::to_string) else {
+            continue;
+        };
+        if !is_base || !path.starts_with('/') {
+            continue;
+        }
+        let rest: Vec<Expr> = args.collect();
+        *init.expr = syn::parse_quote!(crate::request::url(self, format_args!(#path, #(#rest),*))?);
+        count += 1;
     }
     count
 }
@@ -434,6 +482,7 @@ mod tests {
             done,
             Rewritten {
                 path_segments: 2,
+                base_urls: 1,
                 version_headers: 1,
                 header_maps: 1,
                 default_accepts: 1,
@@ -442,8 +491,11 @@ mod tests {
         );
         let flat = squash(&code);
         // A Uuid is written as it is (hex digits and hyphens); a string is encoded.
+        // ... and the URL is the client's parsed base with this path.
         assert!(
-            flat.contains("self.baseurl,org,crate::request::Segment(&name)"),
+            flat.contains(
+                r#"leturl=crate::request::url(self,format_args!("/things/{}/{}",org,crate::request::Segment(&name))"#
+            ),
             "{code}"
         );
         assert!(!flat.contains("header_map"), "{code}");

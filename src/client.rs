@@ -392,6 +392,7 @@ impl ClientBuilder {
             policy: self.retry,
             total_timeout: self.total_timeout,
             request_timeout: self.timeout,
+            base: Default::default(),
         };
         Ok(Client {
             inner: Arc::new(Inner {

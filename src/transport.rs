@@ -20,6 +20,7 @@
 //! wait that would pass the limit is not started.
 
 use std::future::Future;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, ClientInfo, Error as GenError, OperationInfo, ResponseValue};
@@ -38,6 +39,8 @@ pub struct Transport {
     pub(crate) total_timeout: Option<Duration>,
     /// The client's timeout for one attempt (reqwest's).
     pub(crate) request_timeout: Duration,
+    /// The client's base URL, parsed at its first request (`crate::request::url`).
+    pub(crate) base: OnceLock<reqwest::Url>,
 }
 
 impl ClientHooks<Transport> for generated::Client {

@@ -1616,6 +1616,7 @@ fn no_retries() -> crate::transport::Transport {
         policy: crate::retry::RetryPolicy::none(),
         total_timeout: None,
         request_timeout: std::time::Duration::from_secs(30),
+        base: Default::default(),
     }
 }
 
