@@ -165,7 +165,8 @@ fn path_segments(stmts: &mut [Stmt], verbatim: &[syn::Ident]) -> usize {
 }
 
 /// `let url = format!("{}/path/{}", self.baseurl, ..);` ->
-/// `let url = crate::request::url(self, format_args!("/path/{}", ..))?;`; how many.
+/// `let url = crate::request::url(self, format_args!("/path/{}", ..)).map_err(Error::InvalidRequest)?;`;
+/// how many.
 fn base_url(stmts: &mut [Stmt]) -> usize {
     let mut count = 0;
     for stmt in stmts {
@@ -200,7 +201,8 @@ fn base_url(stmts: &mut [Stmt]) -> usize {
             continue;
         }
         let rest: Vec<Expr> = args.collect();
-        *init.expr = syn::parse_quote!(crate::request::url(self, format_args!(#path, #(#rest),*))?);
+        *init.expr = syn::parse_quote!(crate::request::url(self, format_args!(#path, #(#rest),*))
+            .map_err(Error::InvalidRequest)?);
         count += 1;
     }
     count

@@ -17,16 +17,16 @@ pub(crate) const JSON: &str = "application/json";
 /// request and kept, with `path` (the operation's path, its parameters encoded) after
 /// the base's own path. reqwest would otherwise parse the whole URL again for every
 /// request, host and IDNA processing included.
-pub(crate) fn url<E>(
+pub(crate) fn url(
     client: &crate::generated::Client,
     path: fmt::Arguments<'_>,
-) -> Result<Url, Error<E>> {
+) -> Result<Url, String> {
     let known = &ClientInfo::inner(client).base;
     let base = match known.get() {
         Some(base) => base,
         None => {
             let parsed = Url::parse(ClientInfo::baseurl(client))
-                .map_err(|e| Error::InvalidRequest(format!("the base URL is not a URL: {e}")))?;
+                .map_err(|e| format!("the base URL is not a URL: {e}"))?;
             known.get_or_init(|| parsed)
         }
     };
@@ -194,7 +194,7 @@ mod tests {
                     base.trim_end_matches('/'),
                     Segment(segment)
                 );
-                let made: Url = url::<()>(&client, path).unwrap();
+                let made: Url = url(&client, path).unwrap();
                 assert_eq!(made, Url::parse(&text).unwrap(), "{base} {segment:?}");
             }
         }
@@ -203,7 +203,7 @@ mod tests {
             reqwest::Client::new(),
             transport(),
         );
-        let e = url::<()>(&bad, format_args!("/x")).unwrap_err();
+        let e = url(&bad, format_args!("/x")).unwrap_err();
         assert!(e.to_string().contains("base URL"), "{e}");
     }
 }
