@@ -56,7 +56,7 @@ pub const SECRET_TYPE: &str = "PlaintextProvider";
 pub const ANSWER_SECRET_TYPE: &str = "crate::connections::AuthData";
 pub const SECRET_READER: &str = "crate::connections::wire::read_auth_data";
 /// The JSON Schema of the secret in answers: the wire form, both members optional.
-pub const ANSWER_SECRET_SCHEMA: &str = "crate::connections::wire::WireIn";
+pub const ANSWER_SECRET_SCHEMA: &str = "crate::connections::wire::AnswerShape";
 
 /// Readable Rust names for wire values whose generated name runs words together
 /// (`OPENAI` would be `Openai`). Only names: a value missing here still gets a variant,

@@ -80,7 +80,7 @@ impl PartialEq for PlaintextProvider {
 #[derive(JsonSchema)]
 #[allow(dead_code)]
 #[schemars(rename = "PlaintextProviderAnswer")]
-pub(crate) struct WireIn {
+pub(crate) struct AnswerShape {
     /// The secret provider.
     #[serde(default)]
     kind: Option<String>,
@@ -94,7 +94,7 @@ pub(crate) struct WireIn {
 #[derive(JsonSchema)]
 #[schemars(rename = "PlaintextProvider")]
 #[allow(dead_code)]
-struct Sent {
+struct RequestShape {
     /// The secret provider; the service knows only `PlaintextProvider`.
     kind: ProviderKind,
     /// The JSON text of the secret map, e.g. `{"API_KEY":"sk-...","AUTH_TYPE":"API_KEY"}`:
@@ -104,7 +104,7 @@ struct Sent {
     data: String,
 }
 
-/// `kind` of [`Sent`].
+/// `kind` of [`RequestShape`].
 #[derive(JsonSchema)]
 #[allow(dead_code)]
 enum ProviderKind {
@@ -116,7 +116,7 @@ impl JsonSchema for PlaintextProvider {
         "PlaintextProvider".into()
     }
     fn json_schema(g: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
-        Sent::json_schema(g)
+        RequestShape::json_schema(g)
     }
 }
 
