@@ -37,6 +37,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::field::{get, text};
+use crate::generated::types::ErrorSource;
 use crate::redact::Secrets;
 
 /// What kind of failure an [`Error`] is.
@@ -76,31 +78,31 @@ pub use crate::generated::types::ErrorDetail;
 impl ErrorDetail {
     /// The unique identifier of this occurrence of the problem.
     pub fn id(&self) -> Option<&str> {
-        self.id.as_deref()
+        text(&self.id)
     }
     /// The HTTP status the service gives for this problem, as text.
     pub fn status(&self) -> Option<&str> {
-        self.status.as_deref()
+        text(&self.status)
     }
     /// The application-specific error code (`resource_already_exists`, ...).
     pub fn code(&self) -> Option<&str> {
-        self.code.as_deref()
+        text(&self.code)
     }
     /// A short summary of the problem.
     pub fn title(&self) -> Option<&str> {
-        self.title.as_deref()
+        text(&self.title)
     }
     /// The explanation of this occurrence.
     pub fn detail(&self) -> Option<&str> {
-        self.detail.as_deref()
+        text(&self.detail)
     }
     /// A JSON pointer to the part of the request body that caused it (`/spec/endpoint`).
     pub fn source_pointer(&self) -> Option<&str> {
-        self.source.as_ref().and_then(|s| s.pointer.as_deref())
+        text(&get::<ErrorSource, _>(&self.source)?.pointer)
     }
     /// The query parameter that caused it (`page_size`).
     pub fn source_parameter(&self) -> Option<&str> {
-        self.source.as_ref().and_then(|s| s.parameter.as_deref())
+        text(&get::<ErrorSource, _>(&self.source)?.parameter)
     }
 }
 

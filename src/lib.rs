@@ -36,6 +36,7 @@ mod error;
 #[cfg(feature = "fake")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;
+mod field;
 mod forward;
 #[cfg(fuzzing)]
 #[doc(hidden)]

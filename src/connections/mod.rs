@@ -56,7 +56,6 @@
 
 mod auth_data;
 mod body;
-pub(crate) mod field;
 mod list;
 mod model;
 mod new;
