@@ -230,7 +230,7 @@ fn listing_code(
         quote! {
             if let ::std::option::Option::Some(at) = items
                 .iter()
-                .position(|item| crate::field::text(&item.name).is_none())
+                .position(|item| crate::connections::field::text(&item.name).is_none())
             {
                 return ::std::result::Result::Err(
                     crate::Error::decode(format!(#message)).with_request_id(request_id),
@@ -412,7 +412,7 @@ fn listing_code(
                     .await?;
                     let metadata: ::std::option::Option<&#meta_ty> = #meta_read;
                     let next = metadata
-                        .and_then(|m| crate::field::text(&m.next))
+                        .and_then(|m| crate::connections::field::text(&m.next))
                         .map(::std::string::String::from);
                     let total_size = #total_read;
                     let items = #data;

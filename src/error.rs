@@ -37,8 +37,6 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::field::{get, text};
-use crate::generated::types::ErrorSource;
 use crate::redact::Secrets;
 
 /// What kind of failure an [`Error`] is.
@@ -78,31 +76,31 @@ pub use crate::generated::types::ErrorDetail;
 impl ErrorDetail {
     /// The unique identifier of this occurrence of the problem.
     pub fn id(&self) -> Option<&str> {
-        text(&self.id)
+        self.id.as_deref()
     }
     /// The HTTP status the service gives for this problem, as text.
     pub fn status(&self) -> Option<&str> {
-        text(&self.status)
+        self.status.as_deref()
     }
     /// The application-specific error code (`resource_already_exists`, ...).
     pub fn code(&self) -> Option<&str> {
-        text(&self.code)
+        self.code.as_deref()
     }
     /// A short summary of the problem.
     pub fn title(&self) -> Option<&str> {
-        text(&self.title)
+        self.title.as_deref()
     }
     /// The explanation of this occurrence.
     pub fn detail(&self) -> Option<&str> {
-        text(&self.detail)
+        self.detail.as_deref()
     }
     /// A JSON pointer to the part of the request body that caused it (`/spec/endpoint`).
     pub fn source_pointer(&self) -> Option<&str> {
-        text(&get::<ErrorSource, _>(&self.source)?.pointer)
+        self.source.as_ref().and_then(|s| s.pointer.as_deref())
     }
     /// The query parameter that caused it (`page_size`).
     pub fn source_parameter(&self) -> Option<&str> {
-        text(&get::<ErrorSource, _>(&self.source)?.parameter)
+        self.source.as_ref().and_then(|s| s.parameter.as_deref())
     }
 }
 

@@ -36,7 +36,6 @@ mod error;
 #[cfg(feature = "fake")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;
-mod field;
 mod forward;
 #[cfg(fuzzing)]
 #[doc(hidden)]

@@ -56,6 +56,7 @@
 
 mod auth_data;
 mod body;
+pub(crate) mod field;
 mod list;
 mod model;
 mod new;

@@ -13,7 +13,7 @@
 use chrono::{DateTime, Utc};
 
 use super::auth_data::AuthData;
-use crate::field::{copied, get, text, Maybe};
+use super::field::{copied, get, text, Maybe};
 pub use crate::generated::types::{
     Connection, ConnectionMetadata, ConnectionPhase, ConnectionSpec, ConnectionStatus,
     ConnectionType,

@@ -3,8 +3,7 @@
 //! A property the spec requires is a plain field (`String`), one it does not is an
 //! `Option` (`Option<String>`), and a later version of the spec may require what an
 //! earlier one did not (`metadata.self`, say). The hand-written layer reads the
-//! generated model's optional properties through [`Maybe`] (a connection's accessors,
-//! an error object's), so it builds either way.
+//! generated model's optional properties through [`Maybe`], so it builds either way.
 
 /// A field that holds a `T`, or may not: `T` itself, or `Option<T>`.
 pub(crate) trait Maybe<T> {
