@@ -837,23 +837,7 @@ fn a_serde_attribute_the_written_impls_do_not_know_fails_shaping_by_name() {
 /// the generated type whose documentation starts with that description's first line.
 #[test]
 fn every_described_property_is_a_documented_field() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi");
-    let spec_path = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .expect("the spec");
-    let generated = generate::generate(&spec_path, &options()).expect("generates");
-    let shaped = model::shape(&generated.code, &generated.doc).expect("shapes");
-    let file = syn::parse_file(&shaped.code).unwrap();
-    let items = file
-        .items
-        .iter()
-        .find_map(|i| match i {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, i)| i),
-            _ => None,
-        })
-        .unwrap();
+    let items = &shaped_types_of_the_spec();
     let doc_of = |ty: &str, field: &str| -> Option<String> {
         items.iter().find_map(|i| match i {
             syn::Item::Struct(s) if s.ident == ty => s.fields.iter().find_map(|f| {
@@ -888,8 +872,7 @@ fn every_described_property_is_a_documented_field() {
     // The schemas as the build names them: normalised (`sql.v1.Connection` ->
     // `Connection` where that name is free, `Error` -> `ErrorDetail`), each the type of
     // its name in PascalCase, renamed by progenitor's settings or replaced by a crate type.
-    let mut doc: serde_json::Value =
-        serde_yaml::from_str(&std::fs::read_to_string(&spec_path).unwrap()).unwrap();
+    let (_, mut doc) = the_spec();
     normalize::normalize(&mut doc).expect("normalises");
     let pascal = |name: &str| -> String {
         name.split(['_', '-', '.', ' '])
@@ -948,6 +931,21 @@ fn the_spec() -> (PathBuf, Value) {
         .expect("the spec");
     let doc = serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     (path, doc)
+}
+
+/// The items of the `types` module generated and shaped from the spec in `openapi/`.
+fn shaped_types_of_the_spec() -> Vec<syn::Item> {
+    let (path, _) = the_spec();
+    let generated = generate::generate(&path, &options()).expect("the spec generates");
+    let shaped = model::shape(&generated.code, &generated.doc).expect("shapes");
+    let file = syn::parse_file(&shaped.code).expect("the shaped code parses");
+    file.items
+        .into_iter()
+        .find_map(|i| match i {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.map(|(_, items)| items),
+            _ => None,
+        })
+        .expect("a types module")
 }
 
 /// The value of the generated constant `name` (its text after `= `).
@@ -1050,18 +1048,7 @@ fn the_specs_limits_become_the_constants_the_checks_read() {
 /// its place in the spec, none is left derived (a derived one shows a plain string).
 #[test]
 fn every_constrained_string_shows_its_limits_in_its_json_schema() {
-    let (path, _) = the_spec();
-    let generated = generate::generate(&path, &options()).expect("the spec generates");
-    let shaped = model::shape(&generated.code, &generated.doc).expect("shapes");
-    let file = syn::parse_file(&shaped.code).unwrap();
-    let types = file
-        .items
-        .iter()
-        .find_map(|i| match i {
-            syn::Item::Mod(m) if m.ident == "types" => Some(&m.content.as_ref().unwrap().1),
-            _ => None,
-        })
-        .unwrap();
+    let types = &shaped_types_of_the_spec();
     let impl_of =
         |trait_name: &str, ty: &str| {
             types.iter().find_map(|i| match i {
